@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the real-component tests use. Installed only as root or in CI; elsewhere the
+# tests that need them skip with a message naming the package.
+set -euo pipefail
+need=()
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# WeasyPrint renders PDFs with Pango; python-magic needs libmagic.
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || need+=(libmagic1)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] || [ "${CI:-}" = true ]; then
+  echo "Installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "Not root: skipping Debian packages ${need[*]} (their tests will skip; install them with apt-get to run them)."
+fi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole suite: SQLite always; PostgreSQL and Redis too in CI or when configured (then mandatory).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh || { echo "installing system packages failed"; exit 1; }
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile)
+status=0
+
+echo "== test suite on SQLite =="
+"${PYTEST[@]}" tests || status=1
+
+PG_URL="${QUERELA_TEST_DATABASE_URL:-}"
+if [ -z "$PG_URL" ] && [ "${CI:-}" = true ]; then
+  PG_URL="postgres://postgres@127.0.0.1:5432/querela"
+fi
+if [ -n "$PG_URL" ]; then
+  echo "== test suite on PostgreSQL ($PG_URL) =="
+  # Pure modules (date maths, MIME parsing) don't touch the database: run once, above.
+  QUERELA_TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}" -m "not pure" tests || status=1
+else
+  echo "== PostgreSQL suite not run: set QUERELA_TEST_DATABASE_URL (CI=true runs it against 127.0.0.1:5432) =="
+fi
+exit $status

@@ -1,0 +1,50 @@
+"""The base of every tenant API view: authenticate, resolve the actor, enter the tenant, map errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from querela.core import tenancy
+from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, QuerelaError, ValidationFailed
+from querela.tenants.access import Actor, actor_for, can
+from querela.tenants.models import Tenant
+
+_STATUS = {
+    PermissionDenied: status.HTTP_403_FORBIDDEN,
+    NotFound: status.HTTP_404_NOT_FOUND,
+    InvalidTransition: status.HTTP_409_CONFLICT,
+    ValidationFailed: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def querela_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, QuerelaError):
+        code = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
+        return Response({"code": exc.code, "detail": exc.message}, status=code)
+    return exception_handler(exc, context)
+
+
+class TenantAPIView(APIView):
+    """Subclasses set `action` (a row of the permission table) per HTTP method."""
+
+    permissions_by_method: dict[str, str] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        tenant = Tenant.objects.filter(code=str(kwargs.get("tenant", "")).upper(), is_active=True).first()
+        if tenant is None:
+            raise Http404
+        actor = actor_for(request.user, tenant, ip=str(request.META.get("REMOTE_ADDR", "")))
+        if actor is None:
+            raise Http404  # same answer as an unknown tenant
+        tenancy._active.set(tenant)
+        self.actor: Actor = actor
+        needed = self.permissions_by_method.get(request.method or "GET")
+        if needed and not can(actor, needed):
+            raise exceptions.PermissionDenied("Your role does not allow this.")

@@ -1,0 +1,22 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("t/<str:tenant>/complaints/", views.ComplaintCollection.as_view(), name="complaints"),
+    path("t/<str:tenant>/complaints/<str:reference>/", views.ComplaintItem.as_view(), name="complaint"),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/transitions/",
+        views.ComplaintTransition.as_view(),
+        name="complaint_transition",
+    ),
+    path("t/<str:tenant>/complaints/<str:reference>/notes/", views.ComplaintNotes.as_view(), name="complaint_notes"),
+    path("t/<str:tenant>/customers/", views.CustomerCollection.as_view(), name="customers"),
+    path("t/<str:tenant>/token/", views.TokenIssue.as_view(), name="token"),
+    path("t/<str:tenant>/customers/<int:customer_id>/", views.CustomerItem.as_view(), name="customer"),
+]

@@ -1,0 +1,79 @@
+"""Append-only audit log, hash-chained per tenant. The app offers no way to change or delete a row."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+
+
+class AuditImmutable(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditImmutable("Audit events cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AuditImmutable("Audit events cannot be deleted.")
+
+
+class AuditManager(models.Manager["AuditEvent"]):
+    def get_queryset(self) -> models.QuerySet[AuditEvent]:
+        return AuditQuerySet(self.model, using=self._db).filter(**_scope_filter(self.model))
+
+
+def _scope_filter(model: Any) -> dict[str, Any]:
+    from querela.core.errors import TenantNotActive
+    from querela.core.tenancy import current_tenant_or_none, in_platform_scope
+
+    tenant = current_tenant_or_none()
+    if tenant is not None:
+        return {"tenant_id": tenant.pk}
+    if in_platform_scope():
+        return {}
+    raise TenantNotActive(f"{model.__name__} queried with no tenant in scope.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of each tenant's chain; its row lock serialises appends."""
+
+    tenant = models.OneToOneField("tenants.Tenant", on_delete=models.PROTECT, primary_key=True, related_name="+")
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEvent(models.Model):
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
+    seq = models.BigIntegerField()
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)
+    actor_label = models.CharField(max_length=150)
+    actor_role = models.CharField(max_length=30)
+    ip = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=80)
+    changes = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditManager()
+
+    class Meta:
+        base_manager_name = "objects"
+        constraints = [models.UniqueConstraint(fields=["tenant", "seq"], name="audit_seq_per_tenant")]
+        indexes = [
+            models.Index(fields=["tenant", "object_type", "object_id"], name="audit_tenant_object"),
+            models.Index(fields=["tenant", "at"], name="audit_tenant_at"),
+        ]
+        ordering = ["tenant_id", "seq"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditImmutable("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutable("Audit events cannot be deleted.")

@@ -1,0 +1,115 @@
+"""Writing and verifying the audit chain. Callers are services, inside their own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+
+from querela.core import clock, tenancy
+
+from .models import AuditChainHead, AuditEvent
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "tenant": event.tenant_id,
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "actor_role": event.actor_role,
+        "ip": event.ip,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "changes": event.changes,
+        "prev_hash": event.prev_hash,
+    }
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the active tenant's chain, in the caller's transaction.
+
+    `actor` is an access.Actor. The chain head row is updated first: that takes its write lock, so
+    concurrent appends queue and the sequence stays gapless.
+    """
+    tenant = tenancy.current_tenant()
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(tenant_id=tenant.pk)
+        AuditChainHead.objects.filter(tenant_id=tenant.pk).update(seq=F("seq") + 1)
+        head = AuditChainHead.objects.select_for_update().get(tenant_id=tenant.pk)
+        event = AuditEvent(
+            tenant_id=tenant.pk,
+            seq=head.seq,
+            at=clock.now(),
+            actor_id=getattr(actor, "user_id", None),
+            actor_label=str(getattr(actor, "label", "system"))[:150],
+            actor_role=str(getattr(actor, "role", "system")),
+            ip=str(getattr(actor, "ip", ""))[:64],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
+            prev_hash=head.last_hash,
+        )
+        event.hash = _digest(_payload(event))
+        event.save()
+        AuditChainHead.objects.filter(tenant_id=tenant.pk).update(last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    tenant_code: str
+    checked: int
+    broken_seq: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def _events(tenant_id: int) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.filter(tenant_id=tenant_id).order_by("seq").iterator(chunk_size=2000)
+
+
+def audit_verify(*, tenant: Any) -> VerifyResult:
+    """Walk the chain; report the first event whose hash, link or sequence does not hold."""
+    prev = "0" * 64
+    expected_seq = 1
+    checked = 0
+    with tenancy.tenant_scope(tenant):
+        for event in _events(tenant.pk):
+            if event.seq != expected_seq:
+                return VerifyResult(tenant.code, checked, expected_seq, f"event {expected_seq} is missing")
+            if event.prev_hash != prev:
+                return VerifyResult(tenant.code, checked, event.seq, "link to the previous event is broken")
+            if _digest(_payload(event)) != event.hash:
+                return VerifyResult(tenant.code, checked, event.seq, "contents do not match the recorded hash")
+            prev = event.hash
+            expected_seq += 1
+            checked += 1
+        head = AuditChainHead.objects.filter(tenant_id=tenant.pk).first()
+        if head is not None and (head.seq != checked or head.last_hash != prev):
+            return VerifyResult(tenant.code, checked, checked + 1, "the newest events were removed")
+    return VerifyResult(tenant.code, checked, None, "")

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from querela.core.models import TenantModel
+from querela.customers.models import Channel
+
+from .workflow import Status
+
+
+class Kind(models.TextChoices):
+    """Complaint, public-interest report, or a non-complaint that is redirected (seeds 000, 004)."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    PUBLIC_INTEREST = "public_interest", _("Public-interest report")
+    INFORMATION_REQUEST = "information_request", _("Information request")
+    TECHNICAL_FAULT = "technical_fault", _("Technical fault report (outage, damaged line)")
+    DATA_CHANGE = "data_change", _("Data or owner change")
+    EQUITY_REQUEST = "equity_request", _("Equity request (instalments, deferral)")
+    BALANCE_QUERY = "balance_query", _("Account balance query")
+    BILL_COPY = "bill_copy", _("Bill copy or replacement cheque")
+    METER_READING = "meter_reading", _("Meter reading report")
+    OTHER = "other", _("Other non-complaint")
+
+
+COMPLAINT_KINDS = frozenset({Kind.COMPLAINT, Kind.PUBLIC_INTEREST})
+
+
+class Category(models.TextChoices):
+    BILLING = "billing", _("Billing")
+    METERING = "metering", _("Metering")
+    SUPPLY = "supply", _("Supply quality or interruption")
+    CONTRACT = "contract", _("Contract")
+    STAFF_CONDUCT = "staff_conduct", _("Staff conduct")
+    DAMAGE = "damage", _("Damage compensation")
+    PRODUCT = "product", _("Product")
+    SERVICE = "service", _("Service")
+    OTHER = "other", _("Other")
+
+
+class ReferenceCounter(TenantModel):
+    """Last number issued per tenant and year; incremented in the complaint's own transaction."""
+
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="refcounter_tenant_year")]
+
+
+class Complaint(TenantModel):
+    reference = models.CharField(_("reference number"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received (registration time)"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.COMPLAINT)
+    kind_confirmed = models.BooleanField(_("kind confirmed by a person"), default=False)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    place = models.ForeignKey(
+        "customers.ConsumptionPlace", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    # Contact as given by whoever filed it, kept even when no customer could be matched yet.
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    reply_channel = models.CharField(_("reply channel"), max_length=20, choices=Channel.choices)
+    department = models.ForeignKey(
+        "tenants.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_complaints"
+    )
+    policy_name = models.CharField(_("deadline policy"), max_length=64, blank=True)
+    policy_version = models.PositiveIntegerField(default=1)
+    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)
+    redirect_explanation = models.TextField(_("where to turn instead"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "reference"], name="complaint_reference_per_tenant")]
+        indexes = [
+            models.Index(fields=["tenant", "status", "received_at"], name="complaint_tenant_status"),
+            models.Index(fields=["tenant", "assignee", "status"], name="complaint_tenant_assignee"),
+            models.Index(fields=["tenant", "customer"], name="complaint_tenant_customer"),
+            models.Index(fields=["tenant", "answer_due"], name="complaint_tenant_answer_due"),
+            models.Index(fields=["tenant", "received_at"], name="complaint_tenant_received"),
+        ]
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class EntryType(models.TextChoices):
+    INBOUND = "inbound", _("Message from the customer")
+    OUTBOUND = "outbound", _("Message to the customer")
+    NOTE = "note", _("Internal note")
+    STATUS = "status", _("Status change")
+    ATTACHMENT = "attachment", _("Attachment")
+    SYSTEM = "system", _("System event")
+
+
+class TimelineEntry(TenantModel):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="timeline")
+    entry_type = models.CharField(max_length=20, choices=EntryType.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    author_label = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["tenant", "complaint", "created_at"], name="timeline_tenant_complaint")]
+        ordering = ["created_at", "pk"]
+
+
+class Attachment(TenantModel):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    entry = models.ForeignKey(TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="files")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=120)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["tenant", "complaint"], name="attachment_tenant_complaint")]
+
+
+class Notification(TenantModel):
+    """A message to staff that must go out once: the unique key makes retries and parallel workers safe."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30)  # assigned, due_soon, breached, deemed_accepted, ...
+    key = models.CharField(max_length=80)  # e.g. the step and due date it is about
+    recipient = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "complaint", "kind", "key"], name="notification_once")
+        ]
+        indexes = [models.Index(fields=["tenant", "sent_at"], name="notification_tenant_unsent")]

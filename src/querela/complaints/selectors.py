@@ -1,0 +1,80 @@
+"""Reads of complaints. Opening a case file is a view of personal data and is audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from querela.audit.services import audit_record
+from querela.core.errors import NotFound
+from querela.tenants.access import Actor, can, require
+from querela.tenants.roles import Role
+
+from .models import Complaint
+from .workflow import OPEN_STATUSES
+
+
+def complaint_list(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    only_open: bool = False,
+    query: str = "",
+) -> QuerySet[Complaint]:
+    if actor.role == Role.CONSUMER:
+        qs = Complaint.objects.filter(customer__user_id=actor.user_id)
+    else:
+        require(actor, "complaint.list")
+        qs = Complaint.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if only_open:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    if query.strip():
+        q = query.strip()
+        qs = qs.filter(
+            Q(reference__iexact=q)
+            | Q(subject__icontains=q)
+            | Q(customer__customer_number__iexact=q)
+            | Q(customer__name__icontains=q)
+            | Q(contact_email__iexact=q)
+        )
+    return qs.select_related("customer", "assignee", "department").order_by("-received_at")
+
+
+def complaint_open(*, actor: Actor, reference: str) -> Complaint:
+    """Fetch a case file for display: checks the permission and audits the view of personal data."""
+    complaint = Complaint.objects.select_related("customer", "place", "assignee", "department").filter(
+        reference=reference.upper()
+    ).first()
+    if complaint is None or not can(actor, "complaint.view", complaint):
+        # The same answer for "not there" and "not yours", so references can't be probed.
+        raise NotFound("Complaint not found.")
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="personal_data.view", object_type="complaint", object_id=complaint.reference
+        )
+    return complaint
+
+
+def complaint_for_write(*, actor: Actor, reference: str) -> Complaint:
+    """Resolve a reference for a write; the service does its own permission check on the locked row."""
+    complaint = Complaint.objects.filter(reference=reference.upper()).select_related("customer").first()
+    if complaint is None:
+        raise NotFound("Complaint not found.")
+    if not can(actor, "complaint.view", complaint):
+        raise NotFound("Complaint not found.")
+    return complaint
+
+
+def timeline_for(*, actor: Actor, complaint: Complaint) -> list[object]:
+    entries = complaint.timeline.select_related("author").prefetch_related("files")
+    if actor.role == Role.CONSUMER:
+        # Internal notes and status bookkeeping are for staff.
+        entries = entries.filter(entry_type__in=["inbound", "outbound", "attachment"])
+    return list(entries)
+
+

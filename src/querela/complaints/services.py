@@ -1,0 +1,380 @@
+"""Every write to a complaint. Views, the API, the CLI, intake channels and tasks all call these.
+
+Each service runs in one transaction, writes its audit event in that transaction, and schedules
+side effects (mail, tasks) with `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from querela.audit.services import audit_record
+from querela.core import clock, tenancy
+from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from querela.customers.models import Channel, ConsumptionPlace, Customer
+from querela.tenants.access import Actor, require
+from querela.tenants.models import Department, Membership
+from querela.tenants.roles import Role
+
+from . import hooks
+from .attachments import store_attachment
+from .models import COMPLAINT_KINDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
+from .references import next_reference
+from .workflow import SYSTEM, Status, transition_for
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    stream: IO[bytes]
+    size: int
+
+
+def _is_system(actor: Actor) -> bool:
+    return actor.role == SYSTEM
+
+
+def _entry(
+    complaint: Complaint, actor: Actor, entry_type: str, body: str = "", channel: str = "", **data: Any
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        complaint=complaint,
+        entry_type=entry_type,
+        channel=channel,
+        author_id=actor.user_id,
+        author_label=actor.label,
+        body=body,
+        data=data,
+    )
+
+
+def complaint_register(
+    *,
+    actor: Actor,
+    channel: str,
+    subject: str,
+    description: str = "",
+    received_at: datetime | None = None,
+    kind: str = Kind.COMPLAINT,
+    category: str = Category.OTHER,
+    customer: Customer | None = None,
+    place: ConsumptionPlace | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    reply_channel: str | None = None,
+    uploads: Sequence[Upload] = (),
+    needs_attention: str = "",
+    inbound_data: dict[str, Any] | None = None,
+) -> Complaint:
+    """Register whatever came in. Identified complaints go straight to *registered*.
+
+    `received_at` is the registration time under the records rules: when the letter or mail arrived,
+    not when someone typed it in.
+    """
+    tenant = tenancy.current_tenant()
+    if actor.role == Role.CONSUMER:
+        require(actor, "complaint.file_own")
+        if customer is None or customer.user_id != actor.user_id:
+            raise PermissionDenied(_("You can file complaints only about your own consumption places."))
+    elif not _is_system(actor):
+        require(actor, "complaint.register")
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."))
+    if not subject.strip():
+        raise ValidationFailed(_("A subject is required."), code="subject_required")
+    if place is not None and (customer is None or place.customer_id != customer.pk):
+        raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
+    received_at = received_at or clock.now()
+    with transaction.atomic():
+        complaint = Complaint(
+            reference=next_reference(tenant, received_at.astimezone(_tz(tenant)).year),
+            channel=channel,
+            received_at=received_at,
+            kind=kind,
+            kind_confirmed=not _is_system(actor),
+            category=category,
+            subject=subject.strip()[:300],
+            description=description,
+            customer=customer,
+            place=place,
+            contact_name=contact_name or (customer.name if customer else ""),
+            contact_email=contact_email or (customer.email if customer else ""),
+            contact_phone=contact_phone or (customer.phone if customer else ""),
+            reply_channel=reply_channel or _default_reply_channel(channel),
+            policy_name=tenant.deadline_policy,
+            needs_attention=needs_attention[:300],
+            created_by_id=actor.user_id,
+        )
+        complaint.save()
+        entry = _entry(complaint, actor, EntryType.INBOUND, description, channel=channel, **(inbound_data or {}))
+        for upload in uploads:
+            store_attachment(
+                complaint=complaint,
+                filename=upload.filename,
+                stream=upload.stream,
+                size=upload.size,
+                uploaded_by_id=actor.user_id,
+                entry=entry,
+                skip_type_check=_is_system(actor),
+            )
+        audit_record(
+            actor=actor,
+            action="complaint.register",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={
+                "channel": [None, channel],
+                "kind": [None, kind],
+                "category": [None, category],
+                "customer": [None, customer.customer_number if customer else None],
+                "status": [None, Status.RECEIVED],
+            },
+        )
+        if customer is not None and description.strip():
+            _apply_transition(complaint, _as_system(actor), "register", text="")
+        hooks.run("registered", complaint)
+    return complaint
+
+
+def _tz(tenant: Any) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tenant.time_zone)
+
+
+def _default_reply_channel(channel: str) -> str:
+    # An answer goes out in the same form the complaint came in (seed 004). An oral complaint
+    # that could not be settled continues as a written one: by post unless the customer chose otherwise.
+    if channel in (Channel.PHONE, Channel.IN_PERSON):
+        return Channel.POST
+    if channel == Channel.MESSAGE_WALL:
+        return Channel.WEB
+    return channel
+
+
+def _lock(complaint_id: int) -> Complaint:
+    try:
+        return Complaint.objects.select_for_update().get(pk=complaint_id)
+    except Complaint.DoesNotExist as exc:
+        raise NotFound(_("Complaint not found.")) from exc
+
+
+def complaint_transition(
+    *,
+    actor: Actor,
+    complaint_id: int,
+    action: str,
+    text: str = "",
+    assignee_id: int | None = None,
+    department_id: int | None = None,
+) -> Complaint:
+    """Move a complaint along the workflow. The only way a status changes."""
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        _apply_transition(complaint, actor, action, text=text, assignee_id=assignee_id, department_id=department_id)
+    return complaint
+
+
+def _apply_transition(
+    complaint: Complaint,
+    actor: Actor,
+    action: str,
+    *,
+    text: str,
+    assignee_id: int | None = None,
+    department_id: int | None = None,
+) -> None:
+    t = transition_for(action, complaint.status)
+    if t is None:
+        raise InvalidTransition(
+            _("Cannot “%(action)s” a complaint that is “%(status)s”.")
+            % {"action": action.replace("_", " "), "status": Status(complaint.status).label}
+        )
+    if _is_system(actor):
+        if SYSTEM not in t.roles:
+            raise PermissionDenied(_("This step needs a person."))
+    else:
+        require(actor, f"complaint.transition.{action}", complaint)
+    if t.needs_text and not text.strip():
+        raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
+    changes: dict[str, Any] = {"status": [complaint.status, t.target]}
+    if action == "assign":
+        changes.update(_assign(complaint, actor, assignee_id, department_id))
+    if action == "redirect":
+        if complaint.kind in COMPLAINT_KINDS:
+            raise ValidationFailed(
+                _("Only a non-complaint can be redirected: change its kind first."), code="kind_is_complaint"
+            )
+        complaint.redirect_explanation = text
+    before = complaint.status
+    complaint.status = t.target
+    complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
+    _entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
+    if action in ("request_info", "answer", "redirect"):
+        _entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.reply_channel, purpose=action)
+    elif text:
+        entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
+        _entry(complaint, actor, entry_type, text, purpose=action)
+    audit_record(
+        actor=actor, action=f"complaint.{action}", object_type="complaint", object_id=complaint.reference, changes=changes
+    )
+    hooks.run(f"transition:{action}", complaint)
+
+
+def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, department_id: int | None) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if assignee_id is None:
+        assignee_id = actor.user_id
+    if actor.role == Role.HANDLER and assignee_id != actor.user_id:
+        raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
+    membership = Membership.objects.filter(
+        user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]
+    ).first()
+    if membership is None:
+        raise ValidationFailed(_("The assignee must be a complaint handler or supervisor of this supplier."))
+    changes["assignee"] = [complaint.assignee_id, assignee_id]
+    complaint.assignee_id = assignee_id
+    dept_id = department_id or membership.department_id
+    if dept_id is not None:
+        if not Department.objects.filter(pk=dept_id).exists():
+            raise ValidationFailed(_("Unknown department."))
+        changes["department"] = [complaint.department_id, dept_id]
+        complaint.department_id = dept_id
+    return changes
+
+
+EDITABLE_FIELDS = ("kind", "category", "customer", "place", "reply_channel", "subject")
+
+
+def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Complaint:
+    """Change the classification or identification; one before/after pair per field in the audit."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        require(actor, "complaint.edit", complaint)
+        if "kind" in fields and fields["kind"] not in Kind.values:
+            raise ValidationFailed(_("Unknown kind."))
+        if "category" in fields and fields["category"] not in Category.values:
+            raise ValidationFailed(_("Unknown category."))
+        if "reply_channel" in fields and fields["reply_channel"] not in Channel.values:
+            raise ValidationFailed(_("Unknown channel."))
+        customer = fields.get("customer", complaint.customer)
+        place = fields.get("place", complaint.place if "customer" not in fields else None)
+        if place is not None and (customer is None or place.customer_id != customer.pk):
+            raise ValidationFailed(_("The consumption place does not belong to this customer."))
+        changes: dict[str, Any] = {}
+        for name, value in fields.items():
+            old = getattr(complaint, name)
+            if old != value:
+                changes[name] = [_plain(old), _plain(value)]
+                setattr(complaint, name, value)
+        if "customer" in fields and "place" not in fields:
+            complaint.place = place
+        if "kind" in fields:
+            complaint.kind_confirmed = True
+        if not changes:
+            return complaint
+        complaint.save()
+        _entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
+        audit_record(
+            actor=actor, action="complaint.update", object_type="complaint", object_id=complaint.reference, changes=changes
+        )
+    return complaint
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Customer, ConsumptionPlace)):
+        return str(value.pk)
+    return value
+
+
+def complaint_add_note(*, actor: Actor, complaint_id: int, text: str) -> TimelineEntry:
+    if not text.strip():
+        raise ValidationFailed(_("The note is empty."))
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        require(actor, "complaint.add_note", complaint)
+        entry = _entry(complaint, actor, EntryType.NOTE, text)
+        audit_record(actor=actor, action="complaint.note", object_type="complaint", object_id=complaint.reference)
+    return entry
+
+
+def complaint_add_message(
+    *, actor: Actor, complaint_id: int, text: str, uploads: Sequence[Upload] = (), channel: str = ""
+) -> TimelineEntry:
+    """A message between customer and office. From the customer it reopens an answered complaint."""
+    if not text.strip() and not uploads:
+        raise ValidationFailed(_("The message is empty."))
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        from_customer = actor.role in (Role.CONSUMER, SYSTEM)
+        if not _is_system(actor):
+            require(actor, "complaint.message", complaint)
+        entry_type = EntryType.INBOUND if from_customer else EntryType.OUTBOUND
+        entry = _entry(
+            complaint, actor, entry_type, text, channel=channel or (Channel.WEB if from_customer else complaint.reply_channel)
+        )
+        for upload in uploads:
+            store_attachment(
+                complaint=complaint,
+                filename=upload.filename,
+                stream=upload.stream,
+                size=upload.size,
+                uploaded_by_id=actor.user_id,
+                entry=entry,
+                skip_type_check=_is_system(actor),
+            )
+        audit_record(
+            actor=actor,
+            action="complaint.message_in" if from_customer else "complaint.message_out",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"attachments": len(uploads)},
+        )
+        if from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
+            _apply_transition(complaint, _as_system(actor), "reopen", text="")
+        hooks.run("outbound" if not from_customer else "inbound", complaint)
+    return entry
+
+
+def _as_system(actor: Actor) -> Actor:
+    return Actor(user=actor.user, tenant=actor.tenant, role=SYSTEM, ip=actor.ip)
+
+
+def complaint_attach(*, actor: Actor, complaint_id: int, upload: Upload) -> Attachment:
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        require(actor, "complaint.attach", complaint)
+        entry = _entry(complaint, actor, EntryType.ATTACHMENT, upload.filename)
+        attachment = store_attachment(
+            complaint=complaint,
+            filename=upload.filename,
+            stream=upload.stream,
+            size=upload.size,
+            uploaded_by_id=actor.user_id,
+            entry=entry,
+        )
+        audit_record(
+            actor=actor,
+            action="complaint.attach",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"file": upload.filename, "sha256": attachment.sha256, "size": attachment.size},
+        )
+    return attachment
+
+
+def handlers_of_tenant() -> list[Any]:
+    user_ids = Membership.objects.filter(is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("username"))
+

@@ -1,0 +1,138 @@
+"""The complaint lifecycle as data: states, and the transitions allowed between them with who may make them.
+
+Pure: no database. `complaint_transition` in services.py is the only writer of a status, and it asks
+`transition_for` whether a move is legal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from querela.tenants.roles import Role
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    AWAITING_INFO = "awaiting_info", _("Awaiting information")
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATING = "investigating", _("Under investigation")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    ESCALATED = "escalated", _("Escalated")
+    REDIRECTED = "redirected", _("Redirected")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.AWAITING_INFO,
+        Status.REGISTERED,
+        Status.ASSIGNED,
+        Status.INVESTIGATING,
+        Status.REOPENED,
+        Status.ESCALATED,
+    }
+)
+
+# The background worker and the intake channels act as "system".
+SYSTEM = "system"
+
+# Plain strings: the table is compared with role names read from the database.
+_STAFF = frozenset({Role.AGENT.value, Role.HANDLER.value, Role.SUPERVISOR.value})
+_CASEWORKERS = frozenset({Role.HANDLER.value, Role.SUPERVISOR.value})
+_CONSUMER = Role.CONSUMER.value
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    needs_text: bool = False  # a reason/explanation the customer or the file will read
+
+
+S = Status
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "request_info",
+        _("Ask the customer for missing information"),
+        frozenset({S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.INVESTIGATING}),
+        S.AWAITING_INFO,
+        _STAFF | {SYSTEM},
+        needs_text=True,
+    ),
+    Transition(
+        "register",
+        _("Register (identified and complete)"),
+        frozenset({S.RECEIVED, S.AWAITING_INFO}),
+        S.REGISTERED,
+        _STAFF | {SYSTEM},
+    ),
+    Transition(
+        "assign",
+        _("Assign to a handler"),
+        frozenset({S.REGISTERED, S.ASSIGNED, S.REOPENED, S.ESCALATED}),
+        S.ASSIGNED,
+        _CASEWORKERS,
+    ),
+    Transition(
+        "start_investigation",
+        _("Start the investigation"),
+        frozenset({S.ASSIGNED, S.REOPENED, S.ESCALATED}),
+        S.INVESTIGATING,
+        _CASEWORKERS,
+    ),
+    Transition(
+        "answer",
+        _("Send the answer"),
+        frozenset({S.INVESTIGATING}),
+        S.ANSWERED,
+        _CASEWORKERS,
+        needs_text=True,
+    ),
+    Transition("close", _("Close"), frozenset({S.ANSWERED}), S.CLOSED, _CASEWORKERS | {SYSTEM}),
+    Transition(
+        "reopen",
+        _("Reopen (the customer disputes the answer)"),
+        frozenset({S.ANSWERED, S.CLOSED}),
+        S.REOPENED,
+        _STAFF | {_CONSUMER, SYSTEM},
+        needs_text=True,
+    ),
+    Transition(
+        "escalate",
+        _("Escalate to a supervisor"),
+        frozenset({S.INVESTIGATING, S.ANSWERED, S.REOPENED, S.ASSIGNED}),
+        S.ESCALATED,
+        _CASEWORKERS | {_CONSUMER, SYSTEM},
+        needs_text=True,
+    ),
+    Transition(
+        "redirect",
+        _("Redirect (not a complaint)"),
+        frozenset({S.RECEIVED, S.AWAITING_INFO, S.REGISTERED, S.ASSIGNED, S.INVESTIGATING}),
+        S.REDIRECTED,
+        _STAFF,
+        needs_text=True,
+    ),
+)
+TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+def transition_for(name: str, current: str) -> Transition | None:
+    """The named transition if it may start from `current`; None when the move is illegal."""
+    t = TRANSITIONS_BY_NAME.get(name)
+    if t is None or current not in t.sources:
+        return None
+    return t
+
+
+def available_from(current: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if current in t.sources]

@@ -1,0 +1,27 @@
+"""Fixed-window rate limits on public forms and logins, kept in the shared cache."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def hit(bucket: str, key: str, *, setting: str) -> bool:
+    """Count one attempt; False when the limit for this window is already used up."""
+    limit, window = settings.QUERELA[setting]
+    slot = int(time.time() // window)
+    cache_key = f"rl:{bucket}:{key}:{slot}"
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 5)
+        count = 1
+    return int(count) <= int(limit)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from querela.core.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    """How a message came in or goes out. A reply goes out in the channel the complaint came in."""
+
+    WEB = "web", _("Web form")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("Post")
+    FAX = "fax", _("Fax")
+    MESSAGE_WALL = "message_wall", _("Online message wall")
+
+
+class ServiceType(models.TextChoices):
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Gas")
+    DISTRICT_HEATING = "district_heating", _("District heating")
+    HOT_WATER = "hot_water", _("Hot water")
+    WATER = "water", _("Water and sewage")
+    PRODUCT = "product", _("Product (device)")
+
+
+class Customer(TenantModel):
+    customer_number = models.CharField(_("customer id (as on the bill)"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_channel = models.CharField(
+        _("preferred reply channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL
+    )
+    mailing_address = models.CharField(_("mailing address"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True)
+    # A consumer who files complaints online logs in as this user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer_records"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "customer_number"], name="customer_number_per_tenant")
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
+            models.Index(fields=["tenant", "email"], name="customer_tenant_email"),
+            models.Index(fields=["tenant", "user"], name="customer_tenant_user"),
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer_number})"
+
+
+class ConsumptionPlace(TenantModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="places")
+    address = models.CharField(_("address"), max_length=300)
+    postal_code = models.CharField(_("postal code"), max_length=12)
+    city = models.CharField(_("city"), max_length=120)
+    region = models.CharField(_("county/region"), max_length=120, blank=True)
+    service_type = models.CharField(_("service"), max_length=20, choices=ServiceType.choices)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(fields=["tenant", "customer"], name="place_tenant_customer"),
+            models.Index(fields=["tenant", "postal_code"], name="place_tenant_postal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postal_code} {self.city}, {self.address}"
+
+
+class Meter(TenantModel):
+    place = models.ForeignKey(ConsumptionPlace, on_delete=models.CASCADE, related_name="meters")
+    serial = models.CharField(_("meter serial number"), max_length=60)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "serial"], name="meter_serial_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class Representative(TenantModel):
+    """Someone acting for the customer (seed 000): needs a power of attorney on file."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    power_of_attorney = models.FileField(_("power of attorney"), upload_to="poa/%Y/%m/", blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["tenant", "customer"], name="rep_tenant_customer")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,79 @@
+"""Writes of customers and consumption places, audited with before/after values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from querela.audit.services import audit_record
+from querela.core.errors import NotFound, ValidationFailed
+from querela.tenants.access import Actor, require
+
+from .models import Channel, ConsumptionPlace, Customer, Meter, ServiceType
+
+CUSTOMER_FIELDS = ("customer_number", "name", "phone", "email", "preferred_channel", "mailing_address", "language")
+
+
+def customer_create(*, actor: Actor, customer_number: str, name: str, **fields: Any) -> Customer:
+    require(actor, "customer.edit")
+    unknown = set(fields) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    if not customer_number.strip() or not name.strip():
+        raise ValidationFailed(_("Customer id and name are required."))
+    if fields.get("preferred_channel", Channel.EMAIL) not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."))
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(customer_number=customer_number.strip(), name=name.strip(), **fields)
+            audit_record(
+                actor=actor, action="customer.create", object_type="customer", object_id=customer.customer_number,
+                changes={k: [None, v] for k, v in {"name": name, **fields}.items()},
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed(_("A customer with this customer id already exists."), code="duplicate") from exc
+    return customer
+
+
+def customer_update(*, actor: Actor, customer_id: int, **fields: Any) -> Customer:
+    require(actor, "customer.edit")
+    unknown = set(fields) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+        if customer is None:
+            raise NotFound(_("Customer not found."))
+        changes = {k: [getattr(customer, k), v] for k, v in fields.items() if getattr(customer, k) != v}
+        for k, v in fields.items():
+            setattr(customer, k, v)
+        customer.save()
+        if changes:
+            audit_record(
+                actor=actor, action="customer.update", object_type="customer", object_id=customer.customer_number,
+                changes=changes,
+            )
+    return customer
+
+
+def place_add(
+    *, actor: Actor, customer: Customer, address: str, postal_code: str, city: str, service_type: str,
+    region: str = "", meter_serials: tuple[str, ...] = (),
+) -> ConsumptionPlace:
+    require(actor, "customer.edit")
+    if service_type not in ServiceType.values:
+        raise ValidationFailed(_("Unknown service type."))
+    with transaction.atomic():
+        place = ConsumptionPlace.objects.create(
+            customer=customer, address=address, postal_code=postal_code, city=city, region=region,
+            service_type=service_type,
+        )
+        for serial in meter_serials:
+            Meter.objects.create(place=place, serial=serial)
+        audit_record(
+            actor=actor, action="place.create", object_type="customer", object_id=customer.customer_number,
+            changes={"place": [None, str(place)], "meters": [None, list(meter_serials)]},
+        )
+    return place

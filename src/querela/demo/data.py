@@ -1,0 +1,108 @@
+"""Invented demo suppliers, one per customer type in the seeds. All names and numbers are made up."""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+OPERATOR_COMPANY = "Villám Ügyfélszolgálati Kft."
+
+TENANTS = [
+    {
+        "code": "OPT",
+        "name": "Tiszavidéki Áramhálózati Zrt.",
+        "country": "HU",
+        "sector": "electricity",
+        "default_language": "hu",
+        "time_zone": "Europe/Budapest",
+        "mailbox": "titasz@complaints.querela.test",
+        "deadline_policy": "hu-electricity",
+        "operated": True,
+        "departments": [("billing", "Számlázás"), ("metering", "Mérés"), ("network", "Hálózatüzemeltetés")],
+        "service": "electricity",
+    },
+    {
+        "code": "KVK",
+        "name": "Kővárosi Közművek Kft.",
+        "country": "HU",
+        "sector": "district_heating",
+        "default_language": "hu",
+        "time_zone": "Europe/Budapest",
+        "mailbox": "kovakom@complaints.querela.test",
+        "deadline_policy": "hu-utility",
+        "operated": False,
+        "departments": [("heating", "Távhő"), ("water", "Víziközmű"), ("customer", "Ügyfélszolgálat")],
+        "service": "district_heating",
+    },
+    {
+        "code": "INV",
+        "name": "Słoneczny Falownik Sp. z o.o.",
+        "country": "PL",
+        "sector": "product_service",
+        "default_language": "pl",
+        "time_zone": "Europe/Warsaw",
+        "mailbox": "inverter@complaints.querela.test",
+        "deadline_policy": "pl-inverter-vendor",
+        "operated": False,
+        "departments": [("service", "Service management"), ("support", "Technical support")],
+        "service": "product",
+    },
+    {
+        "code": "FRN",
+        "name": "Furnizorul de Energie Carpați S.A.",
+        "country": "RO",
+        "sector": "electricity",
+        "default_language": "ro",
+        "time_zone": "Europe/Bucharest",
+        "mailbox": "furnizor@complaints.querela.test",
+        "deadline_policy": "ro-energy",
+        "operated": True,
+        "departments": [("facturare", "Facturare"), ("masurare", "Măsurare"), ("contracte", "Contracte")],
+        "service": "electricity",
+    },
+]
+
+STAFF_ROLES = ["agent", "handler", "supervisor", "tenant_admin"]
+
+FIRST_NAMES = {
+    "HU": ["Bence", "Anna", "Zoltán", "Eszter", "Gábor", "Réka", "László", "Katalin", "Péter", "Zsófia", "Ödön", "Ilona"],
+    "PL": ["Piotr", "Anna", "Krzysztof", "Małgorzata", "Tomasz", "Agnieszka", "Paweł", "Katarzyna", "Łukasz", "Zofia"],
+    "RO": ["Mihai", "Ioana", "Andrei", "Elena", "Ștefan", "Maria", "Bogdan", "Ana", "Cristian", "Țara"],
+}
+LAST_NAMES = {
+    "HU": ["Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár", "Németh", "Farkas", "Balogh", "Lőrinc"],
+    "PL": ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński", "Szymański", "Woźniak"],
+    "RO": ["Popescu", "Ionescu", "Popa", "Stan", "Dumitrescu", "Stoica", "Gheorghe", "Rusu", "Munteanu", "Țurcanu"],
+}
+PLACES = {
+    "HU": [("Debrecen", "4024", "Hajdú-Bihar"), ("Nyíregyháza", "4400", "Szabolcs-Szatmár-Bereg"), ("Miskolc", "3525", "Borsod-Abaúj-Zemplén"), ("Szolnok", "5000", "Jász-Nagykun-Szolnok")],
+    "PL": [("Kraków", "30-001", "małopolskie"), ("Łódź", "90-001", "łódzkie"), ("Gdańsk", "80-001", "pomorskie"), ("Poznań", "60-001", "wielkopolskie")],
+    "RO": [("Brașov", "500001", "Brașov"), ("Cluj-Napoca", "400001", "Cluj"), ("Timișoara", "300001", "Timiș"), ("Iași", "700001", "Iași")],
+}
+STREETS = {
+    "HU": ["Petőfi utca", "Kossuth Lajos út", "Arany János utca", "Széchenyi tér", "Dózsa György út"],
+    "PL": ["ul. Długa", "ul. Kościuszki", "ul. Mickiewicza", "ul. Słowackiego", "al. Jana Pawła II"],
+    "RO": ["Strada Republicii", "Bulevardul Eroilor", "Strada Mureșului", "Calea Victoriei", "Strada Lungă"],
+}
+SUBJECTS = {
+    "HU": [
+        ("billing", "Túlszámlázás a januári számlán"),
+        ("metering", "A mérőóra hibásan mér"),
+        ("supply", "Gyakori áramszünet a lakóhelyemen"),
+        ("staff_conduct", "Udvariatlan ügyintéző"),
+        ("damage", "Feszültségingadozás miatt tönkrement hűtő"),
+        ("contract", "A szerződésmódosítás nem történt meg"),
+    ],
+    "PL": [
+        ("product", "Falownik wyświetla błąd izolacji"),
+        ("service", "Brak odpowiedzi serwisu od dwóch tygodni"),
+        ("product", "Falownik wyłącza się przy wysokiej temperaturze"),
+        ("service", "Technik nie przyjechał w umówionym terminie"),
+    ],
+    "RO": [
+        ("billing", "Factură estimată prea mare"),
+        ("metering", "Indexul contorului nu corespunde"),
+        ("supply", "Întreruperi repetate ale alimentării"),
+        ("contract", "Schimbarea furnizorului nu a fost procesată"),
+        ("staff_conduct", "Comportament neadecvat la ghișeu"),
+    ],
+}

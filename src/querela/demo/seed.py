@@ -1,0 +1,189 @@
+"""`querela seed-demo`: four invented suppliers with staff, customers and complaints in every state.
+
+Everything is created through the same services the application uses, so the demo's audit chains
+and reference numbers are real.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from tqdm import tqdm
+
+from querela.complaints.models import Complaint, Kind
+from querela.complaints.services import complaint_register, complaint_transition
+from querela.core import clock, tenancy
+from querela.customers.models import ConsumptionPlace, Customer, Meter
+from querela.tenants.access import Actor
+from querela.tenants.models import Department, Membership, OperatorCompany, PlatformOperator, Tenant
+
+from . import data
+
+CUSTOMERS_PER_TENANT = 55
+
+# Each demo complaint is walked through these moves to end in a given state.
+PATHS: dict[str, list[str]] = {
+    "received": [],
+    "awaiting_info": ["request_info"],
+    "registered": [],
+    "assigned": ["assign"],
+    "investigating": ["assign", "start_investigation"],
+    "answered": ["assign", "start_investigation", "answer"],
+    "closed": ["assign", "start_investigation", "answer", "close"],
+    "reopened": ["assign", "start_investigation", "answer", "reopen"],
+    "escalated": ["assign", "start_investigation", "escalate"],
+    "redirected": ["redirect"],
+}
+TEXTS = {
+    "request_info": "Kérjük, adja meg a felhasználó azonosítót és a mérő gyári számát.",
+    "answer": "A vizsgálat alapján a számlát korrigáltuk. Ha nem ért egyet, a békéltető testülethez fordulhat.",
+    "reopen": "Nem értek egyet a válasszal.",
+    "escalate": "A panasz vezetői döntést igényel.",
+    "redirect": "Ez üzemzavar-bejelentés: kérjük, hívja a hibabejelentő vonalat.",
+}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, role, tenant code) for the README and `make run`'s banner."""
+    rows = [("operator", "platform_operator", "*")]
+    for t in data.TENANTS:
+        code = str(t["code"]).lower()
+        rows += [(f"{code}.{role}", role, str(t["code"])) for role in data.STAFF_ROLES]
+        rows.append((f"{code}.consumer", "consumer", str(t["code"])))
+    rows.append(("multi.handler", "handler", "OPT+FRN"))
+    return rows
+
+
+def _user(username: str, first: str = "", last: str = "", email: str = "") -> Any:
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last, "email": email}
+    )
+    if created:
+        user.password = _demo_password_hash()
+        user.save()
+    return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; the demo's users share one password, so hash it once.
+    return make_password(data.DEMO_PASSWORD)
+
+
+def seed_demo(*, progress: bool = True) -> bool:
+    """Create the demo once; returns False when it already exists."""
+    if Tenant.objects.filter(code="OPT").exists():
+        return False
+    operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
+    PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
+    rng = random.Random(2026)
+    bar = tqdm(total=len(data.TENANTS), desc="demo suppliers", disable=not progress)
+    for spec in data.TENANTS:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(
+                **{k: spec[k] for k in ("code", "name", "country", "sector", "default_language", "time_zone", "mailbox", "deadline_policy")},
+                operator=operator_company if spec["operated"] else None,
+            )
+            with tenancy.tenant_scope(tenant):
+                _seed_tenant(tenant, spec, rng)
+        bar.update(1)
+    bar.close()
+    multi = _user("multi.handler", "Multi", "Handler")
+    for code in ("OPT", "FRN"):
+        tenant = Tenant.objects.get(code=code)
+        with tenancy.tenant_scope(tenant):
+            Membership.objects.create(user=multi, role="handler")
+    return True
+
+
+def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> None:
+    country = tenant.country
+    departments = [Department.objects.create(code=c, name=n) for c, n in spec["departments"]]
+    code = tenant.code.lower()
+    staff: dict[str, Actor] = {}
+    for i, role in enumerate(data.STAFF_ROLES):
+        first = data.FIRST_NAMES[country][i]
+        user = _user(f"{code}.{role}", first, data.LAST_NAMES[country][i])
+        m = Membership.objects.create(user=user, role=role, department=departments[i % len(departments)])
+        staff[role] = Actor(user=user, tenant=tenant, role=role, membership_id=m.pk)
+    customers = []
+    for n in range(CUSTOMERS_PER_TENANT):
+        first = rng.choice(data.FIRST_NAMES[country])
+        last = rng.choice(data.LAST_NAMES[country])
+        name = f"{last} {first}" if country == "HU" else f"{first} {last}"
+        number = f"{3100000000 + n * 7919 + sum(map(ord, tenant.code)) % 1000:010d}" if country != "PL" else f"PL-{10000 + n}"
+        email = f"{_ascii(first)}.{_ascii(last)}{n}@example.{country.lower()}"
+        city, postal, region = rng.choice(data.PLACES[country])
+        customer = Customer.objects.create(
+            customer_number=number,
+            name=name,
+            phone=f"+{ {'HU': 36, 'PL': 48, 'RO': 40}[country] } 30 {1000000 + n * 37}",
+            email=email,
+            preferred_channel=rng.choice(["email", "post"]),
+            mailing_address=f"{postal} {city}, {rng.choice(data.STREETS[country])} {rng.randint(1, 120)}.",
+            language=spec["default_language"],
+        )
+        for p in range(1 + (n % 3 == 0)):
+            place = ConsumptionPlace.objects.create(
+                customer=customer,
+                address=f"{rng.choice(data.STREETS[country])} {rng.randint(1, 150)}.",
+                postal_code=postal,
+                city=city,
+                region=region,
+                service_type=spec["service"],
+            )
+            Meter.objects.create(place=place, serial=f"{tenant.code}-{n:04d}-{p}{rng.randint(100, 999)}")
+        customers.append(customer)
+    consumer_user = _user(f"{code}.consumer", customers[0].name.split()[0], "", customers[0].email)
+    customers[0].user = consumer_user
+    customers[0].save()
+    Membership.objects.create(user=consumer_user, role="consumer")
+    _seed_complaints(tenant, staff, customers, rng)
+
+
+def _seed_complaints(tenant: Tenant, staff: dict[str, Actor], customers: list[Customer], rng: random.Random) -> None:
+    now = clock.now()
+    subjects = data.SUBJECTS[tenant.country]
+    states = list(PATHS) * 3
+    for i, state in enumerate(states):
+        customer = customers[i % 12] if state != "received" else None
+        category, subject = subjects[i % len(subjects)]
+        kind = Kind.TECHNICAL_FAULT if state == "redirected" else Kind.COMPLAINT
+        place = ConsumptionPlace.objects.filter(customer=customer).first() if customer else None
+        complaint = complaint_register(
+            actor=staff["agent"],
+            channel=rng.choice(["email", "phone", "web", "post"]),
+            received_at=now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8)),
+            subject=subject,
+            description=f"{subject}. (demo)",
+            kind=kind,
+            category=category,
+            customer=customer,
+            place=place,
+            contact_name="" if customer else "Ismeretlen Bejelentő",
+            contact_email="" if customer else f"unknown{i}@example.net",
+        )
+        for action in PATHS[state]:
+            actor = staff["supervisor"] if action in ("assign", "escalate") else staff["handler"]
+            if action == "redirect":
+                actor = staff["agent"]
+            complaint_transition(
+                actor=actor,
+                complaint_id=complaint.pk,
+                action=action,
+                text=TEXTS.get(action, ""),
+                assignee_id=staff["handler"].user_id if action == "assign" else None,
+            )
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii() and c.isalnum())

@@ -1,0 +1,27 @@
+"""Tests: SQLite in a temp dir by default, PostgreSQL when QUERELA_TEST_DATABASE_URL is set."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import _database_config
+
+_TMP = Path(tempfile.mkdtemp(prefix="querela-test-"))
+MEDIA_ROOT = _TMP / "media"
+_TEST_DB = os.environ.get("QUERELA_TEST_DATABASE_URL", "")
+DATABASES = {"default": _database_config(_TEST_DB or f"sqlite:///{_TMP / 'test.sqlite3'}")}
+if not _TEST_DB:
+    # A file, not Django's shared-cache memory database: threads in the concurrency tests need
+    # SQLite's real locking (which queues writers) instead of "table is locked" errors.
+    DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test-db.sqlite3")}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "querela-test", "immediate": True}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir(exist_ok=True)

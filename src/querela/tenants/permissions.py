@@ -1,0 +1,92 @@
+"""The one permission table. Every check in views, API, CLI and tasks reads it (via `access.can`).
+
+`docs/permissions.md` is generated from this table (`querela permissions-doc`).
+Object-level conditions (a consumer sees only their own complaints) are `rules` predicates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils.translation import gettext_lazy as _
+
+from querela.complaints.workflow import SYSTEM, TRANSITIONS
+
+from .roles import Role
+
+R = Role
+STAFF = frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR})
+CASEWORKERS = frozenset({R.HANDLER, R.SUPERVISOR})
+
+
+@rules.predicate
+def owns_complaint(actor: Any, complaint: Any) -> bool:
+    if complaint is None:
+        return True
+    return bool(complaint.customer_id and complaint.customer and complaint.customer.user_id == actor.user.pk)
+
+
+@rules.predicate
+def is_consumer(actor: Any, _obj: Any = None) -> bool:
+    return bool(actor.role == R.CONSUMER)
+
+
+# action -> (description, roles allowed, whether consumers are limited to their own objects)
+PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "complaint.view": (_("See a complaint with its personal data and timeline"), STAFF | {R.CONSUMER}),
+    "complaint.list": (_("List and search complaints"), STAFF),
+    "complaint.file_own": (_("File a complaint about one's own consumption places"), frozenset({R.CONSUMER})),
+    "complaint.register": (_("Register a complaint received by phone, in person, post or fax"), STAFF),
+    "complaint.edit": (_("Change kind, category, customer, place and reply channel"), STAFF),
+    "complaint.add_note": (_("Add an internal note"), STAFF),
+    "complaint.message": (_("Send a message to the customer"), CASEWORKERS | {R.CONSUMER}),
+    "complaint.attach": (_("Attach a document"), STAFF | {R.CONSUMER}),
+    "customer.search": (_("Search customers by id, meter, name or address"), STAFF),
+    "customer.view": (_("See a customer's personal data"), STAFF),
+    "customer.edit": (_("Create and change customers and consumption places"), frozenset({R.AGENT, R.SUPERVISOR})),
+    "department.manage": (_("Manage departments"), frozenset({R.TENANT_ADMIN})),
+    "tenant.configure": (_("Change the tenant's settings"), frozenset({R.TENANT_ADMIN})),
+    "staff.manage": (_("Manage staff memberships and roles"), frozenset({R.TENANT_ADMIN})),
+    "audit.view": (_("Read the audit log"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
+    "audit.verify": (_("Verify the audit chain"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
+    "billing.view": (_("See complaints billed per month"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
+    "platform.manage_tenants": (_("Create and configure tenants"), frozenset({R.PLATFORM_OPERATOR})),
+    "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
+}
+for _t in TRANSITIONS:
+    PERMISSIONS[f"complaint.transition.{_t.name}"] = (_t.label, frozenset(r for r in _t.roles if r != SYSTEM))
+
+# Plain strings: the table is compared with role names read from the database.
+PERMISSIONS = {a: (label, frozenset(str(getattr(r, "value", r)) for r in roles)) for a, (label, roles) in PERMISSIONS.items()}
+
+# Actions where a consumer may act only on objects that are theirs.
+OWN_ONLY_FOR_CONSUMERS = frozenset(
+    {"complaint.view", "complaint.message", "complaint.attach"}
+    | {f"complaint.transition.{t.name}" for t in TRANSITIONS}
+)
+
+
+def _role_in(roles: frozenset[str]) -> Any:
+    def check(actor: Any) -> bool:
+        return bool(actor.role in roles)
+
+    return check
+
+
+def _build_rules() -> rules.RuleSet:
+    ruleset = rules.RuleSet()
+    for action, (_label, roles) in PERMISSIONS.items():
+
+        pred = rules.predicate(_role_in(roles), name=f"role_in:{action}")
+        if action in OWN_ONLY_FOR_CONSUMERS:
+            pred = pred & (~is_consumer | owns_complaint)
+        ruleset.add_rule(action, pred)
+    return ruleset
+
+
+RULES = _build_rules()
+
+
+def roles_for(action: str) -> frozenset[str]:
+    return PERMISSIONS[action][1]

@@ -1,0 +1,16 @@
+"""The roles a person can hold. Staff roles are per tenant; platform operator is installation-wide."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CONSUMER = "consumer", _("Consumer")
+    AGENT = "agent", _("Call-center agent")
+    HANDLER = "handler", _("Complaint handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    TENANT_ADMIN = "tenant_admin", _("Tenant administrator")
+    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
+
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.TENANT_ADMIN})

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    return {"actor": actor, "tenant": getattr(request, "tenant", None)}

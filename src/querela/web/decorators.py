@@ -1,0 +1,48 @@
+"""The wrapper every tenant page goes through: logged in, a role in the tenant, errors made readable."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+
+from querela.core.errors import NotFound, PermissionDenied
+from querela.tenants.access import can
+
+View = Callable[..., HttpResponse]
+
+
+def tenant_page(action: str | None = None) -> Callable[[View], View]:
+    """Require a login and (optionally) a permission from the table before the view runs."""
+
+    def wrap(view: View) -> View:
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor = getattr(request, "actor", None)
+            if actor is None:
+                raise Http404
+            if action is not None and not can(actor, action):
+                return HttpResponseForbidden(_forbidden_text())
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except PermissionDenied as exc:
+                messages.error(request, exc.message)
+                return HttpResponseForbidden(exc.message)
+
+        return inner
+
+    return wrap
+
+
+def _forbidden_text() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Your role does not allow this page.")

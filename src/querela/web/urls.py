@@ -1,0 +1,36 @@
+from django.urls import include, path
+
+from .views import admin, agent, auth, complaints, consumer, home
+
+app_name = "web"
+
+tenant_patterns = [
+    path("", home.tenant_home, name="tenant_home"),
+    path("file/", consumer.consumer_file, name="consumer_file"),
+    path("complaints/", complaints.complaint_index, name="complaint_index"),
+    path("complaints/register/", agent.staff_register, name="staff_register"),
+    path("complaints/<str:reference>/", complaints.complaint_detail, name="complaint_detail"),
+    path("complaints/<str:reference>/do/", complaints.complaint_do, name="complaint_do"),
+    path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
+    path("complaints/<str:reference>/message/", complaints.complaint_message, name="complaint_message"),
+    path("complaints/<str:reference>/classify/", complaints.complaint_classify, name="complaint_classify"),
+    path(
+        "complaints/<str:reference>/files/<int:attachment_id>/",
+        complaints.attachment_download,
+        name="attachment_download",
+    ),
+    path("customers/", agent.customer_search_view, name="customer_search"),
+    path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
+    path("admin/", admin.tenant_admin, name="tenant_admin"),
+    path("audit/", admin.audit_log, name="audit_log"),
+    path("audit/verify/", admin.audit_verify_view, name="audit_verify"),
+    path("billing/", admin.tenant_billing, name="tenant_billing"),
+]
+
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("platform/", admin.platform, name="platform"),
+    path("t/<str:tenant>/", include(tenant_patterns)),
+]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from querela.audit.services import audit_record
+from querela.complaints.services import complaint_register
+from querela.core.errors import ValidationFailed
+from querela.customers.models import ConsumptionPlace, Customer
+from querela.customers.selectors import customer_get, customer_search
+
+from ..decorators import tenant_page
+from ..forms import StaffRegisterForm
+from .uploads import uploads_from
+
+
+@tenant_page("customer.search")
+def customer_search_view(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    query = request.GET.get("q", "")
+    results = list(customer_search(actor=actor, query=query))
+    template = "web/partials/customer_results.html" if request.headers.get("HX-Request") else "web/customer_search.html"
+    return render(request, template, {"results": results, "q": query})
+
+
+@tenant_page("customer.view")
+def customer_detail(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    audit_record(actor=actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number)
+    return render(
+        request,
+        "web/customer_detail.html",
+        {"customer": customer, "complaints": customer.complaints.order_by("-received_at")[:50], "form": StaffRegisterForm(initial={"customer": customer.pk})},
+    )
+
+
+@require_POST
+@tenant_page("complaint.register")
+def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = StaffRegisterForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        customer = Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None
+        place = ConsumptionPlace.objects.filter(pk=data["place"]).first() if data["place"] else None
+        try:
+            complaint = complaint_register(
+                actor=actor,
+                channel=data["channel"],
+                received_at=data["received_at"],
+                kind=data["kind"],
+                category=data["category"],
+                subject=data["subject"],
+                description=data["description"],
+                customer=customer,
+                place=place,
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                reply_channel=data["reply_channel"] or None,
+                uploads=uploads_from(data["files"]),
+            )
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Registered as %(ref)s.") % {"ref": complaint.reference})
+            return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
+    else:
+        for field, errs in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errs)}")
+    return redirect("web:tenant_home", tenant=tenant)

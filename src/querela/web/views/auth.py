@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from querela.core.ratelimit import client_address, hit
+from querela.tenants.access import is_platform_operator, memberships_of
+
+from ..forms import LoginForm
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST":
+        if not hit("login", client_address(request), setting="RATE_LIMIT_LOGIN"):
+            messages.error(request, _("Too many login attempts. Please wait a few minutes and try again."))
+            return render(request, "web/login.html", {"form": LoginForm()}, status=429)
+        if form.is_valid():
+            user = authenticate(
+                request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+            if user is not None:
+                login(request, user)
+                return redirect(request.GET.get("next") or reverse("web:home"))
+            messages.error(request, _("The user name or password is wrong."))
+    return render(request, "web/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their role works; a person with several tenants chooses one."""
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    memberships = memberships_of(request.user)
+    operator = is_platform_operator(request.user)
+    if len(memberships) == 1 and not operator:
+        return redirect("web:tenant_home", tenant=memberships[0].tenant.code)
+    if not memberships and operator:
+        return redirect("web:platform")
+    return render(request, "web/choose_tenant.html", {"memberships": memberships, "operator": operator})

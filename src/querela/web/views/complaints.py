@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from querela.audit.services import audit_record
+from querela.complaints.models import Attachment
+from querela.complaints.selectors import complaint_for_write, complaint_list, complaint_open, timeline_for
+from querela.complaints.services import (
+    complaint_add_message,
+    complaint_add_note,
+    complaint_transition,
+    complaint_update,
+    handlers_of_tenant,
+)
+from querela.complaints.workflow import Status, available_from
+from querela.core.errors import InvalidTransition, QuerelaError
+from querela.tenants.access import can
+
+from ..decorators import tenant_page
+from ..forms import ClassifyForm, MessageForm, NoteForm, TransitionForm
+from .uploads import uploads_from
+
+
+@tenant_page("complaint.list")
+def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    status = request.GET.get("status") or None
+    qs = complaint_list(actor=actor, status=status, query=request.GET.get("q", ""))
+    template = "web/partials/complaint_rows.html" if request.headers.get("HX-Request") else "web/complaint_list.html"
+    return render(request, template, {"complaints": qs[:200], "statuses": Status.choices, "status": status})
+
+
+@tenant_page("complaint.view")
+def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_open(actor=actor, reference=reference)
+    transitions = [
+        t for t in available_from(complaint.status) if can(actor, f"complaint.transition.{t.name}", complaint)
+    ]
+    return render(
+        request,
+        "web/complaint_detail.html",
+        {
+            "c": complaint,
+            "timeline": timeline_for(actor=actor, complaint=complaint),
+            "transitions": transitions,
+            "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
+            "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
+            "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
+            "classify_form": ClassifyForm(
+                initial={"kind": complaint.kind, "category": complaint.category, "reply_channel": complaint.reply_channel}
+            )
+            if can(actor, "complaint.edit")
+            else None,
+        },
+    )
+
+
+def _back(tenant: str, reference: str) -> HttpResponse:
+    return redirect("web:complaint_detail", tenant=tenant, reference=reference)
+
+
+@require_POST
+@tenant_page("complaint.view")
+def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_transition(
+                actor=actor,
+                complaint_id=complaint.pk,
+                action=form.cleaned_data["action"],
+                text=form.cleaned_data["text"] or "",
+                assignee_id=form.cleaned_data["assignee"],
+            )
+            messages.success(request, _("Done."))
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    return _back(tenant, reference)
+
+
+@require_POST
+@tenant_page("complaint.add_note")
+def complaint_note(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_add_note(actor=actor, complaint_id=complaint.pk, text=form.cleaned_data["text"])
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    return _back(tenant, reference)
+
+
+@require_POST
+@tenant_page("complaint.message")
+def complaint_message(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            complaint_add_message(
+                actor=actor,
+                complaint_id=complaint.pk,
+                text=form.cleaned_data["text"] or "",
+                uploads=uploads_from(form.cleaned_data["files"]),
+            )
+            messages.success(request, _("Your message was added."))
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    else:
+        for err in form.errors.values():
+            messages.error(request, " ".join(err))
+    return _back(tenant, reference)
+
+
+@require_POST
+@tenant_page("complaint.edit")
+def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = ClassifyForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_update(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    return _back(tenant, reference)
+
+
+@tenant_page("complaint.view")
+def attachment_download(request: HttpRequest, tenant: str, reference: str, attachment_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
+    if attachment is None:
+        raise Http404
+    audit_record(
+        actor=actor, action="personal_data.download", object_type="attachment", object_id=attachment.pk,
+        changes={"complaint": complaint.reference, "file": attachment.filename},
+    )
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    response["Content-Type"] = "application/octet-stream"  # never render customer files inline
+    return response

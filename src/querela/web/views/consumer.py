@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from querela.complaints.services import complaint_register
+from querela.core.errors import ValidationFailed
+from querela.core.ratelimit import hit
+from querela.customers.models import ConsumptionPlace, Customer
+from querela.tenants.access import Actor
+
+from ..decorators import tenant_page
+from ..forms import ConsumerComplaintForm
+from .uploads import uploads_from
+
+
+def consumer_places(actor: Actor) -> list[tuple[int, str]]:
+    places = ConsumptionPlace.objects.filter(customer__user_id=actor.user_id).select_related("customer")
+    return [(p.pk, f"{p} — {p.customer.customer_number}") for p in places]
+
+
+@require_POST
+@tenant_page("complaint.file_own")
+def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not hit("file", str(actor.user_id), setting="RATE_LIMIT_PUBLIC_FORM"):
+        messages.error(request, _("You have sent many complaints in a short time. Please try again later."))
+        return redirect("web:tenant_home", tenant=tenant)
+    form = ConsumerComplaintForm(request.POST, request.FILES)
+    form.fields["place"].choices = consumer_places(actor)
+    if form.is_valid():
+        place = ConsumptionPlace.objects.get(pk=form.cleaned_data["place"], customer__user_id=actor.user_id)
+        customer = Customer.objects.get(pk=place.customer_id)
+        description = form.cleaned_data["description"]
+        if form.cleaned_data["meter_serial"]:
+            description += "\n\n" + _("Meter serial number: %s") % form.cleaned_data["meter_serial"]
+        try:
+            complaint = complaint_register(
+                actor=actor,
+                channel="web",
+                subject=form.cleaned_data["subject"],
+                description=description,
+                category=form.cleaned_data["category"],
+                customer=customer,
+                place=place,
+                reply_channel=form.cleaned_data["reply_channel"],
+                uploads=uploads_from(form.cleaned_data["files"]),
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Your complaint was registered under number %(ref)s.") % {"ref": complaint.reference}
+            )
+            return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
+    return render(request, "web/home_consumer.html", {"form": form, "complaints": []}, status=400)

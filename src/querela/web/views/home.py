@@ -1,0 +1,73 @@
+"""Each role's landing page in a tenant."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from querela.complaints.selectors import complaint_list
+from querela.complaints.services import handlers_of_tenant
+from querela.complaints.workflow import Status
+from querela.customers.models import Customer
+from querela.tenants.roles import Role
+
+from ..decorators import tenant_page
+from ..forms import ConsumerComplaintForm, StaffRegisterForm
+from .consumer import consumer_places
+
+
+@tenant_page()
+def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    role = actor.role
+    if role == Role.CONSUMER:
+        form = ConsumerComplaintForm()
+        form.fields["place"].choices = consumer_places(actor)
+        return render(
+            request,
+            "web/home_consumer.html",
+            {"complaints": complaint_list(actor=actor)[:50], "form": form, "has_customer": Customer.objects.filter(user_id=actor.user_id).exists()},
+        )
+    if role == Role.AGENT:
+        return render(
+            request,
+            "web/home_agent.html",
+            {"form": StaffRegisterForm(), "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]},
+        )
+    if role == Role.HANDLER:
+        return render(
+            request,
+            "web/home_handler.html",
+            {
+                "mine": complaint_list(actor=actor, assignee_id=actor.user_id, only_open=True)[:100],
+                "unassigned": complaint_list(actor=actor, status=Status.REGISTERED)[:50],
+            },
+        )
+    if role == Role.SUPERVISOR:
+        qs = complaint_list(actor=actor, only_open=True)
+        counts = {s.label: qs.filter(status=s.value).count() for s in Status if s.value in _OPEN_ORDER}
+        return render(
+            request,
+            "web/home_supervisor.html",
+            {
+                "counts": counts,
+                "escalated": qs.filter(status=Status.ESCALATED)[:50],
+                "unassigned": qs.filter(status=Status.REGISTERED)[:50],
+                "awaiting": qs.filter(status__in=[Status.RECEIVED, Status.AWAITING_INFO])[:50],
+                "handlers": handlers_of_tenant(),
+            },
+        )
+    if role == Role.TENANT_ADMIN:
+        return redirect("web:tenant_admin", tenant=tenant)
+    return redirect("web:tenant_billing", tenant=tenant)
+
+
+_OPEN_ORDER = [
+    Status.RECEIVED,
+    Status.AWAITING_INFO,
+    Status.REGISTERED,
+    Status.ASSIGNED,
+    Status.INVESTIGATING,
+    Status.REOPENED,
+    Status.ESCALATED,
+]

@@ -1,0 +1,114 @@
+"""The complaint lifecycle through the services, as a complaint office lives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from querela.complaints.models import Complaint, EntryType, Kind
+from querela.complaints.services import complaint_register, complaint_transition, complaint_update
+from querela.complaints.workflow import Status
+from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(w, **kw):
+    defaults = dict(actor=w.actor("agent"), channel="phone", subject="Wrong bill", description="Billed twice in March.",
+                    customer=w.customer, place=w.place)
+    defaults.update(kw)
+    return complaint_register(**defaults)
+
+
+def test_identified_complaint_is_registered_with_reference_and_reply_channel(in_a):
+    c = _register(in_a)
+    assert c.status == Status.REGISTERED
+    assert c.reference == f"AAA-{c.received_at.year}-000001"
+    # An oral complaint that could not be settled continues in writing.
+    assert c.reply_channel == "post"
+    assert c.policy_name == "hu-electricity"
+    kinds = list(c.timeline.values_list("entry_type", flat=True))
+    assert kinds == [EntryType.INBOUND, EntryType.STATUS]
+
+
+def test_unidentified_complaint_waits_and_can_be_asked_for_information(in_a):
+    c = _register(in_a, customer=None, place=None, channel="email", contact_email="who@example.net")
+    assert c.status == Status.RECEIVED
+    assert c.reply_channel == "email"
+    c = complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="request_info",
+                             text="Please send the customer id printed on your bill.")
+    assert c.status == Status.AWAITING_INFO
+    out = c.timeline.filter(entry_type=EntryType.OUTBOUND).get()
+    assert out.channel == "email" and "customer id" in out.body
+
+
+def test_full_path_to_closed_and_reopen(in_a):
+    c = _register(in_a)
+    sup, handler = in_a.actor("supervisor"), in_a.actor("handler")
+    complaint_transition(actor=sup, complaint_id=c.pk, action="assign", assignee_id=handler.user_id)
+    complaint_transition(actor=handler, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=handler, complaint_id=c.pk, action="answer", text="We corrected the bill.")
+    complaint_transition(actor=handler, complaint_id=c.pk, action="close")
+    c = complaint_transition(actor=in_a.actor("consumer"), complaint_id=c.pk, action="reopen", text="Still wrong.")
+    c.refresh_from_db()
+    assert c.status == Status.REOPENED
+    assert c.assignee_id == handler.user_id
+    assert c.department == in_a.department
+
+
+def test_illegal_move_is_refused_with_a_clear_message(in_a):
+    c = _register(in_a)
+    with pytest.raises(InvalidTransition) as err:
+        complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action="answer", text="x")
+    assert "Registered" in err.value.message
+    c.refresh_from_db()
+    assert c.status == Status.REGISTERED
+
+
+def test_status_cannot_change_without_the_right_role(in_a):
+    c = _register(in_a)
+    with pytest.raises(PermissionDenied):
+        complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="assign")
+    with pytest.raises(PermissionDenied):
+        complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action="assign",
+                             assignee_id=in_a.users["supervisor"].pk)
+
+
+def test_answer_needs_text(in_a):
+    c = _register(in_a)
+    h = in_a.actor("handler")
+    complaint_transition(actor=h, complaint_id=c.pk, action="assign")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    with pytest.raises(ValidationFailed):
+        complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="   ")
+
+
+def test_only_a_non_complaint_is_redirected_with_explanation(in_a):
+    c = _register(in_a)
+    with pytest.raises(ValidationFailed):
+        complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect", text="Call 80.")
+    complaint_update(actor=in_a.actor("agent"), complaint_id=c.pk, kind=Kind.TECHNICAL_FAULT)
+    c = complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect",
+                             text="Outages: call the fault line 80 000 000.")
+    assert c.status == Status.REDIRECTED
+    assert "fault line" in c.redirect_explanation
+
+
+def test_consumer_cannot_file_for_someone_else(in_a):
+    with pytest.raises(PermissionDenied):
+        _register(in_a, actor=in_a.actor("consumer"), channel="web", customer=in_a.other_customer, place=None)
+
+
+def test_place_must_belong_to_customer(in_a):
+    other_place = in_a.other_customer.places.first()
+    with pytest.raises(ValidationFailed):
+        _register(in_a, place=other_place)
+
+
+def test_update_records_before_and_after(in_a):
+    from querela.audit.models import AuditEvent
+
+    c = _register(in_a)
+    complaint_update(actor=in_a.actor("handler"), complaint_id=c.pk, category="billing")
+    ev = AuditEvent.objects.filter(action="complaint.update").get()
+    assert ev.changes == {"category": ["other", "billing"]}
+    assert Complaint.objects.get(pk=c.pk).category == "billing"
