@@ -31,3 +31,12 @@ def world(db: None) -> World:
 def in_a(world: World) -> Iterator[TenantWorld]:
     with tenancy.tenant_scope(world.a.tenant):
         yield world.a
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Rate-limit counters live in the cache: one test's attempts must not spill into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

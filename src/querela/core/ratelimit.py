@@ -13,11 +13,20 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _key(bucket: str, key: str, window: int) -> str:
+    return f"rl:{bucket}:{key}:{int(time.time() // window)}"
+
+
+def exceeded(bucket: str, key: str, *, setting: str) -> bool:
+    """True when this window's attempts are used up (without counting a new one)."""
+    limit, window = settings.QUERELA[setting]
+    return int(cache.get(_key(bucket, key, window), 0)) >= int(limit)
+
+
 def hit(bucket: str, key: str, *, setting: str) -> bool:
     """Count one attempt; False when the limit for this window is already used up."""
     limit, window = settings.QUERELA[setting]
-    slot = int(time.time() // window)
-    cache_key = f"rl:{bucket}:{key}:{slot}"
+    cache_key = _key(bucket, key, window)
     cache.add(cache_key, 0, timeout=window + 5)
     try:
         count = cache.incr(cache_key)

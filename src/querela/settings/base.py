@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Channel choices are shared by channel, reply channel and preferred channel: one schema enum.
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "querela.customers.models.Channel"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.core.ratelimit import client_address, hit
+from querela.core.ratelimit import client_address, exceeded, hit
 from querela.tenants.access import is_platform_operator, memberships_of
 
 from ..forms import LoginForm
@@ -17,7 +17,8 @@ from ..forms import LoginForm
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST":
-        if not hit("login", client_address(request), setting="RATE_LIMIT_LOGIN"):
+        # Failed attempts count, per client address: guessing is slowed, a busy office is not.
+        if exceeded("login", client_address(request), setting="RATE_LIMIT_LOGIN"):
             messages.error(request, _("Too many login attempts. Please wait a few minutes and try again."))
             return render(request, "web/login.html", {"form": LoginForm()}, status=429)
         if form.is_valid():
@@ -27,6 +28,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 login(request, user)
                 return redirect(request.GET.get("next") or reverse("web:home"))
+            hit("login", client_address(request), setting="RATE_LIMIT_LOGIN")
             messages.error(request, _("The user name or password is wrong."))
     return render(request, "web/login.html", {"form": form})
 

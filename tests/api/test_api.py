@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from querela.audit.models import AuditEvent
+from querela.core import tenancy
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _token_client(user) -> Client:
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_register_move_and_read_a_complaint_with_a_token(world):
+    w = world.a
+    agent = _token_client(w.users["agent"])
+    r = agent.post("/api/v1/t/AAA/complaints/", {
+        "channel": "phone", "subject": "Áramszünet után rossz számla", "description": "Kétszer számlázták.",
+        "customer_number": w.customer.customer_number, "category": "billing",
+    }, content_type="application/json")
+    assert r.status_code == 201, r.content
+    ref = r.json()["reference"]
+    assert r.json()["status"] == "registered" and r.json()["customer_number"] == w.customer.customer_number
+
+    sup = _token_client(w.users["supervisor"])
+    r = sup.post(f"/api/v1/t/AAA/complaints/{ref}/transitions/",
+                 {"action": "assign", "assignee_id": w.users["handler"].pk}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "assigned"
+
+    r = sup.post(f"/api/v1/t/AAA/complaints/{ref}/transitions/", {"action": "close"}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
+
+    r = sup.get(f"/api/v1/t/AAA/complaints/{ref}/")
+    assert r.status_code == 200
+    assert [e["entry_type"] for e in r.json()["timeline"]][:2] == ["inbound", "status"]
+    with tenancy.tenant_scope(w.tenant):
+        assert AuditEvent.objects.filter(action="personal_data.view", object_id=ref).exists()
+
+
+def test_same_permission_checks_as_the_ui(world):
+    w = world.a
+    consumer = _token_client(w.users["consumer"])
+    assert consumer.get("/api/v1/t/AAA/complaints/").status_code == 403
+    assert consumer.get("/api/v1/t/AAA/customers/?q=Kov").status_code == 403
+    admin = _token_client(w.users["tenant_admin"])
+    assert admin.post("/api/v1/t/AAA/complaints/", {"channel": "phone", "subject": "x"},
+                      content_type="application/json").status_code == 403
+    assert Client().get("/api/v1/t/AAA/complaints/").status_code in (401, 403)
+    other = _token_client(world.b.users["supervisor"])
+    assert other.get("/api/v1/t/AAA/complaints/").status_code == 404
+
+
+def test_customer_search_by_meter_serial(world):
+    r = _token_client(world.a.users["agent"]).get("/api/v1/t/AAA/customers/?q=AAA-METER-1")
+    assert [c["customer_number"] for c in r.json()] == [world.a.customer.customer_number]
+
+
+def test_bad_input_gets_a_clear_message(world):
+    r = _token_client(world.a.users["agent"]).post("/api/v1/t/AAA/complaints/", {"channel": "pigeon"},
+                                                   content_type="application/json")
+    assert r.status_code == 400 and "channel" in r.json() and "subject" in r.json()
+
+
+def test_token_issued_from_a_session_replaces_the_old_one(world):
+    client = Client()
+    client.login(username=world.a.users["agent"].username, password=PASSWORD)
+    first = client.post("/api/v1/t/AAA/token/").json()["token"]
+    second = client.post("/api/v1/t/AAA/token/").json()["token"]
+    assert first != second
+    assert _token_client(world.a.users["agent"]).get("/api/v1/t/AAA/complaints/").status_code == 200
+    assert Client(HTTP_AUTHORIZATION=f"Token {first}").get("/api/v1/t/AAA/complaints/").status_code == 401
+
+
+def test_openapi_schema_and_docs(db):
+    client = Client()
+    schema = client.get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/t/{tenant}/complaints/" in paths and "/api/v1/t/{tenant}/complaints/{reference}/transitions/" in paths
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()

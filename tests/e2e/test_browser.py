@@ -1,0 +1,81 @@
+"""The web UI in headless Chromium (Debian's package), as a consumer and a call-center agent use it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from querela.complaints.models import Complaint
+from querela.core import tenancy
+from tests.factories import PASSWORD, skip_or_fail
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def page(live_server):
+    if not Path(CHROMIUM).exists():
+        skip_or_fail("Chromium not found: install Debian's package (apt-get install chromium) to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        pg = browser.new_page(locale="en-GB")
+        pg.set_default_timeout(15000)
+        yield pg
+        browser.close()
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+
+
+def test_consumer_files_a_complaint_with_a_document(page, live_server, world, tmp_path):
+    w = world.a
+    _login(page, live_server.url, w.users["consumer"].username)
+    page.wait_for_selector("text=File a new complaint")
+    page.select_option("select[name=place]", str(w.place.pk))
+    page.select_option("select[name=category]", "billing")
+    page.fill("input[name=subject]", "Kétszer számlázták a márciusi fogyasztást")
+    page.fill("textarea[name=description]", "A márciusi számlán kétszer szerepel ugyanaz az időszak.")
+    doc = tmp_path / "szamla.pdf"
+    doc.write_bytes(PDF)
+    page.set_input_files("input[name=files]", str(doc))
+    page.click("text=Send complaint")
+    page.wait_for_selector("text=was registered under number")
+    page.screenshot(path=str(tmp_path / "consumer.png"))
+    with tenancy.tenant_scope(w.tenant):
+        c = Complaint.objects.get(customer=w.customer)
+        assert c.attachments.get().filename == "szamla.pdf"
+    assert c.reference in page.content()
+    assert "szamla.pdf" in page.content()
+
+
+def test_agent_finds_caller_by_meter_serial_and_registers_phone_complaint(page, live_server, world):
+    w = world.a
+    _login(page, live_server.url, w.users["agent"].username)
+    page.fill("input[name=q]", "AAA-METER-1")
+    page.wait_for_selector(f"text={w.customer.customer_number}")  # HTMX live search, no page load
+    page.click(f"text={w.customer.customer_number}")
+    page.wait_for_selector(f"h1:has-text('{w.customer.name}')")
+    page.select_option("select[name=channel]", "phone")
+    page.select_option("select[name=place]", str(w.place.pk))
+    page.fill("input[name=subject]", "Feszültségingadozás")
+    page.fill("textarea[name=description]", "Esténként villog a világítás.")
+    page.click("button:has-text('Register')")
+    page.wait_for_selector("text=Registered as")
+    assert "Registered" in page.inner_text("dl.facts")

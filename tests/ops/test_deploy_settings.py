@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "querela.settings.production",
+        "QUERELA_SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
+        "QUERELA_ALLOWED_HOSTS": "complaints.example.com",
+        "QUERELA_VAR_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "querela.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no issues" in out.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "QUERELA_SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "querela.settings.production", "QUERELA_VAR_DIR": str(tmp_path)})
+    out = subprocess.run([sys.executable, "-m", "querela.cli", "check"], env=env, capture_output=True, text=True)
+    assert out.returncode != 0 and "QUERELA_SECRET_KEY" in out.stderr

@@ -1,0 +1,126 @@
+"""Another tenant's rows are invisible and unchangeable: every tenant-owned model, every endpoint."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from querela.audit.models import AuditEvent
+from querela.complaints.models import Complaint, Notification
+from querela.complaints.services import Upload, complaint_attach, complaint_register
+from querela.core import tenancy
+from querela.core.errors import TenantNotActive
+from querela.core.models import TenantModel
+from querela.customers.models import Representative
+from tests.factories import PASSWORD, TenantWorld
+
+pytestmark = pytest.mark.django_db
+
+
+def tenant_owned_models() -> list[type]:
+    return [m for m in apps.get_models() if issubclass(m, TenantModel) or m is AuditEvent]
+
+
+def _populate(w: TenantWorld) -> Complaint:
+    """At least one row of every tenant-owned model in this tenant."""
+    with tenancy.tenant_scope(w.tenant):
+        c = complaint_register(actor=w.actor("agent"), channel="email", subject="Secret of " + w.tenant.code,
+                               description="private", customer=w.customer, place=w.place)
+        complaint_attach(actor=w.actor("agent"), complaint_id=c.pk,
+                         upload=Upload("bill.txt", io.BytesIO(b"bill contents"), 13))
+        Representative.objects.create(customer=w.customer, name="Proxy " + w.tenant.code)
+        Notification.objects.create(complaint=c, kind="test", key="k", subject="s", body="b")
+    return c
+
+
+def test_every_tenant_model_is_scoped(world):
+    _populate(world.a)
+    _populate(world.b)
+    models = tenant_owned_models()
+    assert len(models) >= 12
+    for model in models:
+        with tenancy.dangerously_all_tenants():
+            b_rows = list(model.objects.filter(tenant=world.b.tenant))
+        assert b_rows, f"test data has no {model.__name__} in tenant B"
+        with tenancy.tenant_scope(world.a.tenant):
+            visible = model.objects.all()
+            assert visible.exists(), model.__name__
+            assert not visible.exclude(tenant=world.a.tenant).exists(), f"{model.__name__} leaks"
+            assert not model.objects.filter(pk=b_rows[0].pk).exists()
+            with pytest.raises(model.DoesNotExist):
+                model.objects.get(pk=b_rows[0].pk)
+            if model is not AuditEvent:
+                assert model.objects.filter(pk=b_rows[0].pk).update(tenant=world.a.tenant) == 0
+                assert model.objects.filter(pk=b_rows[0].pk).delete()[0] == 0
+                with pytest.raises(TenantNotActive):
+                    b_rows[0].save()
+        with pytest.raises(TenantNotActive):
+            list(model.objects.all())
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+    out = []
+    for p in resolver.url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            out += _patterns(p, route)
+        elif isinstance(p, URLPattern) and "<str:tenant>" in route:
+            out.append((route, p.name or ""))
+    return out
+
+
+def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attachment_id: int) -> str:
+    return "/" + (
+        route.replace("<str:tenant>", tenant)
+        .replace("<str:reference>", complaint.reference)
+        .replace("<int:customer_id>", str(customer_id))
+        .replace("<int:attachment_id>", str(attachment_id))
+    )
+
+
+def test_every_tenant_endpoint_refuses_other_tenants(world):
+    a_complaint = _populate(world.a)
+    _populate(world.b)
+    routes = _patterns(get_resolver())
+    assert len(routes) >= 20
+    with tenancy.tenant_scope(world.a.tenant):
+        a_attachment = a_complaint.attachments.get().pk
+        a_count = Complaint.objects.count()
+        a_timeline = a_complaint.timeline.count()
+    for role in ("supervisor", "agent", "handler", "tenant_admin", "consumer"):
+        client = Client()
+        client.login(username=world.b.users[role].username, password=PASSWORD)
+        for route, name in routes:
+            url = _fill(route, "AAA", a_complaint, world.a.customer.pk, a_attachment)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, {"text": "x", "action": "close", "subject": "x"})
+                assert response.status_code == 404, (role, method, url, response.status_code)
+                assert a_complaint.reference.encode() not in response.content
+    with tenancy.tenant_scope(world.a.tenant):
+        assert Complaint.objects.count() == a_count
+        assert a_complaint.timeline.count() == a_timeline
+
+
+def test_a_tenants_own_staff_cannot_reach_other_tenants_rows_through_their_own_urls(world):
+    _populate(world.a)
+    b_complaint = _populate(world.b)
+    client = Client()
+    client.login(username=world.a.users["supervisor"].username, password=PASSWORD)
+    with tenancy.tenant_scope(world.b.tenant):
+        b_attachment = b_complaint.attachments.get().pk
+    for path in (
+        f"/t/AAA/complaints/{b_complaint.reference}/",
+        f"/t/AAA/customers/{world.b.customer.pk}/",
+        f"/t/AAA/complaints/{b_complaint.reference}/files/{b_attachment}/",
+        f"/api/v1/t/AAA/complaints/{b_complaint.reference}/",
+        f"/api/v1/t/AAA/customers/{world.b.customer.pk}/",
+    ):
+        assert client.get(path).status_code == 404, path
+    listing = client.get("/t/AAA/complaints/?q=Secret").content.decode()
+    assert "Secret of AAA" in listing and "Secret of BBB" not in listing
+    api = client.get("/api/v1/t/AAA/complaints/").json()
+    assert {r["reference"][:3] for r in api["results"]} == {"AAA"}
