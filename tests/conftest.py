@@ -24,7 +24,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def world(db: None) -> World:
     if not get_user_model().objects.filter(username="platform").exists():
         PlatformOperator.objects.create(user=get_user_model().objects.create_user("platform", "", PASSWORD))
-    return World(make_tenant_world("AAA"), make_tenant_world("BBB", country="RO", policy="ro-energy", tz="Europe/Bucharest"))
+    return World(
+        make_tenant_world("AAA"), make_tenant_world("BBB", country="RO", policy="ro-energy", tz="Europe/Bucharest")
+    )
 
 
 @pytest.fixture

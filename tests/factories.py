@@ -46,7 +46,9 @@ class World:
         return iter((self.a, self.b))
 
 
-def make_tenant_world(code: str, *, country: str = "HU", policy: str = "hu-electricity", tz: str = "Europe/Budapest") -> TenantWorld:
+def make_tenant_world(
+    code: str, *, country: str = "HU", policy: str = "hu-electricity", tz: str = "Europe/Budapest"
+) -> TenantWorld:
     tenant = Tenant.objects.create(
         name=f"Supplier {code}",
         code=code,
@@ -66,17 +68,27 @@ def make_tenant_world(code: str, *, country: str = "HU", policy: str = "hu-elect
             Membership.objects.create(user=user, role=role, department=w.department if role == "handler" else None)
             w.users[role] = user
         w.customer = Customer.objects.create(
-            customer_number=f"{code}1000001", name=f"Kovács Anna {code}", email=f"anna@{code.lower()}.example",
-            phone="+36 30 123 4567", user=w.users["consumer"],
+            customer_number=f"{code}1000001",
+            name=f"Kovács Anna {code}",
+            email=f"anna@{code.lower()}.example",
+            phone="+36 30 123 4567",
+            user=w.users["consumer"],
         )
         w.place = ConsumptionPlace.objects.create(
-            customer=w.customer, address="Petőfi utca 1.", postal_code="4024", city="Debrecen", region="Hajdú-Bihar",
+            customer=w.customer,
+            address="Petőfi utca 1.",
+            postal_code="4024",
+            city="Debrecen",
+            region="Hajdú-Bihar",
             service_type="electricity",
         )
         Meter.objects.create(place=w.place, serial=f"{code}-METER-1")
         w.other_customer = Customer.objects.create(customer_number=f"{code}2000002", name=f"Nagy Béla {code}")
         ConsumptionPlace.objects.create(
-            customer=w.other_customer, address="Kossuth tér 2.", postal_code="4400", city="Nyíregyháza",
+            customer=w.other_customer,
+            address="Kossuth tér 2.",
+            postal_code="4400",
+            city="Nyíregyháza",
             service_type="electricity",
         )
     return w

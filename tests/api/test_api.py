@@ -19,17 +19,27 @@ def _token_client(user) -> Client:
 def test_register_move_and_read_a_complaint_with_a_token(world):
     w = world.a
     agent = _token_client(w.users["agent"])
-    r = agent.post("/api/v1/t/AAA/complaints/", {
-        "channel": "phone", "subject": "Áramszünet után rossz számla", "description": "Kétszer számlázták.",
-        "customer_number": w.customer.customer_number, "category": "billing",
-    }, content_type="application/json")
+    r = agent.post(
+        "/api/v1/t/AAA/complaints/",
+        {
+            "channel": "phone",
+            "subject": "Áramszünet után rossz számla",
+            "description": "Kétszer számlázták.",
+            "customer_number": w.customer.customer_number,
+            "category": "billing",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     ref = r.json()["reference"]
     assert r.json()["status"] == "registered" and r.json()["customer_number"] == w.customer.customer_number
 
     sup = _token_client(w.users["supervisor"])
-    r = sup.post(f"/api/v1/t/AAA/complaints/{ref}/transitions/",
-                 {"action": "assign", "assignee_id": w.users["handler"].pk}, content_type="application/json")
+    r = sup.post(
+        f"/api/v1/t/AAA/complaints/{ref}/transitions/",
+        {"action": "assign", "assignee_id": w.users["handler"].pk},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "assigned"
 
     r = sup.post(f"/api/v1/t/AAA/complaints/{ref}/transitions/", {"action": "close"}, content_type="application/json")
@@ -48,8 +58,12 @@ def test_same_permission_checks_as_the_ui(world):
     assert consumer.get("/api/v1/t/AAA/complaints/").status_code == 403
     assert consumer.get("/api/v1/t/AAA/customers/?q=Kov").status_code == 403
     admin = _token_client(w.users["tenant_admin"])
-    assert admin.post("/api/v1/t/AAA/complaints/", {"channel": "phone", "subject": "x"},
-                      content_type="application/json").status_code == 403
+    assert (
+        admin.post(
+            "/api/v1/t/AAA/complaints/", {"channel": "phone", "subject": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert Client().get("/api/v1/t/AAA/complaints/").status_code in (401, 403)
     other = _token_client(world.b.users["supervisor"])
     assert other.get("/api/v1/t/AAA/complaints/").status_code == 404
@@ -61,8 +75,9 @@ def test_customer_search_by_meter_serial(world):
 
 
 def test_bad_input_gets_a_clear_message(world):
-    r = _token_client(world.a.users["agent"]).post("/api/v1/t/AAA/complaints/", {"channel": "pigeon"},
-                                                   content_type="application/json")
+    r = _token_client(world.a.users["agent"]).post(
+        "/api/v1/t/AAA/complaints/", {"channel": "pigeon"}, content_type="application/json"
+    )
     assert r.status_code == 400 and "channel" in r.json() and "subject" in r.json()
 
 
@@ -81,6 +96,8 @@ def test_openapi_schema_and_docs(db):
     schema = client.get("/api/v1/schema/?format=json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert "/api/v1/t/{tenant}/complaints/" in paths and "/api/v1/t/{tenant}/complaints/{reference}/transitions/" in paths
+    assert (
+        "/api/v1/t/{tenant}/complaints/" in paths and "/api/v1/t/{tenant}/complaints/{reference}/transitions/" in paths
+    )
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()

@@ -20,10 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def _activity(w):
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="phone", subject="s", description="d",
-                               customer=w.customer)
-        complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="assign",
-                             assignee_id=w.users["handler"].pk)
+        c = complaint_register(
+            actor=w.actor("agent"), channel="phone", subject="s", description="d", customer=w.customer
+        )
+        complaint_transition(
+            actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
+        )
     return c
 
 

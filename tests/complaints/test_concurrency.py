@@ -16,8 +16,9 @@ from querela.core.errors import InvalidTransition
 def test_two_handlers_answering_at_once_one_wins(world):
     w = world.a
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="phone", subject="s", description="d",
-                               customer=w.customer)
+        c = complaint_register(
+            actor=w.actor("agent"), channel="phone", subject="s", description="d", customer=w.customer
+        )
         h = w.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")

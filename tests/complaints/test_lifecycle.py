@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(w, **kw):
-    defaults = dict(actor=w.actor("agent"), channel="phone", subject="Wrong bill", description="Billed twice in March.",
-                    customer=w.customer, place=w.place)
+    defaults = dict(
+        actor=w.actor("agent"),
+        channel="phone",
+        subject="Wrong bill",
+        description="Billed twice in March.",
+        customer=w.customer,
+        place=w.place,
+    )
     defaults.update(kw)
     return complaint_register(**defaults)
 
@@ -34,8 +40,12 @@ def test_unidentified_complaint_waits_and_can_be_asked_for_information(in_a):
     c = _register(in_a, customer=None, place=None, channel="email", contact_email="who@example.net")
     assert c.status == Status.RECEIVED
     assert c.reply_channel == "email"
-    c = complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="request_info",
-                             text="Please send the customer id printed on your bill.")
+    c = complaint_transition(
+        actor=in_a.actor("agent"),
+        complaint_id=c.pk,
+        action="request_info",
+        text="Please send the customer id printed on your bill.",
+    )
     assert c.status == Status.AWAITING_INFO
     out = c.timeline.filter(entry_type=EntryType.OUTBOUND).get()
     assert out.channel == "email" and "customer id" in out.body
@@ -69,8 +79,9 @@ def test_status_cannot_change_without_the_right_role(in_a):
     with pytest.raises(PermissionDenied):
         complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="assign")
     with pytest.raises(PermissionDenied):
-        complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action="assign",
-                             assignee_id=in_a.users["supervisor"].pk)
+        complaint_transition(
+            actor=in_a.actor("handler"), complaint_id=c.pk, action="assign", assignee_id=in_a.users["supervisor"].pk
+        )
 
 
 def test_answer_needs_text(in_a):
@@ -87,8 +98,9 @@ def test_only_a_non_complaint_is_redirected_with_explanation(in_a):
     with pytest.raises(ValidationFailed):
         complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect", text="Call 80.")
     complaint_update(actor=in_a.actor("agent"), complaint_id=c.pk, kind=Kind.TECHNICAL_FAULT)
-    c = complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect",
-                             text="Outages: call the fault line 80 000 000.")
+    c = complaint_transition(
+        actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect", text="Outages: call the fault line 80 000 000."
+    )
     assert c.status == Status.REDIRECTED
     assert "fault line" in c.redirect_explanation
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection, transaction
@@ -18,11 +18,21 @@ def test_numbers_are_gapless_per_tenant_and_year(world):
     for w in world:
         with tenancy.tenant_scope(w.tenant):
             for year in (2025, 2026, 2026):
-                c = complaint_register(actor=w.actor("agent"), channel="post", subject="s",
-                                       received_at=datetime(year, 6, 1, 10, tzinfo=timezone.utc))
+                c = complaint_register(
+                    actor=w.actor("agent"),
+                    channel="post",
+                    subject="s",
+                    received_at=datetime(year, 6, 1, 10, tzinfo=UTC),
+                )
                 made.append(c.reference)
-    assert made == ["AAA-2025-000001", "AAA-2026-000001", "AAA-2026-000002",
-                    "BBB-2025-000001", "BBB-2026-000001", "BBB-2026-000002"]
+    assert made == [
+        "AAA-2025-000001",
+        "AAA-2026-000001",
+        "AAA-2026-000002",
+        "BBB-2025-000001",
+        "BBB-2026-000001",
+        "BBB-2026-000002",
+    ]
     assert all(REFERENCE_RE.fullmatch(r) for r in made)
 
 

@@ -28,8 +28,15 @@ def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         pg = browser.new_page(locale="en-GB")
         pg.set_default_timeout(15000)
@@ -54,7 +61,7 @@ def test_consumer_files_a_complaint_with_a_document(page, live_server, world, tm
     page.fill("textarea[name=description]", "A márciusi számlán kétszer szerepel ugyanaz az időszak.")
     doc = tmp_path / "szamla.pdf"
     doc.write_bytes(PDF)
-    page.set_input_files("input[name=files]", str(doc))
+    page.set_input_files("input[name=documents]", str(doc))
     page.click("text=Send complaint")
     page.wait_for_selector("text=was registered under number")
     page.screenshot(path=str(tmp_path / "consumer.png"))

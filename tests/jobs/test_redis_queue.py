@@ -39,10 +39,12 @@ def test_assignment_mail_goes_out_once_through_redis(world, redis_huey):
     w.users["handler"].save()
     task = redis_huey.task(name="notify_assignee")(notify_assignee_task.func)
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="phone", subject="s", description="d",
-                               customer=w.customer)
-        complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="assign",
-                             assignee_id=w.users["handler"].pk)
+        c = complaint_register(
+            actor=w.actor("agent"), channel="phone", subject="s", description="d", customer=w.customer
+        )
+        complaint_transition(
+            actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
+        )
     mail.outbox.clear()  # the in-process (test) queue already ran it once
     with tenancy.dangerously_all_tenants():
         Notification.objects.all().delete()

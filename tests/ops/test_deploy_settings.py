@@ -15,7 +15,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
     }
     out = subprocess.run(
         [sys.executable, "-m", "querela.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
@@ -26,3 +28,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env.update({"DJANGO_SETTINGS_MODULE": "querela.settings.production", "QUERELA_VAR_DIR": str(tmp_path)})
     out = subprocess.run([sys.executable, "-m", "querela.cli", "check"], env=env, capture_output=True, text=True)
     assert out.returncode != 0 and "QUERELA_SECRET_KEY" in out.stderr
+
+
+def test_permissions_doc_is_generated_from_the_table():
+    from pathlib import Path
+
+    from querela.core.management.commands.permissions_doc import render_permissions_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+    assert doc.read_text(encoding="utf-8") == render_permissions_markdown(), "run: querela permissions_doc"

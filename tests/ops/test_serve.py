@@ -19,10 +19,20 @@ def _free_port() -> int:
 
 def test_serve_starts_prints_logins_and_stops_cleanly(tmp_path):
     port = _free_port()
-    env = {**os.environ, "QUERELA_VAR_DIR": str(tmp_path), "QUERELA_PORT": str(port),
-           "QUERELA_SMTPD_PORT": str(_free_port()), "DJANGO_SETTINGS_MODULE": "querela.settings.embedded"}
-    proc = subprocess.Popen([sys.executable, "-m", "querela.cli", "serve"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "QUERELA_VAR_DIR": str(tmp_path),
+        "QUERELA_PORT": str(port),
+        "QUERELA_SMTPD_PORT": str(_free_port()),
+        "DJANGO_SETTINGS_MODULE": "querela.settings.embedded",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "querela.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 120
@@ -40,7 +50,7 @@ def test_serve_starts_prints_logins_and_stops_cleanly(tmp_path):
         body = ""
         for _ in range(60):
             try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read().decode()  # noqa: S310
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).read().decode()
                 break
             except OSError:
                 time.sleep(0.5)

@@ -21,7 +21,6 @@ from querela.customers.services import customer_update
 from querela.tenants.access import Actor
 from querela.tenants.permissions import PERMISSIONS
 from querela.tenants.services import department_create, membership_set, tenant_create
-
 from tests.factories import PASSWORD, TenantWorld
 
 ALL_ROLES = ["consumer", "agent", "handler", "supervisor", "tenant_admin", "platform_operator"]
@@ -40,8 +39,14 @@ def _client(w: TenantWorld, role: str) -> Client:
 def _own_complaint(w: TenantWorld, status: str = Status.REGISTERED) -> Complaint:
     """A complaint of the consumer's own customer record, walked to `status` by staff."""
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="email", subject="Bill", description="Too high",
-                               customer=w.customer, place=w.place)
+        c = complaint_register(
+            actor=w.actor("agent"),
+            channel="email",
+            subject="Bill",
+            description="Too high",
+            customer=w.customer,
+            place=w.place,
+        )
         paths = {
             Status.RECEIVED: None,
             Status.REGISTERED: [],
@@ -54,8 +59,13 @@ def _own_complaint(w: TenantWorld, status: str = Status.REGISTERED) -> Complaint
             Status.ESCALATED: ["assign", "start_investigation", "escalate"],
         }
         for action in paths[status] or []:
-            complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action=action, text="text",
-                                 assignee_id=w.users["handler"].pk if action == "assign" else None)
+            complaint_transition(
+                actor=w.actor("supervisor"),
+                complaint_id=c.pk,
+                action=action,
+                text="text",
+                assignee_id=w.users["handler"].pk if action == "assign" else None,
+            )
         if status == Status.RECEIVED:
             Complaint.objects.filter(pk=c.pk).update(status=Status.RECEIVED)
         c.refresh_from_db()
@@ -124,9 +134,15 @@ def _classify(w: TenantWorld, role: str) -> Outcome:
 
 def _transition(name: str):
     source = {
-        "request_info": Status.REGISTERED, "register": Status.AWAITING_INFO, "assign": Status.REGISTERED,
-        "start_investigation": Status.ASSIGNED, "answer": Status.INVESTIGATING, "close": Status.ANSWERED,
-        "reopen": Status.ANSWERED, "escalate": Status.INVESTIGATING, "redirect": Status.REGISTERED,
+        "request_info": Status.REGISTERED,
+        "register": Status.AWAITING_INFO,
+        "assign": Status.REGISTERED,
+        "start_investigation": Status.ASSIGNED,
+        "answer": Status.INVESTIGATING,
+        "close": Status.ANSWERED,
+        "reopen": Status.ANSWERED,
+        "escalate": Status.INVESTIGATING,
+        "redirect": Status.REGISTERED,
     }[name]
 
     def run(w: TenantWorld, role: str) -> Outcome:
@@ -136,8 +152,13 @@ def _transition(name: str):
                 Complaint.objects.filter(pk=c.pk).update(kind="information_request")
             actor = w.actor(role)
             try:
-                complaint_transition(actor=actor, complaint_id=c.pk, action=name, text="because",
-                                     assignee_id=actor.user_id if name == "assign" else None)
+                complaint_transition(
+                    actor=actor,
+                    complaint_id=c.pk,
+                    action=name,
+                    text="because",
+                    assignee_id=actor.user_id if name == "assign" else None,
+                )
             except PermissionDenied:
                 return False
             except QuerelaError as exc:  # e.g. the assignee rule: still a permitted action
@@ -148,27 +169,39 @@ def _transition(name: str):
 
 
 def _tenant_create(w: TenantWorld, actor: Actor) -> None:
-    tenant_create(actor=actor, name="New", code="NEW", country="PL", sector="gas", default_language="pl",
-                  time_zone="Europe/Warsaw", mailbox="new@complaints.querela.test", deadline_policy="pl-consumer")
+    tenant_create(
+        actor=actor,
+        name="New",
+        code="NEW",
+        country="PL",
+        sector="gas",
+        default_language="pl",
+        time_zone="Europe/Warsaw",
+        mailbox="new@complaints.querela.test",
+        deadline_policy="pl-consumer",
+    )
 
 
 EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.view": _http("GET", "/t/{t}/complaints/{ref}/"),
     "complaint.list": _http("GET", "/t/{t}/complaints/"),
     "complaint.file_own": _http(
-        "POST", "/t/{t}/file/",
+        "POST",
+        "/t/{t}/file/",
         {"place": "{place}", "category": "billing", "subject": "S", "description": "D", "reply_channel": "email"},
     ),
     "complaint.register": _http(
-        "POST", "/t/{t}/complaints/register/",
+        "POST",
+        "/t/{t}/complaints/register/",
         {"channel": "phone", "kind": "complaint", "category": "billing", "subject": "S", "description": "D"},
     ),
     "complaint.edit": _classify,
     "complaint.add_note": _note,
     "complaint.message": _message,
     "complaint.attach": _service(
-        lambda w, a: complaint_attach(actor=a, complaint_id=_own_complaint(w).pk,
-                                      upload=Upload("note.txt", io.BytesIO(b"meter photo notes"), 17))
+        lambda w, a: complaint_attach(
+            actor=a, complaint_id=_own_complaint(w).pk, upload=Upload("note.txt", io.BytesIO(b"meter photo notes"), 17)
+        )
     ),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
@@ -200,7 +233,8 @@ def test_role_against_action(world, action, role):
 def test_consumer_cannot_see_another_customers_complaint(world):
     w = world.a
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="post", subject="s", description="d",
-                               customer=w.other_customer)
+        c = complaint_register(
+            actor=w.actor("agent"), channel="post", subject="s", description="d", customer=w.other_customer
+        )
     response = _client(w, "consumer").get(f"/t/{w.tenant.code}/complaints/{c.reference}/")
     assert response.status_code == 404

@@ -28,10 +28,17 @@ def tenant_owned_models() -> list[type]:
 def _populate(w: TenantWorld) -> Complaint:
     """At least one row of every tenant-owned model in this tenant."""
     with tenancy.tenant_scope(w.tenant):
-        c = complaint_register(actor=w.actor("agent"), channel="email", subject="Secret of " + w.tenant.code,
-                               description="private", customer=w.customer, place=w.place)
-        complaint_attach(actor=w.actor("agent"), complaint_id=c.pk,
-                         upload=Upload("bill.txt", io.BytesIO(b"bill contents"), 13))
+        c = complaint_register(
+            actor=w.actor("agent"),
+            channel="email",
+            subject="Secret of " + w.tenant.code,
+            description="private",
+            customer=w.customer,
+            place=w.place,
+        )
+        complaint_attach(
+            actor=w.actor("agent"), complaint_id=c.pk, upload=Upload("bill.txt", io.BytesIO(b"bill contents"), 13)
+        )
         Representative.objects.create(customer=w.customer, name="Proxy " + w.tenant.code)
         Notification.objects.create(complaint=c, kind="test", key="k", subject="s", body="b")
     return c
@@ -94,7 +101,7 @@ def test_every_tenant_endpoint_refuses_other_tenants(world):
     for role in ("supervisor", "agent", "handler", "tenant_admin", "consumer"):
         client = Client()
         client.login(username=world.b.users[role].username, password=PASSWORD)
-        for route, name in routes:
+        for route, _name in routes:
             url = _fill(route, "AAA", a_complaint, world.a.customer.pk, a_attachment)
             for method in ("get", "post"):
                 response = getattr(client, method)(url, {"text": "x", "action": "close", "subject": "x"})

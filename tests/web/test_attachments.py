@@ -25,7 +25,9 @@ def _complaint(w):
 
 def test_stored_with_hash_size_and_sniffed_type(in_a):
     c = _complaint(in_a)
-    a = complaint_attach(actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("számla.pdf", io.BytesIO(PDF), len(PDF)))
+    a = complaint_attach(
+        actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("számla.pdf", io.BytesIO(PDF), len(PDF))
+    )
     assert a.sha256 == hashlib.sha256(PDF).hexdigest()
     assert a.size == len(PDF) and a.content_type == "application/pdf" and a.filename == "számla.pdf"
     assert a.file.read() == PDF
@@ -34,7 +36,9 @@ def test_stored_with_hash_size_and_sniffed_type(in_a):
 def test_type_is_sniffed_not_trusted_from_the_name(in_a):
     c = _complaint(in_a)
     with pytest.raises(ValidationFailed) as err:
-        complaint_attach(actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("photo.jpg", io.BytesIO(EXE), len(EXE)))
+        complaint_attach(
+            actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("photo.jpg", io.BytesIO(EXE), len(EXE))
+        )
     assert "photo.jpg" in err.value.message and "not accepted" in err.value.message
     assert not Attachment.objects.exists()
 
@@ -46,7 +50,9 @@ def test_size_limit_per_tenant_says_the_limit(in_a):
     c.tenant.refresh_from_db()
     data = PDF + b"0" * 2000
     with pytest.raises(ValidationFailed) as err:
-        complaint_attach(actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("big.pdf", io.BytesIO(data), len(data)))
+        complaint_attach(
+            actor=in_a.actor("agent"), complaint_id=c.pk, upload=Upload("big.pdf", io.BytesIO(data), len(data))
+        )
     assert "1 kB" in err.value.message and "big.pdf" in err.value.message
 
 
@@ -56,8 +62,14 @@ def test_consumer_upload_rejected_on_the_page_with_the_reason(world):
     client.login(username=w.users["consumer"].username, password=PASSWORD)
     response = client.post(
         "/t/AAA/file/",
-        {"place": w.place.pk, "category": "billing", "subject": "S", "description": "D", "reply_channel": "email",
-         "files": [SimpleUploadedFile("virus.pdf", EXE)]},
+        {
+            "place": w.place.pk,
+            "category": "billing",
+            "subject": "S",
+            "description": "D",
+            "reply_channel": "email",
+            "documents": [SimpleUploadedFile("virus.pdf", EXE)],
+        },
     )
     assert response.status_code == 400
     assert "virus.pdf" in response.content.decode() and "not accepted" in response.content.decode()
@@ -71,7 +83,9 @@ def test_download_needs_permission_and_is_audited(world):
     w = world.a
     with tenancy.tenant_scope(w.tenant):
         c = _complaint(w)
-        a = complaint_attach(actor=w.actor("agent"), complaint_id=c.pk, upload=Upload("a.pdf", io.BytesIO(PDF), len(PDF)))
+        a = complaint_attach(
+            actor=w.actor("agent"), complaint_id=c.pk, upload=Upload("a.pdf", io.BytesIO(PDF), len(PDF))
+        )
     client = Client()
     client.login(username=w.users["handler"].username, password=PASSWORD)
     response = client.get(f"/t/AAA/complaints/{c.reference}/files/{a.pk}/")

@@ -57,7 +57,9 @@ def test_login_is_rate_limited(settings):
     assert codes == [200, 200, 200, 429, 429]
 
 
-@pytest.mark.parametrize(("lang", "text"), [("hu", "Bejelentkezés"), ("pl", "Zaloguj"), ("ro", "Autentificare"), ("en", "Log in")])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("hu", "Bejelentkezés"), ("pl", "Zaloguj"), ("ro", "Autentificare"), ("en", "Log in")]
+)
 def test_login_page_in_each_language(lang, text):
     response = Client(HTTP_ACCEPT_LANGUAGE=lang).get("/login/")
     assert text in response.content.decode()

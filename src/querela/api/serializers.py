@@ -68,7 +68,14 @@ class ComplaintDetailOut(ComplaintOut):
     timeline = TimelineOut(many=True, read_only=True)
 
     class Meta(ComplaintOut.Meta):
-        fields = [*ComplaintOut.Meta.fields, "description", "contact_name", "contact_email", "contact_phone", "timeline"]
+        fields = [
+            *ComplaintOut.Meta.fields,
+            "description",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "timeline",
+        ]
 
 
 class ComplaintIn(serializers.Serializer[dict[str, object]]):

@@ -18,8 +18,8 @@ from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_get, customer_search
 
 from .base import TenantAPIView
-from .tokens import api_token_issue
 from .serializers import ComplaintDetailOut, ComplaintIn, ComplaintOut, CustomerOut, NoteIn, TimelineOut, TransitionIn
+from .tokens import api_token_issue
 
 
 class ComplaintCollection(TenantAPIView):
@@ -31,7 +31,9 @@ class ComplaintCollection(TenantAPIView):
         summary="List complaints",
     )
     def get(self, request: Request, tenant: str) -> Response:
-        qs = complaint_list(actor=self.actor, status=request.query_params.get("status"), query=request.query_params.get("q", ""))
+        qs = complaint_list(
+            actor=self.actor, status=request.query_params.get("status"), query=request.query_params.get("q", "")
+        )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ComplaintOut(page, many=True).data)
@@ -112,7 +114,9 @@ class CustomerItem(TenantAPIView):
     @extend_schema(responses=CustomerOut, summary="A customer (audited)")
     def get(self, request: Request, tenant: str, customer_id: int) -> Response:
         customer = customer_get(actor=self.actor, customer_id=customer_id)
-        audit_record(actor=self.actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number)
+        audit_record(
+            actor=self.actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number
+        )
         return Response(CustomerOut(customer).data)
 
 

@@ -43,6 +43,9 @@ class AuditChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"chain {self.tenant_id}@{self.seq}"
+
 
 class AuditEvent(models.Model):
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
@@ -69,6 +72,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["tenant", "at"], name="audit_tenant_at"),
         ]
         ordering = ["tenant_id", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}#{self.seq} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -85,10 +85,8 @@ def store_attachment(
     """Stream the file to storage while hashing it; the caller holds the transaction and audits."""
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
-    if skip_type_check:  # mail attachments are kept whatever they are: nothing a customer sent is lost
-        content_type = sniff_type(head)
-    else:
-        content_type = check_upload(complaint.tenant, filename, size, head)
+    # Mail attachments are kept whatever they are: nothing a customer sent is lost.
+    content_type = sniff_type(head) if skip_type_check else check_upload(complaint.tenant, filename, size, head)
     digest = hashlib.sha256()
     for chunk in iter(lambda: stream.read(1024 * 1024), b""):
         digest.update(chunk)

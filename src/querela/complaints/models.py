@@ -156,7 +156,5 @@ class Notification(TenantModel):
     error = models.TextField(blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "complaint", "kind", "key"], name="notification_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "complaint", "kind", "key"], name="notification_once")]
         indexes = [models.Index(fields=["tenant", "sent_at"], name="notification_tenant_unsent")]

@@ -12,7 +12,9 @@ from querela.core import clock
 from .models import Complaint, Notification
 
 
-def notification_create(*, complaint: Complaint, kind: str, key: str, recipient: str, subject: str, body: str) -> Notification | None:
+def notification_create(
+    *, complaint: Complaint, kind: str, key: str, recipient: str, subject: str, body: str
+) -> Notification | None:
     """Create it once; None when it already exists (someone else got there first)."""
     try:
         with transaction.atomic():
@@ -47,7 +49,10 @@ def notify_assignee(*, complaint: Complaint) -> Notification | None:
         return None
     with translation.override(complaint.tenant.default_language):
         subject = _("Complaint %(ref)s was assigned to you") % {"ref": complaint.reference}
-        body = _("Complaint %(ref)s (%(subject)s) is now yours.") % {"ref": complaint.reference, "subject": complaint.subject}
+        body = _("Complaint %(ref)s (%(subject)s) is now yours.") % {
+            "ref": complaint.reference,
+            "subject": complaint.subject,
+        }
     return notification_create(
         complaint=complaint,
         kind="assigned",

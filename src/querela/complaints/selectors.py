@@ -10,7 +10,7 @@ from querela.core.errors import NotFound
 from querela.tenants.access import Actor, can, require
 from querela.tenants.roles import Role
 
-from .models import Complaint
+from .models import Complaint, TimelineEntry
 from .workflow import OPEN_STATUSES
 
 
@@ -47,16 +47,16 @@ def complaint_list(
 
 def complaint_open(*, actor: Actor, reference: str) -> Complaint:
     """Fetch a case file for display: checks the permission and audits the view of personal data."""
-    complaint = Complaint.objects.select_related("customer", "place", "assignee", "department").filter(
-        reference=reference.upper()
-    ).first()
+    complaint = (
+        Complaint.objects.select_related("customer", "place", "assignee", "department")
+        .filter(reference=reference.upper())
+        .first()
+    )
     if complaint is None or not can(actor, "complaint.view", complaint):
         # The same answer for "not there" and "not yours", so references can't be probed.
         raise NotFound("Complaint not found.")
     with transaction.atomic():
-        audit_record(
-            actor=actor, action="personal_data.view", object_type="complaint", object_id=complaint.reference
-        )
+        audit_record(actor=actor, action="personal_data.view", object_type="complaint", object_id=complaint.reference)
     return complaint
 
 
@@ -70,11 +70,9 @@ def complaint_for_write(*, actor: Actor, reference: str) -> Complaint:
     return complaint
 
 
-def timeline_for(*, actor: Actor, complaint: Complaint) -> list[object]:
+def timeline_for(*, actor: Actor, complaint: Complaint) -> list[TimelineEntry]:
     entries = complaint.timeline.select_related("author").prefetch_related("files")
     if actor.role == Role.CONSUMER:
         # Internal notes and status bookkeeping are for staff.
         entries = entries.filter(entry_type__in=["inbound", "outbound", "attachment"])
     return list(entries)
-
-

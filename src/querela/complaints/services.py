@@ -224,7 +224,11 @@ def _apply_transition(
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         _entry(complaint, actor, entry_type, text, purpose=action)
     audit_record(
-        actor=actor, action=f"complaint.{action}", object_type="complaint", object_id=complaint.reference, changes=changes
+        actor=actor,
+        action=f"complaint.{action}",
+        object_type="complaint",
+        object_id=complaint.reference,
+        changes=changes,
     )
     hooks.run(f"transition:{action}", complaint)
 
@@ -287,7 +291,11 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
         complaint.save()
         _entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
         audit_record(
-            actor=actor, action="complaint.update", object_type="complaint", object_id=complaint.reference, changes=changes
+            actor=actor,
+            action="complaint.update",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes=changes,
         )
     return complaint
 
@@ -322,7 +330,11 @@ def complaint_add_message(
             require(actor, "complaint.message", complaint)
         entry_type = EntryType.INBOUND if from_customer else EntryType.OUTBOUND
         entry = _entry(
-            complaint, actor, entry_type, text, channel=channel or (Channel.WEB if from_customer else complaint.reply_channel)
+            complaint,
+            actor,
+            entry_type,
+            text,
+            channel=channel or (Channel.WEB if from_customer else complaint.reply_channel),
         )
         for upload in uploads:
             store_attachment(
@@ -377,4 +389,3 @@ def complaint_attach(*, actor: Actor, complaint_id: int, upload: Upload) -> Atta
 def handlers_of_tenant() -> list[Any]:
     user_ids = Membership.objects.filter(is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]).values("user_id")
     return list(get_user_model().objects.filter(pk__in=user_ids).order_by("username"))
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from querela.tenants.roles import Role
@@ -51,7 +52,7 @@ _CONSUMER = Role.CONSUMER.value
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str | Promise
     sources: frozenset[str]
     target: str
     roles: frozenset[str]

@@ -13,19 +13,24 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _limits(setting: str) -> tuple[int, int]:
+    pair: tuple[int, int] = settings.QUERELA[setting]
+    return int(pair[0]), int(pair[1])
+
+
 def _key(bucket: str, key: str, window: int) -> str:
     return f"rl:{bucket}:{key}:{int(time.time() // window)}"
 
 
 def exceeded(bucket: str, key: str, *, setting: str) -> bool:
     """True when this window's attempts are used up (without counting a new one)."""
-    limit, window = settings.QUERELA[setting]
+    limit, window = _limits(setting)
     return int(cache.get(_key(bucket, key, window), 0)) >= int(limit)
 
 
 def hit(bucket: str, key: str, *, setting: str) -> bool:
     """Count one attempt; False when the limit for this window is already used up."""
-    limit, window = settings.QUERELA[setting]
+    limit, window = _limits(setting)
     cache_key = _key(bucket, key, window)
     cache.add(cache_key, 0, timeout=window + 5)
     try:

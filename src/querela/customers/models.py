@@ -45,9 +45,7 @@ class Customer(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "customer_number"], name="customer_number_per_tenant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "customer_number"], name="customer_number_per_tenant")]
         indexes = [
             models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
             models.Index(fields=["tenant", "email"], name="customer_tenant_email"),

@@ -29,7 +29,10 @@ def customer_create(*, actor: Actor, customer_number: str, name: str, **fields: 
         with transaction.atomic():
             customer = Customer.objects.create(customer_number=customer_number.strip(), name=name.strip(), **fields)
             audit_record(
-                actor=actor, action="customer.create", object_type="customer", object_id=customer.customer_number,
+                actor=actor,
+                action="customer.create",
+                object_type="customer",
+                object_id=customer.customer_number,
                 changes={k: [None, v] for k, v in {"name": name, **fields}.items()},
             )
     except IntegrityError as exc:
@@ -52,28 +55,45 @@ def customer_update(*, actor: Actor, customer_id: int, **fields: Any) -> Custome
         customer.save()
         if changes:
             audit_record(
-                actor=actor, action="customer.update", object_type="customer", object_id=customer.customer_number,
+                actor=actor,
+                action="customer.update",
+                object_type="customer",
+                object_id=customer.customer_number,
                 changes=changes,
             )
     return customer
 
 
 def place_add(
-    *, actor: Actor, customer: Customer, address: str, postal_code: str, city: str, service_type: str,
-    region: str = "", meter_serials: tuple[str, ...] = (),
+    *,
+    actor: Actor,
+    customer: Customer,
+    address: str,
+    postal_code: str,
+    city: str,
+    service_type: str,
+    region: str = "",
+    meter_serials: tuple[str, ...] = (),
 ) -> ConsumptionPlace:
     require(actor, "customer.edit")
     if service_type not in ServiceType.values:
         raise ValidationFailed(_("Unknown service type."))
     with transaction.atomic():
         place = ConsumptionPlace.objects.create(
-            customer=customer, address=address, postal_code=postal_code, city=city, region=region,
+            customer=customer,
+            address=address,
+            postal_code=postal_code,
+            city=city,
+            region=region,
             service_type=service_type,
         )
         for serial in meter_serials:
             Meter.objects.create(place=place, serial=serial)
         audit_record(
-            actor=actor, action="place.create", object_type="customer", object_id=customer.customer_number,
+            actor=actor,
+            action="place.create",
+            object_type="customer",
+            object_id=customer.customer_number,
             changes={"place": [None, str(place)], "meters": [None, list(meter_serials)]},
         )
     return place

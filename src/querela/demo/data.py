@@ -64,19 +64,60 @@ TENANTS = [
 STAFF_ROLES = ["agent", "handler", "supervisor", "tenant_admin"]
 
 FIRST_NAMES = {
-    "HU": ["Bence", "Anna", "Zoltán", "Eszter", "Gábor", "Réka", "László", "Katalin", "Péter", "Zsófia", "Ödön", "Ilona"],
+    "HU": [
+        "Bence",
+        "Anna",
+        "Zoltán",
+        "Eszter",
+        "Gábor",
+        "Réka",
+        "László",
+        "Katalin",
+        "Péter",
+        "Zsófia",
+        "Ödön",
+        "Ilona",
+    ],
     "PL": ["Piotr", "Anna", "Krzysztof", "Małgorzata", "Tomasz", "Agnieszka", "Paweł", "Katarzyna", "Łukasz", "Zofia"],
     "RO": ["Mihai", "Ioana", "Andrei", "Elena", "Ștefan", "Maria", "Bogdan", "Ana", "Cristian", "Țara"],
 }
 LAST_NAMES = {
-    "HU": ["Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár", "Németh", "Farkas", "Balogh", "Lőrinc"],
+    "HU": [
+        "Nagy",
+        "Kovács",
+        "Tóth",
+        "Szabó",
+        "Horváth",
+        "Varga",
+        "Kiss",
+        "Molnár",
+        "Németh",
+        "Farkas",
+        "Balogh",
+        "Lőrinc",
+    ],
     "PL": ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński", "Szymański", "Woźniak"],
     "RO": ["Popescu", "Ionescu", "Popa", "Stan", "Dumitrescu", "Stoica", "Gheorghe", "Rusu", "Munteanu", "Țurcanu"],
 }
 PLACES = {
-    "HU": [("Debrecen", "4024", "Hajdú-Bihar"), ("Nyíregyháza", "4400", "Szabolcs-Szatmár-Bereg"), ("Miskolc", "3525", "Borsod-Abaúj-Zemplén"), ("Szolnok", "5000", "Jász-Nagykun-Szolnok")],
-    "PL": [("Kraków", "30-001", "małopolskie"), ("Łódź", "90-001", "łódzkie"), ("Gdańsk", "80-001", "pomorskie"), ("Poznań", "60-001", "wielkopolskie")],
-    "RO": [("Brașov", "500001", "Brașov"), ("Cluj-Napoca", "400001", "Cluj"), ("Timișoara", "300001", "Timiș"), ("Iași", "700001", "Iași")],
+    "HU": [
+        ("Debrecen", "4024", "Hajdú-Bihar"),
+        ("Nyíregyháza", "4400", "Szabolcs-Szatmár-Bereg"),
+        ("Miskolc", "3525", "Borsod-Abaúj-Zemplén"),
+        ("Szolnok", "5000", "Jász-Nagykun-Szolnok"),
+    ],
+    "PL": [
+        ("Kraków", "30-001", "małopolskie"),
+        ("Łódź", "90-001", "łódzkie"),
+        ("Gdańsk", "80-001", "pomorskie"),
+        ("Poznań", "60-001", "wielkopolskie"),
+    ],
+    "RO": [
+        ("Brașov", "500001", "Brașov"),
+        ("Cluj-Napoca", "400001", "Cluj"),
+        ("Timișoara", "300001", "Timiș"),
+        ("Iași", "700001", "Iași"),
+    ],
 }
 STREETS = {
     "HU": ["Petőfi utca", "Kossuth Lajos út", "Arany János utca", "Széchenyi tér", "Dózsa György út"],

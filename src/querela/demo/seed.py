@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from tqdm import tqdm
 
-from querela.complaints.models import Complaint, Kind
+from querela.complaints.models import Kind
 from querela.complaints.services import complaint_register, complaint_transition
 from querela.core import clock, tenancy
 from querela.customers.models import ConsumptionPlace, Customer, Meter
@@ -88,7 +88,19 @@ def seed_demo(*, progress: bool = True) -> bool:
     for spec in data.TENANTS:
         with transaction.atomic():
             tenant = Tenant.objects.create(
-                **{k: spec[k] for k in ("code", "name", "country", "sector", "default_language", "time_zone", "mailbox", "deadline_policy")},
+                **{
+                    k: spec[k]
+                    for k in (
+                        "code",
+                        "name",
+                        "country",
+                        "sector",
+                        "default_language",
+                        "time_zone",
+                        "mailbox",
+                        "deadline_policy",
+                    )
+                },
                 operator=operator_company if spec["operated"] else None,
             )
             with tenancy.tenant_scope(tenant):
@@ -118,7 +130,11 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
         first = rng.choice(data.FIRST_NAMES[country])
         last = rng.choice(data.LAST_NAMES[country])
         name = f"{last} {first}" if country == "HU" else f"{first} {last}"
-        number = f"{3100000000 + n * 7919 + sum(map(ord, tenant.code)) % 1000:010d}" if country != "PL" else f"PL-{10000 + n}"
+        number = (
+            f"{3100000000 + n * 7919 + sum(map(ord, tenant.code)) % 1000:010d}"
+            if country != "PL"
+            else f"PL-{10000 + n}"
+        )
         email = f"{_ascii(first)}.{_ascii(last)}{n}@example.{country.lower()}"
         city, postal, region = rng.choice(data.PLACES[country])
         customer = Customer.objects.create(

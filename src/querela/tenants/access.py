@@ -36,7 +36,6 @@ class Actor:
         return getattr(self.user, "pk", None)
 
 
-
 def system_actor(tenant: Tenant, *, label: str = "system") -> Actor:
     """The background worker and intake channels; never passes a role-guarded permission check."""
     return Actor(user=_SystemUser(label), tenant=tenant, role="system")
@@ -109,4 +108,3 @@ def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | No
     request.tenant = tenant  # type: ignore[attr-defined]
     request.actor = actor  # type: ignore[attr-defined]
     return None
-

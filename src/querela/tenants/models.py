@@ -87,7 +87,9 @@ class Membership(TenantModel):
     """A person's role in one tenant. An operator's staff hold one membership per served tenant."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.PLATFORM_OPERATOR])
+    role = models.CharField(
+        _("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.PLATFORM_OPERATOR]
+    )
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -103,3 +105,6 @@ class PlatformOperator(models.Model):
     """Installation-wide role: manages tenants and billing, not complaint contents."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_operator")
+
+    def __str__(self) -> str:
+        return str(self.user)

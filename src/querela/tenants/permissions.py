@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.workflow import SYSTEM, TRANSITIONS
@@ -33,7 +34,7 @@ def is_consumer(actor: Any, _obj: Any = None) -> bool:
 
 
 # action -> (description, roles allowed, whether consumers are limited to their own objects)
-PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
+_TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.view": (_("See a complaint with its personal data and timeline"), STAFF | {R.CONSUMER}),
     "complaint.list": (_("List and search complaints"), STAFF),
     "complaint.file_own": (_("File a complaint about one's own consumption places"), frozenset({R.CONSUMER})),
@@ -55,10 +56,12 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
 }
 for _t in TRANSITIONS:
-    PERMISSIONS[f"complaint.transition.{_t.name}"] = (_t.label, frozenset(r for r in _t.roles if r != SYSTEM))
+    _TABLE[f"complaint.transition.{_t.name}"] = (_t.label, frozenset(r for r in _t.roles if r != SYSTEM))
 
 # Plain strings: the table is compared with role names read from the database.
-PERMISSIONS = {a: (label, frozenset(str(getattr(r, "value", r)) for r in roles)) for a, (label, roles) in PERMISSIONS.items()}
+PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {
+    a: (label, frozenset(str(getattr(r, "value", r)) for r in roles)) for a, (label, roles) in _TABLE.items()
+}
 
 # Actions where a consumer may act only on objects that are theirs.
 OWN_ONLY_FOR_CONSUMERS = frozenset(
@@ -77,7 +80,6 @@ def _role_in(roles: frozenset[str]) -> Any:
 def _build_rules() -> rules.RuleSet:
     ruleset = rules.RuleSet()
     for action, (_label, roles) in PERMISSIONS.items():
-
         pred = rules.predicate(_role_in(roles), name=f"role_in:{action}")
         if action in OWN_ONLY_FOR_CONSUMERS:
             pred = pred & (~is_consumer | owns_complaint)

@@ -32,7 +32,10 @@ def tenant_create(*, actor: Actor, **fields: Any) -> Tenant:
         tenant.save()
         with tenancy.tenant_scope(tenant):
             audit_record(
-                actor=actor, action="tenant.create", object_type="tenant", object_id=tenant.code,
+                actor=actor,
+                action="tenant.create",
+                object_type="tenant",
+                object_id=tenant.code,
                 changes={k: [None, getattr(tenant, k)] for k in TENANT_FIELDS},
             )
     return tenant
@@ -42,8 +45,13 @@ def department_create(*, actor: Actor, code: str, name: str) -> Department:
     require(actor, "department.manage")
     with transaction.atomic():
         dept = Department.objects.create(code=code, name=name)
-        audit_record(actor=actor, action="department.create", object_type="department", object_id=code,
-                     changes={"name": [None, name]})
+        audit_record(
+            actor=actor,
+            action="department.create",
+            object_type="department",
+            object_id=code,
+            changes={"name": [None, name]},
+        )
     return dept
 
 
@@ -64,6 +72,11 @@ def membership_set(*, actor: Actor, username: str, role: str, department_id: int
         membership.department_id = department_id
         membership.is_active = True
         membership.save()
-        audit_record(actor=actor, action="membership.set", object_type="user", object_id=username,
-                     changes={"role": [before, role]})
+        audit_record(
+            actor=actor,
+            action="membership.set",
+            object_type="user",
+            object_id=username,
+            changes={"role": [before, role]},
+        )
     return membership

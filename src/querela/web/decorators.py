@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 
 from querela.core.errors import NotFound, PermissionDenied
 from querela.tenants.access import can
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def tenant_page(action: str | None = None) -> Callable[[View], View]:
@@ -21,7 +22,7 @@ def tenant_page(action: str | None = None) -> Callable[[View], View]:
 
     def wrap(view: View) -> View:
         @functools.wraps(view)
-        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = getattr(request, "actor", None)

@@ -40,19 +40,25 @@ class ConsumerComplaintForm(forms.Form):
     description = forms.CharField(
         label=_("Precise description"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What happened, since when, and what you have already done about it (earlier contacts and their outcome)."),
+        help_text=_(
+            "What happened, since when, and what you have already done about it (earlier contacts and their outcome)."
+        ),
     )
     meter_serial = forms.CharField(label=_("Meter serial number"), max_length=60, required=False)
     reply_channel = forms.ChoiceField(
         label=_("How should we answer?"), choices=[(Channel.EMAIL, _("By e-mail")), (Channel.POST, _("By post"))]
     )
-    files = MultipleFileField(label=_("Supporting documents"))
+    documents = MultipleFileField(label=_("Supporting documents"))
 
 
 class StaffRegisterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Received by"),
-        choices=[c for c in Channel.choices if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.POST, Channel.FAX, Channel.EMAIL)],
+        choices=[
+            c
+            for c in Channel.choices
+            if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.POST, Channel.FAX, Channel.EMAIL)
+        ],
     )
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False, help_text=_("Leave empty for now. For letters: the day it arrived.")
@@ -67,7 +73,7 @@ class StaffRegisterForm(forms.Form):
     contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
     reply_channel = forms.ChoiceField(label=_("Answer by"), choices=Channel.choices, required=False)
-    files = MultipleFileField(label=_("Documents"))
+    documents = MultipleFileField(label=_("Documents"))
 
 
 class TransitionForm(forms.Form):
@@ -82,7 +88,7 @@ class NoteForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    files = MultipleFileField(label=_("Attach files"))
+    documents = MultipleFileField(label=_("Attach files"))
 
 
 class ClassifyForm(forms.Form):

@@ -34,7 +34,11 @@ def customer_detail(request: HttpRequest, tenant: str, customer_id: int) -> Http
     return render(
         request,
         "web/customer_detail.html",
-        {"customer": customer, "complaints": customer.complaints.order_by("-received_at")[:50], "form": StaffRegisterForm(initial={"customer": customer.pk})},
+        {
+            "customer": customer,
+            "complaints": customer.complaints.order_by("-received_at")[:50],
+            "form": StaffRegisterForm(initial={"customer": customer.pk}),
+        },
     )
 
 
@@ -62,7 +66,7 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 contact_phone=data["contact_phone"],
                 contact_email=data["contact_email"],
                 reply_channel=data["reply_channel"] or None,
-                uploads=uploads_from(data["files"]),
+                uploads=uploads_from(data["documents"]),
             )
         except ValidationFailed as exc:
             messages.error(request, exc.message)
@@ -71,5 +75,5 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
     else:
         for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errs)}")
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errs)}")
     return redirect("web:tenant_home", tenant=tenant)

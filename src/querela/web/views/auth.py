@@ -22,9 +22,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Too many login attempts. Please wait a few minutes and try again."))
             return render(request, "web/login.html", {"form": LoginForm()}, status=429)
         if form.is_valid():
-            user = authenticate(
-                request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-            )
+            user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
             if user is not None:
                 login(request, user)
                 return redirect(request.GET.get("next") or reverse("web:home"))

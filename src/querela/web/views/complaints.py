@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,7 +53,11 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
             "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
             "classify_form": ClassifyForm(
-                initial={"kind": complaint.kind, "category": complaint.category, "reply_channel": complaint.reply_channel}
+                initial={
+                    "kind": complaint.kind,
+                    "category": complaint.category,
+                    "reply_channel": complaint.reply_channel,
+                }
             )
             if can(actor, "complaint.edit")
             else None,
@@ -113,14 +118,14 @@ def complaint_message(request: HttpRequest, tenant: str, reference: str) -> Http
                 actor=actor,
                 complaint_id=complaint.pk,
                 text=form.cleaned_data["text"] or "",
-                uploads=uploads_from(form.cleaned_data["files"]),
+                uploads=uploads_from(form.cleaned_data["documents"]),
             )
             messages.success(request, _("Your message was added."))
         except QuerelaError as exc:
             messages.error(request, exc.message)
     else:
         for err in form.errors.values():
-            messages.error(request, " ".join(err))
+            messages.error(request, " ".join(str(e) for e in err))
     return _back(tenant, reference)
 
 
@@ -140,14 +145,17 @@ def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> Htt
 
 
 @tenant_page("complaint.view")
-def attachment_download(request: HttpRequest, tenant: str, reference: str, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, tenant: str, reference: str, attachment_id: int) -> HttpResponseBase:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
     attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
     if attachment is None:
         raise Http404
     audit_record(
-        actor=actor, action="personal_data.download", object_type="attachment", object_id=attachment.pk,
+        actor=actor,
+        action="personal_data.download",
+        object_type="attachment",
+        object_id=attachment.pk,
         changes={"complaint": complaint.reference, "file": attachment.filename},
     )
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)

@@ -30,7 +30,7 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
         messages.error(request, _("You have sent many complaints in a short time. Please try again later."))
         return redirect("web:tenant_home", tenant=tenant)
     form = ConsumerComplaintForm(request.POST, request.FILES)
-    form.fields["place"].choices = consumer_places(actor)
+    form.fields["place"].choices = consumer_places(actor)  # type: ignore[attr-defined]
     if form.is_valid():
         place = ConsumptionPlace.objects.get(pk=form.cleaned_data["place"], customer__user_id=actor.user_id)
         customer = Customer.objects.get(pk=place.customer_id)
@@ -47,7 +47,7 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
                 customer=customer,
                 place=place,
                 reply_channel=form.cleaned_data["reply_channel"],
-                uploads=uploads_from(form.cleaned_data["files"]),
+                uploads=uploads_from(form.cleaned_data["documents"]),
             )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)

@@ -22,17 +22,24 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
     role = actor.role
     if role == Role.CONSUMER:
         form = ConsumerComplaintForm()
-        form.fields["place"].choices = consumer_places(actor)
+        form.fields["place"].choices = consumer_places(actor)  # type: ignore[attr-defined]
         return render(
             request,
             "web/home_consumer.html",
-            {"complaints": complaint_list(actor=actor)[:50], "form": form, "has_customer": Customer.objects.filter(user_id=actor.user_id).exists()},
+            {
+                "complaints": complaint_list(actor=actor)[:50],
+                "form": form,
+                "has_customer": Customer.objects.filter(user_id=actor.user_id).exists(),
+            },
         )
     if role == Role.AGENT:
         return render(
             request,
             "web/home_agent.html",
-            {"form": StaffRegisterForm(), "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]},
+            {
+                "form": StaffRegisterForm(),
+                "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15],
+            },
         )
     if role == Role.HANDLER:
         return render(

@@ -33,15 +33,28 @@ class Command(BaseCommand):
         if not opts["no_demo"]:
             call_command("seed_demo", verbosity=1)
         call_command("collectstatic", interactive=False, verbosity=0)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "querela.settings.embedded")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "querela.settings.embedded"),
+        }
         manage = [sys.executable, "-m", "querela.cli"]
         procs = {
             "web": subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "querela.wsgi:application",
-                    "--bind", f"{opts['host']}:{opts['port']}",
-                    "--workers", str(opts["workers"]), "--threads", "4",
-                    "--access-logfile", "-", "--graceful-timeout", "5",
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "querela.wsgi:application",
+                    "--bind",
+                    f"{opts['host']}:{opts['port']}",
+                    "--workers",
+                    str(opts["workers"]),
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "5",
                 ],
                 env=env,
             ),
@@ -81,7 +94,10 @@ class Command(BaseCommand):
     def _banner(self, url: str) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Querela is running at {url}"))
-        self.stdout.write(f"API docs: {url}api/v1/docs/   inbound SMTP: {settings.QUERELA['SMTP_HOST']}:{settings.QUERELA['SMTP_PORT']}")
+        self.stdout.write(
+            f"API docs: {url}api/v1/docs/   "
+            f"inbound SMTP: {settings.QUERELA['SMTP_HOST']}:{settings.QUERELA['SMTP_PORT']}"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, tenant in demo_logins():
             self.stdout.write(f"  {username:<22} {role:<18} {tenant}")
