@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,7 +15,7 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _limits(setting: str) -> tuple[int, int]:
-    pair: tuple[int, int] = settings.QUERELA[setting]
+    pair = cast(tuple[int, int], settings.QUERELA[setting])
     return int(pair[0]), int(pair[1])
 
 

@@ -25,3 +25,5 @@ STORAGES = {
 }
 STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Threads and the live server open their own connections; don't keep them past the request.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
