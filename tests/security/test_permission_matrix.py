@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from querela.complaints.models import Complaint
+from querela.complaints.deadline_service import complaint_acknowledge
 from querela.complaints.services import Upload, complaint_attach, complaint_register, complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core import tenancy
@@ -202,6 +203,9 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
         lambda w, a: complaint_attach(
             actor=a, complaint_id=_own_complaint(w).pk, upload=Upload("note.txt", io.BytesIO(b"meter photo notes"), 17)
         )
+    ),
+    "complaint.deadlines": _service(
+        lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)
     ),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),

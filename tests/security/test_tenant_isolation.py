@@ -10,7 +10,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from querela.audit.models import AuditEvent
+from querela.complaints.deadline_service import complaint_acknowledge, policy_save
 from querela.complaints.models import Complaint, Notification
+from querela.deadlines.policies import PRESETS
+from querela.intake.inbound import inbound_store
+from querela.intake.models import ImapMailbox
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.core import tenancy
 from querela.core.errors import TenantNotActive
@@ -41,6 +45,10 @@ def _populate(w: TenantWorld) -> Complaint:
         )
         Representative.objects.create(customer=w.customer, name="Proxy " + w.tenant.code)
         Notification.objects.create(complaint=c, kind="test", key="k", subject="s", body="b")
+        complaint_acknowledge(actor=w.actor("handler"), complaint_id=c.pk)  # deadline event + outbound e-mail
+        policy_save(actor=w.actor("tenant_admin"), name="own", definition=PRESETS["hu-utility"].to_dict())
+        inbound_store(raw=b"Message-ID: <x@y>\r\nSubject: hi\r\n\r\nbody", tenant=w.tenant, source="smtp")
+        ImapMailbox.objects.create(host="imap.example", username="u", auth="password", secret="s")
     return c
 
 

@@ -6,4 +6,4 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the after-commit hooks and the jobs)
+        from . import deadline_service, tasks  # noqa: F401  (registers the hooks and the jobs)

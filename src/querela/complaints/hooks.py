@@ -31,3 +31,18 @@ def run(event: str, complaint: Any) -> None:
     ids = (complaint.tenant_id, complaint.pk)
     for fn in _hooks.get(event, []):
         transaction.on_commit(lambda fn=fn: fn(*ids))  # type: ignore[misc]
+
+
+# Handlers for a new message to the customer, called in the transaction that wrote it
+# (the e-mail channel turns it into an outbound mail queued after commit).
+_outbound_handlers: list[Callable[[Any], None]] = []
+
+
+def on_outbound_entry(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    _outbound_handlers.append(fn)
+    return fn
+
+
+def outbound_entry_created(entry: Any) -> None:
+    for fn in _outbound_handlers:
+        fn(entry)

@@ -80,6 +80,7 @@ class Complaint(TenantModel):
     policy_name = models.CharField(_("deadline policy"), max_length=64, blank=True)
     policy_version = models.PositiveIntegerField(default=1)
     answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted by law"), default=False)
     needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)
     redirect_explanation = models.TextField(_("where to turn instead"), blank=True)
     created_by = models.ForeignKey(
@@ -158,3 +159,56 @@ class Notification(TenantModel):
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "complaint", "kind", "key"], name="notification_once")]
         indexes = [models.Index(fields=["tenant", "sent_at"], name="notification_tenant_unsent")]
+
+
+class DeadlinePolicy(TenantModel):
+    """A tenant's own copy of a policy (edited from a preset); every edit is a new version."""
+
+    name = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "name", "version"], name="policy_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class DeadlineEvent(TenantModel):
+    """What the deadline engine counts from: acknowledged, info requested/received, extended, answered."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_events")
+    event_type = models.CharField(max_length=30)
+    at = models.DateTimeField()
+    days = models.PositiveIntegerField(null=True, blank=True)
+    notice_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=60, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["tenant", "complaint", "at"], name="dlevent_tenant_complaint")]
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type}@{self.at:%Y-%m-%d}"
+
+
+class DeadlineStep(TenantModel):
+    """A step's current due date, stored for queries; `next_check_on` is what the sweep reads."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_steps")
+    step = models.CharField(max_length=20)  # ack, progress, answer
+    due_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    remind_on = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    missed_at = models.DateTimeField(null=True, blank=True)
+    next_check_on = models.DateField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "complaint", "step"], name="deadline_step_once")]
+        indexes = [models.Index(fields=["tenant", "next_check_on"], name="deadline_tenant_next_check")]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.due_date}"

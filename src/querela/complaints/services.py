@@ -44,7 +44,7 @@ def _is_system(actor: Actor) -> bool:
 def _entry(
     complaint: Complaint, actor: Actor, entry_type: str, body: str = "", channel: str = "", **data: Any
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         complaint=complaint,
         entry_type=entry_type,
         channel=channel,
@@ -53,6 +53,9 @@ def _entry(
         body=body,
         data=data,
     )
+    if entry_type == EntryType.OUTBOUND:
+        hooks.outbound_entry_created(entry)
+    return entry
 
 
 def complaint_register(
@@ -265,7 +268,8 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
         raise ValidationFailed(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         complaint = _lock(complaint_id)
-        require(actor, "complaint.edit", complaint)
+        if not _is_system(actor):  # e-mail intake identifies the customer from a reply
+            require(actor, "complaint.edit", complaint)
         if "kind" in fields and fields["kind"] not in Kind.values:
             raise ValidationFailed(_("Unknown kind."))
         if "category" in fields and fields["category"] not in Category.values:
@@ -318,7 +322,13 @@ def complaint_add_note(*, actor: Actor, complaint_id: int, text: str) -> Timelin
 
 
 def complaint_add_message(
-    *, actor: Actor, complaint_id: int, text: str, uploads: Sequence[Upload] = (), channel: str = ""
+    *,
+    actor: Actor,
+    complaint_id: int,
+    text: str,
+    uploads: Sequence[Upload] = (),
+    channel: str = "",
+    reopen: bool = True,
 ) -> TimelineEntry:
     """A message between customer and office. From the customer it reopens an answered complaint."""
     if not text.strip() and not uploads:
@@ -353,7 +363,7 @@ def complaint_add_message(
             object_id=complaint.reference,
             changes={"attachments": len(uploads)},
         )
-        if from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
+        if reopen and from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
             _apply_transition(complaint, _as_system(actor), "reopen", text="")
         hooks.run("outbound" if not from_customer else "inbound", complaint)
     return entry

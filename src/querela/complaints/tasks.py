@@ -49,3 +49,11 @@ def retry_unsent_notifications() -> None:
 @hooks.on("transition:assign")
 def _on_assign(tenant_id: int, complaint_id: int) -> None:
     notify_assignee_task(tenant_id, complaint_id)
+
+
+@db_periodic_task(crontab(minute="*/15"), name="querela.deadline_sweep")
+def deadline_sweep_task() -> None:
+    """Reminders, breaches, deemed acceptances: idempotent, so overlapping runs are harmless."""
+    from .deadline_service import deadline_sweep
+
+    deadline_sweep()

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "querela.audit",
     "querela.customers",
     "querela.complaints",
+    "querela.intake",
+    "querela.deadlines",
     "querela.api",
     "querela.web",
     "querela.demo",
@@ -208,6 +210,7 @@ QUERELA = {
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),
     "SMTP_HOST": os.environ.get("QUERELA_SMTPD_HOST", "127.0.0.1"),
     "SMTP_PORT": int(os.environ.get("QUERELA_SMTPD_PORT", "2525")),
+    "SMTP_MAX_BYTES": int(os.environ.get("QUERELA_SMTPD_MAX_BYTES", str(40 * 1024 * 1024))),
     "MAILBOX_DOMAIN": os.environ.get("QUERELA_MAILBOX_DOMAIN", "complaints.querela.test"),
 }
 

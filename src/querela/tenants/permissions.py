@@ -42,6 +42,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.edit": (_("Change kind, category, customer, place and reply channel"), STAFF),
     "complaint.add_note": (_("Add an internal note"), STAFF),
     "complaint.message": (_("Send a message to the customer"), CASEWORKERS | {R.CONSUMER}),
+    "complaint.deadlines": (_("Acknowledge, report progress, extend or reschedule a deadline"), CASEWORKERS),
     "complaint.attach": (_("Attach a document"), STAFF | {R.CONSUMER}),
     "customer.search": (_("Search customers by id, meter, name or address"), STAFF),
     "customer.view": (_("See a customer's personal data"), STAFF),

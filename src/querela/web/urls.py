@@ -14,6 +14,7 @@ tenant_patterns = [
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
     path("complaints/<str:reference>/message/", complaints.complaint_message, name="complaint_message"),
     path("complaints/<str:reference>/classify/", complaints.complaint_classify, name="complaint_classify"),
+    path("complaints/<str:reference>/deadline/", complaints.complaint_deadline, name="complaint_deadline"),
     path(
         "complaints/<str:reference>/files/<int:attachment_id>/",
         complaints.attachment_download,

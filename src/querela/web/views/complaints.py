@@ -17,12 +17,20 @@ from querela.complaints.services import (
     complaint_update,
     handlers_of_tenant,
 )
+from querela.complaints.deadline_service import (
+    complaint_acknowledge,
+    complaint_extend,
+    complaint_progress_update,
+    complaint_reschedule,
+    consumer_due_sentence,
+    deadline_overview,
+)
 from querela.complaints.workflow import Status, available_from
 from querela.core.errors import InvalidTransition, QuerelaError
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import ClassifyForm, MessageForm, NoteForm, TransitionForm
+from ..forms import ClassifyForm, DeadlineForm, MessageForm, NoteForm, TransitionForm
 from .uploads import uploads_from
 
 
@@ -39,6 +47,7 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
 def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_open(actor=actor, reference=reference)
+    deadlines = deadline_overview(complaint) if actor.role != "consumer" else None
     transitions = [
         t for t in available_from(complaint.status) if can(actor, f"complaint.transition.{t.name}", complaint)
     ]
@@ -48,6 +57,9 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
         {
             "c": complaint,
             "timeline": timeline_for(actor=actor, complaint=complaint),
+            "deadlines": deadlines,
+            "due_sentence": consumer_due_sentence(complaint),
+            "deadline_form": DeadlineForm() if can(actor, "complaint.deadlines", complaint) else None,
             "transitions": transitions,
             "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
             "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
@@ -161,3 +173,30 @@ def attachment_download(request: HttpRequest, tenant: str, reference: str, attac
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
     response["Content-Type"] = "application/octet-stream"  # never render customer files inline
     return response
+
+
+@require_POST
+@tenant_page("complaint.deadlines")
+def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        for err in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in err))
+        return _back(tenant, reference)
+    d = form.cleaned_data
+    try:
+        if d["action"] == "acknowledge":
+            complaint_acknowledge(actor=actor, complaint_id=complaint.pk)
+        elif d["action"] == "progress":
+            complaint_progress_update(actor=actor, complaint_id=complaint.pk, text=d["text"])
+        elif d["action"] == "extend":
+            complaint_extend(actor=actor, complaint_id=complaint.pk, days=d["days"] or 0, reason=d["reason"],
+                             text=d["text"])
+        elif d["action"] == "reschedule" and d["new_date"]:
+            complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d["new_date"], text=d["text"])
+        messages.success(request, _("Done."))
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+    return _back(tenant, reference)

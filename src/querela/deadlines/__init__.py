@@ -1,0 +1,1 @@
+"""Statutory complaint deadlines: pure date arithmetic over policies, calendars and event histories."""

@@ -1,0 +1,204 @@
+"""Turning a stored mail into a complaint or a timeline entry: matching, threading, flagging."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from querela.complaints.models import Complaint
+from querela.complaints.services import (
+    Upload,
+    complaint_add_message,
+    complaint_register,
+    complaint_transition,
+    complaint_update,
+)
+from querela.complaints.workflow import Status
+from querela.core import clock
+from querela.customers.models import ConsumptionPlace, Customer, Representative
+from querela.customers.selectors import customer_by_identifiers
+from querela.tenants.access import system_actor
+
+from .email.identifiers import strip_subject_prefixes
+from .email.parse import ParsedEmail, parse_message
+from .models import InboundMessage, InboundStatus, OutboundEmail
+
+log = logging.getLogger(__name__)
+
+
+def inbound_process(*, inbound_id: int) -> InboundMessage | None:
+    """Process one stored message once. Safe to call again: a processed one is left as it is."""
+    with transaction.atomic():
+        msg = InboundMessage.objects.select_for_update().select_related("tenant").filter(pk=inbound_id).first()
+        if msg is None or msg.status != InboundStatus.PENDING:
+            return msg
+        with msg.raw.open("rb") as fh:
+            raw = fh.read()
+        parsed = parse_message(raw)
+        msg.subject = (parsed.subject or "")[:500]
+        msg.from_address = (parsed.from_address or "")[:320]
+        _register(msg, parsed)
+        msg.processed_at = clock.now()
+        msg.save()
+    return msg
+
+
+MAX_ATTEMPTS = 3
+
+
+def inbound_failed(*, inbound_id: int, reason: str) -> bool:
+    """Count a failed try; after the last one keep the raw mail quarantined with the reason. True then."""
+    InboundMessage.objects.filter(pk=inbound_id).update(attempts=F("attempts") + 1, problem=reason[:4000])
+    return bool(
+        InboundMessage.objects.filter(
+            pk=inbound_id, status=InboundStatus.PENDING, attempts__gte=MAX_ATTEMPTS
+        ).update(status=InboundStatus.QUARANTINED)
+    )
+
+
+def _uploads(parsed: ParsedEmail) -> list[Upload]:
+    return [
+        Upload(filename=a.filename or f"attachment-{i + 1}", stream=io.BytesIO(a.payload), size=a.size)
+        for i, a in enumerate(parsed.attachments)
+        if a.size
+    ]
+
+
+def _text(parsed: ParsedEmail) -> str:
+    return parsed.text or parsed.subject or ""
+
+
+def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
+    actor = system_actor(msg.tenant, label="e-mail")
+    sender = (parsed.from_address or msg.mail_from or "").lower()
+    complaint, why = find_thread(msg, parsed, sender)
+    problems = [d for d in parsed.defects]
+    if parsed.auto_submitted:
+        # Out-of-office, bounces, lists: kept (on the complaint if it threads), never answered.
+        msg.status = InboundStatus.AUTO
+        if complaint is not None:
+            msg.complaint = complaint
+            complaint_add_message(
+                actor=actor, complaint_id=complaint.pk, text=_text(parsed), channel="email",
+                uploads=_uploads(parsed), reopen=False,
+            )
+        return
+    if complaint is not None:
+        complaint_add_message(
+            actor=actor, complaint_id=complaint.pk, text=_text(parsed), channel="email", uploads=_uploads(parsed)
+        )
+        msg.complaint = complaint
+        msg.status = InboundStatus.ATTACHED
+        _complete_if_identified(complaint, parsed, sender)
+        if problems:
+            Complaint.objects.filter(pk=complaint.pk).update(needs_attention=_("Malformed e-mail: %s") % "; ".join(problems)[:250])
+        return
+    customer = customer_by_identifiers(
+        email=sender,
+        customer_numbers=parsed.identifiers.get("customer_id", []),
+        meter_serials=parsed.identifiers.get("meter_serial", []),
+    )
+    place = _place(customer, parsed.identifiers.get("meter_serial", []))
+    if problems:
+        why = "; ".join(filter(None, [why, _("Malformed e-mail: %s") % "; ".join(problems)]))
+    subject = strip_subject_prefixes(parsed.subject or "") or _("(no subject)")
+    complaint = complaint_register(
+        actor=actor,
+        channel="email",
+        subject=subject,
+        description=_text(parsed),
+        received_at=msg.received_at,
+        customer=customer,
+        place=place,
+        contact_name=parsed.from_name or "",
+        contact_email=sender,
+        uploads=_uploads(parsed),
+        needs_attention=why,
+        inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
+    )
+    msg.complaint = complaint
+    msg.status = InboundStatus.REGISTERED
+    if customer is None and sender:
+        with translation.override(msg.tenant.default_language):
+            text = _(
+                "We received your message. To investigate it we need to identify you and the consumption place: "
+                "please reply with your customer id (printed on your bill), the address of the consumption place "
+                "and, if you know it, the meter serial number."
+            )
+        complaint_transition(actor=actor, complaint_id=complaint.pk, action="request_info", text=text)
+        OutboundEmail.objects.filter(complaint=complaint).update(automatic=True)
+
+
+def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: str) -> None:
+    """The customer answered our request for data: if they are now identified, the complaint is complete."""
+    complaint.refresh_from_db()
+    if complaint.status != Status.AWAITING_INFO:
+        return
+    actor = system_actor(complaint.tenant, label="e-mail")
+    customer = complaint.customer or customer_by_identifiers(
+        email=sender,
+        customer_numbers=parsed.identifiers.get("customer_id", []),
+        meter_serials=parsed.identifiers.get("meter_serial", []),
+    )
+    if customer is None:
+        return
+    if complaint.customer_id is None:
+        complaint_update(
+            actor=actor, complaint_id=complaint.pk, customer=customer,
+            place=_place(customer, parsed.identifiers.get("meter_serial", [])),
+        )
+    complaint_transition(actor=actor, complaint_id=complaint.pk, action="register")
+
+
+def _place(customer: Customer | None, serials: list[str]) -> ConsumptionPlace | None:
+    if customer is None:
+        return None
+    for serial in serials:
+        place = ConsumptionPlace.objects.filter(customer=customer, meters__serial__iexact=serial).first()
+        if place:
+            return place
+    places = list(ConsumptionPlace.objects.filter(customer=customer)[:2])
+    return places[0] if len(places) == 1 else None
+
+
+def is_party(complaint: Complaint, sender: str) -> bool:
+    """The customer, their representative, or whoever wrote to us on this complaint before."""
+    if not sender:
+        return False
+    emails = {complaint.contact_email.lower()}
+    if complaint.customer:
+        emails.add(complaint.customer.email.lower())
+        emails |= {e.lower() for e in Representative.objects.filter(customer=complaint.customer).values_list("email", flat=True)}
+    emails |= {e.lower() for e in InboundMessage.objects.filter(complaint=complaint).values_list("from_address", flat=True)}
+    return sender in (emails - {""})
+
+
+def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[Complaint | None, str]:
+    """(complaint, "") when the mail continues one; (None, reason) when it must stand alone and why."""
+    header_ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
+    if header_ids:
+        hit = OutboundEmail.objects.filter(message_id__in=header_ids).select_related("complaint").first()
+        complaint: Any = hit.complaint if hit else None
+        if complaint is None:
+            earlier = InboundMessage.objects.filter(message_id__in=header_ids, complaint__isnull=False).first()
+            complaint = earlier.complaint if earlier else None
+        if complaint is not None and is_party(complaint, sender):
+            return complaint, ""
+    code = msg.tenant.code
+    for ref in parsed.complaint_refs:
+        if not ref.startswith(code + "-"):
+            continue
+        complaint = Complaint.objects.filter(reference=ref).first()
+        if complaint is None:
+            continue
+        if is_party(complaint, sender):
+            return complaint, ""
+        return None, _("Quotes reference %(ref)s, but the sender is not a party to that complaint.") % {"ref": ref}
+    return None, ""
+

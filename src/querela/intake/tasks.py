@@ -1,0 +1,76 @@
+"""E-mail jobs: thin, take ids, idempotent."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from querela.core import tenancy
+from querela.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+
+
+def _tenant(tenant_id: int) -> Tenant | None:
+    return Tenant.objects.filter(pk=tenant_id).first()
+
+
+@db_task(retries=3, retry_delay=60, name="querela.process_inbound")
+def process_inbound_task(tenant_id: int, inbound_id: int) -> None:
+    from .registration import inbound_failed, inbound_process
+
+    tenant = _tenant(tenant_id)
+    if tenant is None:
+        return
+    with tenancy.tenant_scope(tenant):
+        try:
+            inbound_process(inbound_id=inbound_id)
+        except Exception as exc:
+            log.exception("processing inbound mail %s failed", inbound_id)
+            if inbound_failed(inbound_id=inbound_id, reason=f"{type(exc).__name__}: {exc}"):
+                return  # quarantined: the raw mail stays, a person sees why
+            raise
+
+
+@db_task(retries=5, retry_delay=120, name="querela.send_outbound_email")
+def send_outbound_email_task(tenant_id: int, outbound_id: int) -> None:
+    from .outbound import outbound_send
+
+    tenant = _tenant(tenant_id)
+    if tenant is None:
+        return
+    with tenancy.tenant_scope(tenant):
+        outbound_send(outbound_id=outbound_id)
+
+
+@db_periodic_task(crontab(minute="*"), name="querela.intake_sweep")
+def intake_sweep() -> None:
+    """Pick up what a crash left behind: stored-but-unprocessed mail, unsent mail."""
+    from datetime import timedelta
+
+    from querela.core import clock
+
+    from .models import InboundMessage, InboundStatus, OutboundEmail, OutboundStatus
+
+    cutoff = clock.now() - timedelta(minutes=2)
+    with tenancy.dangerously_all_tenants():
+        pending = list(
+            InboundMessage.objects.filter(status=InboundStatus.PENDING, received_at__lt=cutoff).values_list("tenant_id", "pk")[:200]
+        )
+        unsent = list(
+            OutboundEmail.objects.filter(status__in=[OutboundStatus.QUEUED, OutboundStatus.FAILED], created_at__lt=cutoff)
+            .values_list("tenant_id", "pk")[:200]
+        )
+    for tenant_id, pk in pending:
+        process_inbound_task(tenant_id, pk)
+    for tenant_id, pk in unsent:
+        send_outbound_email_task(tenant_id, pk)
+
+
+@db_periodic_task(crontab(minute="*"), name="querela.poll_imap_mailboxes")
+def poll_imap_mailboxes() -> None:
+    from .polling import poll_all_mailboxes
+
+    poll_all_mailboxes()
