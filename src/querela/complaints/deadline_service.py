@@ -132,13 +132,11 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
 
 
 def _next_check(step: DeadlineStep) -> date | None:
-    if step.done_at is not None or step.due_date is None:
+    if step.done_at is not None or step.due_date is None or step.missed_at is not None:
         return None
     if step.reminded_at is None and step.remind_on is not None and step.remind_on <= step.due_date:
         return step.remind_on
-    if step.missed_at is None:
-        return step.due_date + timedelta(days=1)
-    return None
+    return step.due_date + timedelta(days=1)
 
 
 def record_event(complaint: Complaint, event_type: str, *, at: datetime | None = None, **kw: Any) -> DeadlineEvent:

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Speed targets live here, never in timed unit tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== deadline engine =="
+.venv/bin/python benchmarks/bench_deadlines.py
+echo "== deadline sweep: cost follows complaints due, not total =="
+.venv/bin/python benchmarks/bench_sweep.py
+PG="${QUERELA_BENCH_DATABASE_URL:-}"
+if [ -z "$PG" ] && pg_isready -h 127.0.0.1 -q 2>/dev/null; then PG="postgres://postgres@127.0.0.1:5432/querela_bench"; fi
+if [ -n "$PG" ]; then
+  psql "${PG%/*}/postgres" -qc "CREATE DATABASE ${PG##*/}" 2>/dev/null || true
+  QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_sweep.py
+fi
+for b in benchmarks/bench_email.py; do
+  [ -f "$b" ] && { echo "== $(basename "$b" .py) =="; .venv/bin/python "$b"; }
+done
+exit 0

@@ -1,0 +1,213 @@
+"""Due dates on real complaints, extensions with notices, and the sweep's reminders and breaches."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+
+from querela.audit.models import AuditEvent
+from querela.complaints.deadline_service import (
+    complaint_acknowledge,
+    complaint_extend,
+    deadline_sweep,
+    deadline_sweep_tenant,
+)
+from querela.complaints.models import Complaint, DeadlineStep, Notification
+from querela.complaints.services import complaint_register, complaint_transition
+from querela.core import clock, tenancy
+from querela.core.errors import ValidationFailed
+from tests.factories import PASSWORD
+
+BUDAPEST = ZoneInfo("Europe/Budapest")
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Set the application clock (the engine reads `now` from it)."""
+    state = {"now": datetime(2026, 3, 2, 9, 15, tzinfo=BUDAPEST)}
+    monkeypatch.setattr(clock, "now", lambda: state["now"])
+    return state
+
+
+def _register(w, received: datetime, **kw) -> Complaint:
+    return complaint_register(actor=w.actor("agent"), channel="email", subject="Bill", description="Too high",
+                              customer=w.customer, received_at=received, **kw)
+
+
+@pytest.mark.django_db
+def test_registration_stores_the_statutory_answer_date(in_a, frozen):
+    c = _register(in_a, frozen["now"])
+    assert c.answer_due == date(2026, 3, 17)  # hu-electricity: 15 calendar days
+    damage = _register(in_a, frozen["now"], category="damage")
+    assert damage.answer_due == date(2026, 4, 1)  # damage compensation: 30 days
+
+
+@pytest.mark.django_db
+def test_information_request_restarts_the_clock(in_a, frozen):
+    c = _register(in_a, frozen["now"])
+    frozen["now"] = datetime(2026, 3, 3, 10, tzinfo=BUDAPEST)
+    complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="request_info", text="Meter serial?")
+    c.refresh_from_db()
+    assert c.answer_due is None  # nothing runs while the customer owes information
+    frozen["now"] = datetime(2026, 3, 10, 8, tzinfo=BUDAPEST)
+    complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="register")
+    c.refresh_from_db()
+    assert c.answer_due == date(2026, 3, 25)
+
+
+@pytest.mark.django_db
+def test_extension_sends_a_notice_in_the_reply_channel_and_moves_the_date(in_a, frozen):
+    c = _register(in_a, datetime(2026, 5, 4, 12, tzinfo=BUDAPEST))
+    frozen["now"] = datetime(2026, 5, 15, 9, tzinfo=BUDAPEST)
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=20, reason="technical_investigation",
+                         text="Measurements needed.")
+    assert err.value.code == "extension_too_long"
+    new_due = complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=15,
+                               reason="technical_investigation", text="We need a measurement at your meter.")
+    assert new_due == date(2026, 6, 3)
+    notice = c.timeline.filter(entry_type="outbound", data__purpose="extend").get()
+    assert notice.channel == "email" and "measurement" in notice.body and "3 June 2026" in notice.body
+    assert AuditEvent.objects.filter(action="complaint.extend", object_id=c.reference).exists()
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=5, reason="other", text="Again.")
+    assert err.value.code == "extension_not_allowed"
+
+
+@pytest.mark.django_db
+def test_extension_after_the_due_date_is_refused(in_a, frozen):
+    c = _register(in_a, datetime(2026, 5, 4, 12, tzinfo=BUDAPEST))
+    frozen["now"] = datetime(2026, 5, 20, 9, tzinfo=BUDAPEST)
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=5, reason="technical_investigation",
+                         text="Late.")
+    assert err.value.code == "extension_after_due"
+    c.refresh_from_db()
+    assert c.answer_due == date(2026, 5, 19)
+
+
+@pytest.mark.django_db
+def test_acknowledgement_tells_the_customer_the_answer_date(in_a, frozen):
+    c = _register(in_a, frozen["now"])
+    complaint_acknowledge(actor=in_a.actor("handler"), complaint_id=c.pk)
+    ack = c.timeline.filter(data__purpose="acknowledge").get()
+    assert "We will answer by 17 March 2026." in ack.body
+
+
+def _assign(w, c):
+    w.users["handler"].email = "handler@a.example"
+    w.users["handler"].save()
+    w.users["supervisor"].email = "boss@a.example"
+    w.users["supervisor"].save()
+    complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="assign",
+                         assignee_id=w.users["handler"].pk)
+
+
+@pytest.mark.django_db
+def test_sweep_reminds_once_then_escalates_once(in_a, frozen, django_capture_on_commit_callbacks):
+    c = _register(in_a, frozen["now"])  # due 17 March
+    _assign(in_a, c)
+    mail.outbox.clear()
+    for day in (10, 11, 12, 12, 13, 16):  # 3 working days before the due date: 12 March
+        with django_capture_on_commit_callbacks(execute=True):
+            deadline_sweep(now=datetime(2026, 3, day, 7, tzinfo=BUDAPEST))
+    reminders = [m for m in mail.outbox if "due on" in m.subject]
+    assert len(reminders) == 1 and reminders[0].to == ["handler@a.example"]
+    assert not [m for m in mail.outbox if "missed" in m.subject]
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            deadline_sweep(now=datetime(2026, 3, 18, 7, tzinfo=BUDAPEST))
+    missed = [m for m in mail.outbox if "missed" in m.subject]
+    assert sorted(m.to[0] for m in missed) == ["boss@a.example", "handler@a.example"]
+    assert AuditEvent.objects.filter(action="deadline.breach", object_id=c.reference).count() == 1
+    assert AuditEvent.objects.filter(action="deadline.due_soon", object_id=c.reference).count() == 1
+    c.refresh_from_db()
+    assert "missed" in c.needs_attention
+
+
+@pytest.mark.django_db
+def test_an_answered_complaint_is_not_chased(in_a, frozen):
+    c = _register(in_a, frozen["now"])
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Corrected.")
+    mail.outbox.clear()
+    deadline_sweep(now=datetime(2026, 3, 30, 7, tzinfo=BUDAPEST))
+    assert not Notification.objects.filter(kind__in=["due_soon", "breach"]).exists()
+
+
+@pytest.mark.django_db
+def test_polish_consumer_law_deems_the_complaint_accepted(world, frozen):
+    w = world.b
+    w.tenant.deadline_policy = "pl-consumer"
+    w.tenant.time_zone = "Europe/Warsaw"
+    w.tenant.save()
+    with tenancy.tenant_scope(w.tenant):
+        c = _register(w, datetime(2026, 12, 10, 10, tzinfo=ZoneInfo("Europe/Warsaw")))
+        assert c.answer_due == date(2026, 12, 28)
+        deadline_sweep_tenant(w.tenant, now=datetime(2026, 12, 29, 9, tzinfo=ZoneInfo("Europe/Warsaw")))
+        c.refresh_from_db()
+        assert c.deemed_accepted
+        assert AuditEvent.objects.filter(action="deadline.deemed_accepted").count() == 1
+
+
+@pytest.mark.django_db
+def test_sweep_reads_only_what_is_due(in_a, frozen, django_assert_max_num_queries):
+    for _ in range(40):  # far from due: the sweep must not touch them
+        _register(in_a, frozen["now"])
+    with django_assert_max_num_queries(3):
+        assert deadline_sweep_tenant(in_a.tenant, now=datetime(2026, 3, 3, 7, tzinfo=BUDAPEST)) == 0
+    assert not DeadlineStep.objects.filter(next_check_on__lte=date(2026, 3, 3)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sweeps_notify_exactly_once(world, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 2, 9, 15, tzinfo=BUDAPEST))
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        cs = [_register(w, datetime(2026, 3, 2, 9, 15, tzinfo=BUDAPEST)) for _ in range(5)]
+        for c in cs:
+            _assign(w, c)
+    mail.outbox.clear()
+    when = datetime(2026, 3, 18, 7, tzinfo=BUDAPEST)
+    errors = []
+
+    def run():
+        try:
+            deadline_sweep(now=when)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with tenancy.tenant_scope(w.tenant):
+        assert AuditEvent.objects.filter(action="deadline.breach").count() == 5
+        assert Notification.objects.filter(kind="breach").count() == 10  # supervisor + assignee, per complaint
+
+
+@pytest.mark.django_db
+def test_handler_sees_due_dates_and_consumer_reads_a_plain_sentence(world, frozen):
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        c = _register(w, clock.now() - timedelta(days=1))
+    handler = Client()
+    handler.login(username=w.users["handler"].username, password=PASSWORD)
+    page = handler.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
+    assert "Deadlines" in page and "2026-03-16" in page and "hu-electricity" in page
+    consumer = Client(HTTP_ACCEPT_LANGUAGE="en")
+    consumer.login(username=w.users["consumer"].username, password=PASSWORD)
+    page = consumer.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
+    assert "We will answer by 16 March 2026." in page
