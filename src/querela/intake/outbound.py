@@ -82,7 +82,9 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
 
 
 def outbound_send(*, outbound_id: int) -> bool:
-    """Send one queued mail; idempotent. A failure is recorded on the mail and the complaint."""
+    """Send one queued mail; idempotent. A failure is recorded on the mail and the complaint, then
+    raised again (after the record is committed) so the job is retried."""
+    failure: Exception | None = None
     with transaction.atomic():
         mail = OutboundEmail.objects.select_for_update().select_related("complaint__tenant").filter(pk=outbound_id).first()
         if mail is None or mail.status == OutboundStatus.SENT:
@@ -112,9 +114,12 @@ def outbound_send(*, outbound_id: int) -> bool:
             complaint = mail.complaint
             complaint.needs_attention = f"E-mail to {mail.to} not delivered: {mail.last_error}"[:300]
             complaint.save(update_fields=["needs_attention"])
-            raise
-        mail.status = OutboundStatus.SENT
-        mail.sent_at = clock.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            failure = exc
+        else:
+            mail.status = OutboundStatus.SENT
+            mail.sent_at = clock.now()
+            mail.last_error = ""
+            mail.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if failure is not None:
+        raise failure
     return True

@@ -27,3 +27,8 @@ STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Threads and the live server open their own connections; don't keep them past the request.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
