@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 messages: $(STAMP)
-	cd src/querela && ../../$(VENV)/bin/django-admin makemessages -l hu -l pl -l ro -l en --no-obsolete --settings=querela.settings.test --pythonpath=../.. && ../../$(VENV)/bin/django-admin compilemessages --settings=querela.settings.test
+	cd src/querela && ../../$(VENV)/bin/django-admin makemessages -l hu -l pl -l ro -l en --no-obsolete --no-location --settings=querela.settings.test && ../../$(VENV)/bin/django-admin compilemessages --settings=querela.settings.test
 
 clean:
 	rm -rf var .pytest_cache
