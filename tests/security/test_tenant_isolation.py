@@ -14,7 +14,7 @@ from querela.complaints.deadline_service import complaint_acknowledge, policy_sa
 from querela.complaints.models import Complaint, Notification
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
-from querela.intake.models import ImapMailbox
+from querela.intake.models import ImapMailbox, InboundMessage
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.core import tenancy
 from querela.core.errors import TenantNotActive
@@ -89,8 +89,11 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attachment_id: int) -> str:
+    with tenancy.dangerously_all_tenants():
+        message = InboundMessage.objects.filter(tenant_id=complaint.tenant_id).first()
     return "/" + (
-        route.replace("<str:tenant>", tenant)
+        route.replace("<int:message_id>", str(message.pk if message else 0))
+        .replace("<str:tenant>", tenant)
         .replace("<str:reference>", complaint.reference)
         .replace("<int:customer_id>", str(customer_id))
         .replace("<int:attachment_id>", str(attachment_id))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import admin, agent, auth, complaints, consumer, home
+from .views import admin, agent, auth, complaints, consumer, home, inbox
 
 app_name = "web"
 
@@ -21,6 +21,8 @@ tenant_patterns = [
         name="attachment_download",
     ),
     path("customers/", agent.customer_search_view, name="customer_search"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:message_id>/raw/", inbox.inbox_raw, name="inbox_raw"),
     path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
     path("admin/", admin.tenant_admin, name="tenant_admin"),
     path("audit/", admin.audit_log, name="audit_log"),

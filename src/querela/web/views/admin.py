@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from querela.audit.models import AuditEvent
 from querela.audit.services import audit_verify
 from querela.billing import usage_by_month
+from querela.intake.models import ImapMailbox
 from querela.tenants.access import is_platform_operator
 from querela.tenants.models import Department, Membership, Tenant
 
@@ -23,6 +24,7 @@ def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
         {
             "members": Membership.objects.select_related("user", "department").order_by("role", "user__username"),
             "departments": Department.objects.all(),
+            "mailboxes": ImapMailbox.objects.all(),
         },
     )
 

@@ -48,6 +48,7 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
                 place=place,
                 reply_channel=form.cleaned_data["reply_channel"],
                 uploads=uploads_from(form.cleaned_data["documents"]),
+                acknowledge=True,
             )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)

@@ -1,0 +1,34 @@
+"""The tenant's mail inbox: every received message with what became of it, and its raw source."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from querela.audit.services import audit_record
+from querela.intake.models import InboundMessage, InboundStatus
+
+from ..decorators import tenant_page
+
+
+@tenant_page("complaint.list")
+def inbox(request: HttpRequest, tenant: str) -> HttpResponse:
+    status = request.GET.get("status") or None
+    qs = InboundMessage.objects.select_related("complaint").order_by("-received_at")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "web/inbox.html", {"messages_in": qs[:200], "statuses": InboundStatus.choices,
+                                              "status": status})
+
+
+@tenant_page("complaint.list")
+def inbox_raw(request: HttpRequest, tenant: str, message_id: int) -> HttpResponseBase:
+    msg = InboundMessage.objects.filter(pk=message_id).first()
+    if msg is None:
+        raise Http404
+    audit_record(actor=request.actor, action="personal_data.download", object_type="inbound_message",  # type: ignore[attr-defined]
+                 object_id=msg.pk, changes={"message_id": msg.message_id})
+    response = FileResponse(msg.raw.open("rb"), as_attachment=True, filename=f"message-{msg.pk}.eml")
+    response["Content-Type"] = "application/octet-stream"
+    return response
