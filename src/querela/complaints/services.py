@@ -76,11 +76,12 @@ def complaint_register(
     uploads: Sequence[Upload] = (),
     needs_attention: str = "",
     inbound_data: dict[str, Any] | None = None,
+    acknowledge: bool = False,
 ) -> Complaint:
     """Register whatever came in. Identified complaints go straight to *registered*.
 
     `received_at` is the registration time under the records rules: when the letter or mail arrived,
-    not when someone typed it in.
+    not when someone typed it in. `acknowledge` sends the automatic confirmation (online channels).
     """
     tenant = tenancy.current_tenant()
     if actor.role == Role.CONSUMER:
@@ -144,6 +145,15 @@ def complaint_register(
         if customer is not None and description.strip():
             _apply_transition(complaint, _as_system(actor), "register", text="")
         hooks.run("registered", complaint)
+        if (
+            acknowledge
+            and complaint.status == Status.REGISTERED
+            and (complaint.contact_email or complaint.reply_channel != "email")
+        ):
+            from .deadline_service import complaint_acknowledge
+
+            # Automatic confirmation with the date we will answer by, in the reply channel.
+            complaint_acknowledge(actor=_as_system(actor), complaint_id=complaint.pk, automatic=True)
     return complaint
 
 

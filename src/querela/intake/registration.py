@@ -121,6 +121,7 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         uploads=_uploads(parsed),
         needs_attention=why,
         inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
+        acknowledge=True,
     )
     msg.complaint = complaint
     msg.status = InboundStatus.REGISTERED
