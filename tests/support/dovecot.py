@@ -14,9 +14,9 @@ Usage in a test module::
 How it runs: ``dovecot -F -c <tmp>/dovecot.conf`` (foreground, so the test owns the process and a crashed
 test run leaves nothing behind) with every path (base_dir, state_dir, logs, maildirs, passwd-file) in one
 temporary directory, IMAP on a free 127.0.0.1 port and, when ``openssl`` is available, IMAPS with a
-throw-away self-signed certificate on a second port. Users live in a passwd-file with plain passwords;
-Dovecot re-reads that file when it changes, so each test creates its own fresh user instead of sharing
-(and cleaning) mailboxes.
+throw-away self-signed certificate on a second port. Users live in passwd-files with plain passwords,
+one file per user so a user added while Dovecot runs is known at once: each test creates its own fresh
+user instead of sharing (and cleaning) mailboxes.
 
 Root vs. non-root: Dovecot refuses to run its login processes as root and refuses uid 0 for mail
 processes, so as root it uses the system users the Debian package creates (``dovenull`` for logins,
@@ -177,7 +177,7 @@ class DovecotServer:
             # Mail processes run as the dovecot user: the maildirs must be theirs, and the login processes
             # (dovenull) must be able to reach base_dir.
             os.chown(self.root / "mail", mail_pw.pw_uid, mail_pw.pw_gid)
-        os.chmod(self.root, 0o755)
+        os.chmod(self.root, 0o755)  # noqa: S103 - a throw-away test dir the unprivileged Dovecot users must enter
         ssl_block = "ssl = no"
         imaps_listener = "  inet_listener imaps {\n    port = 0\n  }"
         if with_imaps and self.imaps_port and self.ca_file:
@@ -204,9 +204,8 @@ info_log_path = {self.log_path}
 {ssl_block}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
-# Tests provoke failed logins on purpose: no 2 s failure delay, no growing per-IP auth penalty.
+# Tests provoke failed logins on purpose: no 2 s failure delay (and no per-IP auth penalty, below).
 auth_failure_delay = 0
-login_trusted_networks = 127.0.0.0/8
 default_internal_user = {internal_user}
 default_internal_group = {internal_group}
 default_login_user = {login_user}
@@ -215,7 +214,9 @@ mail_location = maildir:~/Maildir
 mail_fsync = never
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {self.root / 'passwd'}
+  # One file per user: Dovecot re-checks a passwd-file at most once a second, so users added to a shared
+  # file by the previous test could still be unknown; a new file is read on its first lookup.
+  args = scheme=PLAIN username_format=%n {self.root / 'users'}/%n
 }}
 userdb {{
   driver = static
@@ -231,6 +232,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # Without this socket the auth process disables its growing per-IP delay after failed logins.
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 """
         path = self.root / "dovecot.conf"
@@ -253,7 +258,8 @@ service anvil {{
         return True
 
     def start(self, *, imaps: bool = True) -> None:
-        self._write_passwd()
+        for username, password in self.users.items():
+            self._write_passwd(username, password)
         with_imaps = imaps and self._make_cert()
         last_error = ""
         for _attempt in range(3):  # a free port can be taken between probing and Dovecot binding it
@@ -310,17 +316,21 @@ service anvil {{
 
     # ---- users -----------------------------------------------------------------------------------
 
-    def _write_passwd(self) -> None:
-        lines = "".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in self.users.items())
-        tmp = self.root / "passwd.tmp"
-        tmp.write_text(lines)
-        os.chmod(tmp, 0o644)  # the auth process may run as the dovecot user
-        tmp.replace(self.root / "passwd")  # atomic: Dovecot never reads a half-written file
+    def _write_passwd(self, username: str, password: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", username):
+            raise ValueError(f"test user names are plain words: {username!r}")
+        users = self.root / "users"
+        users.mkdir(exist_ok=True)
+        os.chmod(users, 0o755)  # noqa: S103 - the auth process may run as the dovecot user
+        tmp = users / f".{username}.tmp"
+        tmp.write_text(f"{username}:{{PLAIN}}{password}::::::\n")
+        os.chmod(tmp, 0o644)
+        tmp.replace(users / username)  # atomic: Dovecot never reads a half-written file
 
     def add_user(self, username: str, password: str) -> None:
         with self._lock:
             self.users[username] = password
-            self._write_passwd()
+            self._write_passwd(username, password)
 
     def new_user(self, prefix: str = "user") -> tuple[str, str]:
         """A fresh user with an empty mailbox: tests never see each other's mail."""

@@ -9,7 +9,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 
 from querela.core import clock, tenancy
 from querela.tenants.models import Tenant
@@ -74,6 +74,11 @@ def inbound_store(*, raw: bytes, tenant: Tenant, source: str, mailbox: str = "",
 
 
 def smtp_store(raw: bytes, recipients: list[str], mail_from: str) -> None:
-    """The SMTP server's callback: one stored copy per tenant addressed; raises if none could be stored."""
-    for tenant in tenants_for_recipients(recipients):
-        inbound_store(raw=raw, tenant=tenant, source="smtp", mailbox=tenant.mailbox, mail_from=mail_from)
+    """The SMTP server's callback: one stored copy per tenant addressed; raises if one could not be stored."""
+    # Runs in the server's long-lived pool threads: drop connections the database has closed.
+    close_old_connections()
+    try:
+        for tenant in tenants_for_recipients(recipients):
+            inbound_store(raw=raw, tenant=tenant, source="smtp", mailbox=tenant.mailbox, mail_from=mail_from)
+    finally:
+        close_old_connections()
