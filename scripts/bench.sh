@@ -12,7 +12,6 @@ if [ -n "$PG" ]; then
   psql "${PG%/*}/postgres" -qc "CREATE DATABASE ${PG##*/}" 2>/dev/null || true
   QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_sweep.py
 fi
-for b in benchmarks/bench_email.py; do
-  [ -f "$b" ] && { echo "== $(basename "$b" .py) =="; .venv/bin/python "$b"; }
-done
-exit 0
+echo "== e-mail intake =="
+.venv/bin/python benchmarks/bench_email.py
+if [ -n "$PG" ]; then QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_email.py; fi

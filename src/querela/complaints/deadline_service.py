@@ -22,7 +22,7 @@ from querela.core.errors import ValidationFailed
 from querela.deadlines import engine
 from querela.deadlines.calendar import BusinessCalendar
 from querela.deadlines.policies import PRESETS, Policy
-from querela.deadlines.texts import CONSUMER_SENTENCES
+from querela.deadlines.texts import CONSUMER_SENTENCES, STEP_NAMES
 from querela.tenants.access import Actor, require, system_actor
 from querela.tenants.models import Membership, Tenant
 from querela.tenants.roles import Role
@@ -215,7 +215,12 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
     due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
     if due is None:
         return ""
-    return _(CONSUMER_SENTENCES[step]) % {"date": date_format(due, "j F Y")}  # type: ignore[index]
+    return _(CONSUMER_SENTENCES[step]) % {"date": long_date(due)}  # type: ignore[index]
+
+
+def long_date(d: date) -> str:
+    """"16 December 2026"; other languages use their own long form ("2026. december 16.", "16 grudnia 2026")."""
+    return date_format(d, "j F Y" if translation.get_language() in (None, "en") else "DATE_FORMAT")
 
 
 def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = False) -> None:
@@ -326,7 +331,7 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
             notes += _notify(c, "due_soon", f"{step.step}:{step.due_date}", to,
                              _("%(ref)s is due on %(date)s") % {"ref": c.reference, "date": due_txt},
                              _("The %(step)s of complaint %(ref)s is due on %(date)s.")
-                             % {"step": step.step, "ref": c.reference, "date": due_txt})
+                             % {"step": _(STEP_NAMES[step.step]), "ref": c.reference, "date": due_txt})
             step.reminded_at = clock.now()
             audit_record(actor=actor, action="deadline.due_soon", object_type="complaint", object_id=c.reference,
                          changes={"step": step.step, "due": step.due_date})
@@ -335,8 +340,8 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
             policy, _v = policy_for(c.tenant, c.policy_name, c.policy_version or None)
             outcome = policy.on_miss if step.step == "answer" else "breach"
             to = _supervisors_emails() + ([c.assignee.email] if c.assignee and c.assignee.email else [])
-            subject = _("%(ref)s missed its %(step)s deadline (%(date)s)") % {"ref": c.reference, "step": step.step,
-                                                                              "date": due_txt}
+            subject = _("%(ref)s missed its %(step)s deadline (%(date)s)") % {
+                "ref": c.reference, "step": _(STEP_NAMES[step.step]), "date": due_txt}
             if outcome == "deemed_accepted":
                 Complaint.objects.filter(pk=c.pk).update(
                     deemed_accepted=True, needs_attention=_("Not answered in time: the law treats it as accepted."))

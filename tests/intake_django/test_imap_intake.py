@@ -1,0 +1,48 @@
+"""Mail placed in a real Dovecot mailbox becomes a complaint; the message is marked only after commit."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from querela.complaints.models import Complaint
+from querela.core import tenancy
+from querela.intake.models import ImapMailbox
+from querela.intake.polling import poll_all_mailboxes
+from tests.support.dovecot import dovecot_fixture
+
+dovecot = dovecot_fixture(scope="module", imaps=False)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _raw(sender: str, subject: str) -> bytes:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = sender, "panasz@aaa.example", subject
+    m["Message-ID"] = f"<{subject.replace(' ', '-')}@example.hu>"
+    m.set_content("A mérőóra rosszul mér.")
+    m.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, maintype="image", subtype="png", filename="mérő.png")
+    return m.as_bytes()
+
+
+def test_polled_mail_is_registered_once_and_errors_are_kept_for_the_admin(world, dovecot):
+    w = world.a
+    user, password = dovecot.new_user("aaa")
+    for i in range(3):
+        dovecot.append(user, _raw(w.customer.email, f"Panasz {i}"))
+    with tenancy.tenant_scope(w.tenant):
+        box = ImapMailbox.objects.create(host="127.0.0.1", port=dovecot.port, use_ssl=False, username=user,
+                                         auth="password", secret=password)
+        broken = ImapMailbox.objects.create(host="127.0.0.1", port=dovecot.port, use_ssl=False,
+                                            username=user, auth="password", secret="wrong-password")
+    poll_all_mailboxes()
+    poll_all_mailboxes()  # nothing new: nothing registered twice
+    with tenancy.tenant_scope(w.tenant):
+        complaints = list(Complaint.objects.order_by("subject"))
+        assert [c.subject for c in complaints] == ["Panasz 0", "Panasz 1", "Panasz 2"]
+        assert all(c.customer == w.customer and c.attachments.count() == 1 for c in complaints)
+        box.refresh_from_db()
+        broken.refresh_from_db()
+        assert box.last_uid == 3 and not box.last_error
+        assert broken.last_error  # shown to the tenant administrator
+    assert all("$QuerelaDone" in m.flags for m in dovecot.messages(user))
