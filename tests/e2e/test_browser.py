@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,12 +18,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     if not Path(CHROMIUM).exists():
         skip_or_fail("Chromium not found: install Debian's package (apt-get install chromium) to run browser tests")
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

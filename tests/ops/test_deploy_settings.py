@@ -7,7 +7,7 @@ import sys
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "querela.settings.production",
         "QUERELA_SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
         "QUERELA_ALLOWED_HOSTS": "complaints.example.com",

@@ -204,6 +204,7 @@ def _apply_transition(
     text: str,
     assignee_id: int | None = None,
     department_id: int | None = None,
+    record_text: bool = True,
 ) -> None:
     t = transition_for(action, complaint.status)
     if t is None:
@@ -233,7 +234,7 @@ def _apply_transition(
     _entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
     if action in ("request_info", "answer", "redirect"):
         _entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.reply_channel, purpose=action)
-    elif text:
+    elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         _entry(complaint, actor, entry_type, text, purpose=action)
     audit_record(
@@ -374,7 +375,8 @@ def complaint_add_message(
             changes={"attachments": len(uploads)},
         )
         if reopen and from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
-            _apply_transition(complaint, _as_system(actor), "reopen", text="")
+            # The customer's message is the reason; it is already on the timeline.
+            _apply_transition(complaint, _as_system(actor), "reopen", text=text or entry_type, record_text=False)
         hooks.run("outbound" if not from_customer else "inbound", complaint)
     return entry
 

@@ -1,0 +1,233 @@
+"""The MIME tree of a raw message as byte offsets into it, and transfer decoding.
+
+Parts keep offsets rather than copies, so a 20 MB attachment is copied only when it is decoded.
+"""
+
+from __future__ import annotations
+
+import binascii
+import io
+import re
+from dataclasses import dataclass, field
+
+from ._headers import HeaderBlock, _line_end, parse_header_block, parse_structured
+
+MAX_DEPTH = 25
+MAX_PARTS = 500
+_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]{1,100}/[a-z0-9!#$&^_.+-]{1,100}")
+_IDENTITY = {"", "7bit", "8bit", "binary", "7-bit", "8-bit"}
+_B64_CHUNK = 1 << 20
+_WHITESPACE = b" \t\r\n"
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_NOT_ALPHABET_OR_PAD = bytes(c for c in range(256) if c not in _ALPHABET + b"=")
+_BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*\r?\n|[ \t]*$)")
+
+
+@dataclass
+class Part:
+    headers: HeaderBlock
+    content_type: str
+    params: dict[str, str]
+    disposition: str
+    disposition_params: dict[str, str]
+    encoding: str
+    start: int
+    end: int
+    where: str
+    children: list[Part] = field(default_factory=list)
+
+    @property
+    def is_multipart(self) -> bool:
+        return self.content_type.startswith("multipart/")
+
+    @property
+    def filename(self) -> str | None:
+        name = (self.disposition_params.get("filename") or self.params.get("name") or "").strip()
+        return name or None
+
+    def walk(self) -> list[Part]:
+        """This part and its descendants, depth first."""
+        out: list[Part] = []
+        stack = [self]
+        while stack:
+            part = stack.pop()
+            out.append(part)
+            stack.extend(reversed(part.children))
+        return out
+
+
+def parse_tree(raw: bytes, defects: list[str]) -> Part:
+    return _part(raw, 0, len(raw), "text/plain", 0, defects, [MAX_PARTS], "the message")
+
+
+def _encoding(headers: HeaderBlock) -> str:
+    value = (headers.get("content-transfer-encoding") or "").strip().lower()
+    return value.split(";", 1)[0].split(None, 1)[0] if value else ""
+
+
+def _part(
+    raw: bytes, start: int, end: int, default_type: str, depth: int, defects: list[str], budget: list[int], where: str
+) -> Part:
+    headers, body_start = parse_header_block(raw, start, end, defects, where)
+    content_type, params = default_type, dict[str, str]()
+    declared = headers.get("content-type")
+    if declared is not None:
+        content_type, params = parse_structured(declared, defects)
+        if not _TYPE.fullmatch(content_type):
+            defects.append(f"invalid Content-Type {content_type[:60]!r} in {where}; read as text/plain")
+            content_type = "text/plain"
+    disposition, disposition_params = "", dict[str, str]()
+    declared_disposition = headers.get("content-disposition")
+    if declared_disposition is not None:
+        disposition, disposition_params = parse_structured(declared_disposition, defects)
+    part = Part(
+        headers, content_type, params, disposition, disposition_params, _encoding(headers), body_start, end, where
+    )
+    if part.is_multipart:
+        if depth >= MAX_DEPTH:
+            defects.append(f"MIME nesting deeper than {MAX_DEPTH} levels at {where}; not descended into")
+        else:
+            _split(raw, part, depth, defects, budget)
+    return part
+
+
+def _delimiters(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int, int, bool]]:
+    """(line start, start of the following line, is the close delimiter) of each boundary line."""
+    marker = b"--" + boundary
+    found: list[tuple[int, int, bool]] = []
+    pos = start
+    while True:
+        i = raw.find(marker, pos, end)
+        if i < 0:
+            return found
+        pos = i + len(marker)
+        if i != start and raw[i - 1] != 0x0A:
+            continue
+        j = pos
+        close = raw.startswith(b"--", j) and j + 2 <= end
+        if close:
+            j += 2
+        while j < end and raw[j] in (0x20, 0x09):
+            j += 1
+        if j < end and raw[j] not in (0x0D, 0x0A):
+            continue  # a longer boundary or text that merely starts like this one
+        found.append((i, _line_end(raw, j, end)[1], close))
+        if close:
+            return found
+
+
+def _guess_boundary(raw: bytes, start: int, end: int) -> bytes | None:
+    """A boundary the body actually uses: the first `--token` line that recurs."""
+    pos, tries = start, 0
+    while tries < 20:
+        i = raw.find(b"--", pos, end)
+        if i < 0:
+            return None
+        pos = i + 2
+        if i != start and raw[i - 1] != 0x0A:
+            continue
+        token = raw[i + 2 : _line_end(raw, i, end)[0]].strip()
+        token = token.removesuffix(b"--")
+        if not token or len(token) > 200 or any(c in token for c in b" \t"):
+            continue
+        tries += 1
+        if len(_delimiters(raw, start, end, token)) >= 2:
+            return token
+    return None
+
+
+def _split(raw: bytes, part: Part, depth: int, defects: list[str], budget: list[int]) -> None:
+    boundary = part.params.get("boundary", "").encode("utf-8", errors="replace")
+    delimiters = _delimiters(raw, part.start, part.end, boundary) if boundary else []
+    if not delimiters:
+        guessed = _guess_boundary(raw, part.start, part.end)
+        if guessed is not None:
+            problem = "has no boundary parameter" if not boundary else "never uses its declared boundary"
+            defects.append(f"{part.content_type} in {part.where} {problem}; split at the boundary the body uses")
+            delimiters = _delimiters(raw, part.start, part.end, guessed)
+    if not delimiters:
+        defects.append(f"{part.content_type} in {part.where} has no boundary lines; body read as plain text")
+        part.content_type, part.params = "text/plain", {}
+        return
+    child_type = "message/rfc822" if part.content_type == "multipart/digest" else "text/plain"
+    closed = False
+    for index, (_line, after, close) in enumerate(delimiters):
+        if close:
+            closed = True
+            break
+        if index + 1 < len(delimiters):
+            stop = delimiters[index + 1][0]
+            # The line break before a boundary belongs to the boundary, not to the part.
+            if stop > after and raw[stop - 1] == 0x0A:
+                stop -= 1
+                if stop > after and raw[stop - 1] == 0x0D:
+                    stop -= 1
+        else:
+            stop = part.end
+        if budget[0] <= 0:
+            defects.append(f"more than {MAX_PARTS} MIME parts; the rest is not read")
+            return
+        budget[0] -= 1
+        number = len(part.children) + 1
+        where = f"part {number}" if part.where == "the message" else f"{part.where}.{number}"
+        part.children.append(_part(raw, after, stop, child_type, depth + 1, defects, budget, where))
+    if not part.children:
+        defects.append(f"{part.content_type} in {part.where} contains no parts")
+    if not closed:
+        defects.append(f"{part.content_type} in {part.where} is not closed by its final boundary")
+
+
+def _base64(raw: bytes, start: int, end: int, defects: list[str], where: str) -> bytes:
+    out = io.BytesIO()
+    carry = b""
+    strict = True
+    for pos in range(start, end, _B64_CHUNK):
+        data = carry + raw[pos : min(end, pos + _B64_CHUNK)].translate(None, _WHITESPACE)
+        carry = b""
+        if strict:
+            usable = len(data) - len(data) % 4
+            try:
+                out.write(binascii.a2b_base64(data[:usable], strict_mode=True))
+                carry = data[usable:]
+                continue
+            except binascii.Error:
+                strict = False
+        data = data.translate(None, _NOT_ALPHABET_OR_PAD)
+        pad = data.find(b"=")
+        if pad >= 0:
+            # Whatever follows the padding (a list footer, a second encoding) is not this payload.
+            data = data[:pad]
+        usable = len(data) - len(data) % 4
+        out.write(binascii.a2b_base64(data[:usable]))
+        carry = data[usable:]
+        if pad >= 0:
+            break
+    if carry:
+        tail = carry.translate(None, _NOT_ALPHABET_OR_PAD).split(b"=", 1)[0]
+        if strict:
+            defects.append(f"base64 in {where} is truncated or not padded")
+        if len(tail) % 4 == 1:
+            tail = tail[:-1]
+        out.write(binascii.a2b_base64(tail + b"=" * (-len(tail) % 4)))
+    if not strict:
+        defects.append(f"bad base64 in {where}: invalid characters or data after the padding")
+    return out.getvalue()
+
+
+def payload(raw: bytes, part: Part, defects: list[str]) -> bytes:
+    """The part body with its Content-Transfer-Encoding undone."""
+    encoding = part.encoding
+    if encoding == "base64":
+        try:
+            return _base64(raw, part.start, part.end, defects, part.where)
+        except (binascii.Error, ValueError):
+            defects.append(f"bad base64 in {part.where}")
+            return b""
+    body = raw[part.start : part.end]
+    if encoding == "quoted-printable":
+        if _BAD_QP.search(body):
+            defects.append(f"bad quoted-printable in {part.where}")
+        return binascii.a2b_qp(body)
+    if encoding not in _IDENTITY:
+        defects.append(f"unknown Content-Transfer-Encoding {encoding[:40]!r} in {part.where}; kept as is")
+    return body

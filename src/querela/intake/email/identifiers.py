@@ -1,0 +1,107 @@
+"""Customer ids, meter serials and complaint reference numbers in mail text; reply/forward subject prefixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+CUSTOMER_ID_LABELS = (
+    "Felhasználó azonosító",
+    "Felhasználói azonosító",
+    "Ügyfélazonosító",
+    "Numer klienta",
+    "Nr klienta",
+    "Cod client",
+    "Cod de client",
+    "Customer ID",
+    "Customer number",
+)
+METER_SERIAL_LABELS = (
+    "Mérő gyári száma",
+    "Mérő gyári szám",
+    "gyári szám",
+    "Numer seryjny",
+    "Numer licznika",
+    "Serie contor",
+    "Seria contorului",
+    "Serial number",
+    "Meter serial",
+)
+_KIND = {label.casefold(): "customer_id" for label in CUSTOMER_ID_LABELS} | {
+    label.casefold(): "meter_serial" for label in METER_SERIAL_LABELS
+}
+
+_ALNUM_BEFORE = r"(?<![^\W_])"  # not preceded by a letter or digit
+_ALNUM_AFTER = r"(?![^\W_])"
+_GAP = r"[ \t\u00a0]"
+
+
+def _label_pattern(label: str) -> str:
+    return rf"{_GAP}+".join(re.escape(word) for word in label.split())
+
+
+# Longest label first, so "Mérő gyári száma" wins over "gyári szám" at the same place.
+_LABELS = sorted(_KIND, key=len, reverse=True)
+_IDENTIFIER = re.compile(
+    _ALNUM_BEFORE
+    + "(?P<label>"
+    + "|".join(_label_pattern(label) for label in _LABELS)
+    + ")"
+    + _ALNUM_AFTER
+    # Possessive gaps: two optional runs of blanks side by side would otherwise backtrack quadratically.
+    + rf"{_GAP}*+(?:(?:no\.|nr\.|(?:no|nr|number)(?![^\W_])|#){_GAP}*+)?"
+    + rf":?{_GAP}*+"
+    + r"(?P<value>[^\W_](?:[^\W_]|-)*)",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(_ALNUM_BEFORE + r"[A-Z]{2,5}-[0-9]{4}-[0-9]{6}(?!\d)")
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def find_identifiers(*texts: str) -> dict[str, list[str]]:
+    """Values written right after a label, on the same line, in order of first appearance.
+
+    A value must contain a digit: ids and serials always do, while a label used in a sentence
+    ("a gyári szám nem olvasható") must not yield the next word.
+    """
+    found: dict[str, list[str]] = {"customer_id": [], "meter_serial": []}
+    for text in texts:
+        for match in _IDENTIFIER.finditer(text):
+            value = match.group("value").rstrip("-")
+            if not any(ch.isdigit() for ch in value):
+                continue
+            kind = _KIND[" ".join(match.group("label").split()).casefold()]
+            found[kind].append(value)
+    return {kind: _unique(values) for kind, values in found.items()}
+
+
+def find_references(*texts: str) -> list[str]:
+    """`CODE-YYYY-NNNNNN` tokens in order of first appearance, without repeats."""
+    return _unique(match.group() for text in texts for match in _REFERENCE.finditer(text))
+
+
+_REPLY_WORDS = (
+    "re|fwd?|tr|vs|sv|aw|wg|odp|pd|antw|rv|enc|doorst|"
+    "vá|va|válasz|valasz|továbbítás|tovabbitas|továbbított|tovabbitott|"
+    "răspuns|raspuns|rāspuns|redirecționat|redirecţionat|redirectionat"
+)
+_TAGS = "external|ext|extern|külső|kulso|zewnętrzny|zewnetrzny|zewn"
+_PREFIX = re.compile(
+    rf"\s*+(?:(?:{_REPLY_WORDS})\s*+(?:\[\d{{1,4}}\]|\(\d{{1,4}}\)|\^\d{{1,4}})?\s*+[:：]"
+    rf"|\[(?:{_TAGS})\]|\*(?:{_TAGS})\*)\s*+",
+    re.IGNORECASE,
+)
+
+
+def strip_subject_prefixes(subject: str) -> str:
+    """The subject without any run of reply/forward prefixes (`Re[2]: Fwd: VS: Válasz: ...`) or [EXTERNAL] tags."""
+    text = subject or ""
+    for _ in range(100):
+        match = _PREFIX.match(text)
+        if match is None or match.end() == 0:
+            break
+        text = text[match.end() :]
+    return " ".join(text.split())
