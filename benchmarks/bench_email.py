@@ -21,8 +21,10 @@ def messages(mailbox: str, n: int) -> list[bytes]:
         m["To"] = mailbox
         m["Subject"] = f"Panasz a {i}. számla miatt"
         m["Message-ID"] = f"<bench-{i}@example.hu>"
-        m.set_content(f"Tisztelt Ügyfélszolgálat!\n\nFelhasználó azonosító: {3100000000 + i % 40}\n"
-                      f"Mérő gyári száma: BEN-{i % 40:04d}\nA számla hibás.\n")
+        m.set_content(
+            f"Tisztelt Ügyfélszolgálat!\n\nFelhasználó azonosító: {3100000000 + i % 40}\n"
+            f"Mérő gyári száma: BEN-{i % 40:04d}\nA számla hibás.\n"
+        )
         m.add_attachment(PDF, maintype="application", subtype="pdf", filename=f"számla-{i}.pdf")
         out.append(m.as_bytes())
     return out
@@ -50,15 +52,24 @@ def main() -> None:
     if db_url:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
-    tenant = Tenant.objects.create(name="Bench", code="BEN", country="HU", sector="electricity",
-                                   default_language="hu", time_zone="Europe/Budapest",
-                                   mailbox="bench@complaints.querela.test", deadline_policy="hu-electricity")
+    tenant = Tenant.objects.create(
+        name="Bench",
+        code="BEN",
+        country="HU",
+        sector="electricity",
+        default_language="hu",
+        time_zone="Europe/Budapest",
+        mailbox="bench@complaints.querela.test",
+        deadline_policy="hu-electricity",
+    )
     with tenancy.tenant_scope(tenant):
         for i in range(40):
-            c = Customer.objects.create(customer_number=str(3100000000 + i), name=f"Ügyfél {i}",
-                                        email=f"customer{i}@example.hu")
-            p = ConsumptionPlace.objects.create(customer=c, address="Fő utca 1.", postal_code="4024",
-                                                city="Debrecen", service_type="electricity")
+            c = Customer.objects.create(
+                customer_number=str(3100000000 + i), name=f"Ügyfél {i}", email=f"customer{i}@example.hu"
+            )
+            p = ConsumptionPlace.objects.create(
+                customer=c, address="Fő utca 1.", postal_code="4024", city="Debrecen", service_type="electricity"
+            )
             Meter.objects.create(place=p, serial=f"BEN-{i:04d}")
     raws = messages(tenant.mailbox, N)
     start = time.perf_counter()
@@ -72,8 +83,10 @@ def main() -> None:
             inbound_process(inbound_id=msg.pk)
     reg_rate = N / (time.perf_counter() - start)
     vendor = django.db.connection.vendor
-    print(f"  {vendor:<10} {N} mails with a 40 kB PDF: parse only {parse_rate:8.1f}/s, "
-          f"stored + parsed + registered {reg_rate:6.1f}/s")
+    print(
+        f"  {vendor:<10} {N} mails with a 40 kB PDF: parse only {parse_rate:8.1f}/s, "
+        f"stored + parsed + registered {reg_rate:6.1f}/s"
+    )
 
 
 if __name__ == "__main__":

@@ -40,9 +40,16 @@ def main() -> None:
     tz = ZoneInfo("Europe/Budapest")
     today = date(2026, 3, 18)
     now = datetime(2026, 3, 18, 7, tzinfo=tz)
-    tenant = Tenant.objects.create(name="Bench", code="BEN", country="HU", sector="electricity",
-                                   default_language="en", time_zone="Europe/Budapest",
-                                   mailbox="bench@complaints.querela.test", deadline_policy="hu-electricity")
+    tenant = Tenant.objects.create(
+        name="Bench",
+        code="BEN",
+        country="HU",
+        sector="electricity",
+        default_language="en",
+        time_zone="Europe/Budapest",
+        mailbox="bench@complaints.querela.test",
+        deadline_policy="hu-electricity",
+    )
     made = 0
     print(f"database: {django.db.connection.vendor}; {DUE} complaints due in every run")
     with tenancy.tenant_scope(tenant):
@@ -56,14 +63,24 @@ def main() -> None:
             print(f"  {total:>6} open complaints: sweep handled {handled} due steps in {elapsed * 1000:7.1f} ms")
 
 
-def _grow(tenant, Complaint, DeadlineStep, n, today, tz, tqdm) -> None:  # noqa: ANN001, N803
+def _grow(tenant, Complaint, DeadlineStep, n, today, tz, tqdm) -> None:
     base = Complaint.objects.count()
     received = datetime(2026, 3, 10, 9, tzinfo=tz)
     batch = []
     for i in tqdm(range(n), desc="creating complaints", file=sys.stderr):
-        batch.append(Complaint(tenant=tenant, reference=f"BEN-2026-{base + i + 1:06d}", channel="email",
-                               received_at=received, subject="bench", reply_channel="email",
-                               policy_name="hu-electricity", answer_due=today + timedelta(days=20), status="registered"))
+        batch.append(
+            Complaint(
+                tenant=tenant,
+                reference=f"BEN-2026-{base + i + 1:06d}",
+                channel="email",
+                received_at=received,
+                subject="bench",
+                reply_channel="email",
+                policy_name="hu-electricity",
+                answer_due=today + timedelta(days=20),
+                status="registered",
+            )
+        )
         if len(batch) == 2000:
             _flush(batch, Complaint, DeadlineStep, today)
             batch = []
@@ -71,26 +88,48 @@ def _grow(tenant, Complaint, DeadlineStep, n, today, tz, tqdm) -> None:  # noqa:
         _flush(batch, Complaint, DeadlineStep, today)
 
 
-def _flush(batch, Complaint, DeadlineStep, today) -> None:  # noqa: ANN001, N803
+def _flush(batch, Complaint, DeadlineStep, today) -> None:
     created = Complaint.objects.bulk_create(batch)
     if not created or created[0].pk is None:
         created = list(Complaint.objects.order_by("-pk")[: len(batch)])
-    DeadlineStep.objects.bulk_create([
-        DeadlineStep(tenant_id=c.tenant_id, complaint=c, step="answer", due_date=today + timedelta(days=20),
-                     remind_on=today + timedelta(days=15), next_check_on=today + timedelta(days=15))
-        for c in created
-    ])
+    DeadlineStep.objects.bulk_create(
+        [
+            DeadlineStep(
+                tenant_id=c.tenant_id,
+                complaint=c,
+                step="answer",
+                due_date=today + timedelta(days=20),
+                remind_on=today + timedelta(days=15),
+                next_check_on=today + timedelta(days=15),
+            )
+            for c in created
+        ]
+    )
 
 
-def _make_due(tenant, Complaint, DeadlineStep, today, tz) -> None:  # noqa: ANN001, N803
+def _make_due(tenant, Complaint, DeadlineStep, today, tz) -> None:
     received = datetime(2026, 2, 20, 9, tzinfo=tz)
     n = Complaint.objects.count()
     for i in range(DUE):
-        c = Complaint.objects.create(tenant=tenant, reference=f"BEN-2026-{n + i + 1:06d}", channel="email",
-                                     received_at=received, subject="due", reply_channel="email",
-                                     policy_name="hu-electricity", status="registered")
-        DeadlineStep.objects.create(tenant=tenant, complaint=c, step="answer", due_date=today - timedelta(days=1),
-                                    remind_on=today - timedelta(days=4), reminded_at=None, next_check_on=today)
+        c = Complaint.objects.create(
+            tenant=tenant,
+            reference=f"BEN-2026-{n + i + 1:06d}",
+            channel="email",
+            received_at=received,
+            subject="due",
+            reply_channel="email",
+            policy_name="hu-electricity",
+            status="registered",
+        )
+        DeadlineStep.objects.create(
+            tenant=tenant,
+            complaint=c,
+            step="answer",
+            due_date=today - timedelta(days=1),
+            remind_on=today - timedelta(days=4),
+            reminded_at=None,
+            next_check_on=today,
+        )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,15 @@ def frozen(monkeypatch):
 
 
 def _register(w, received: datetime, **kw) -> Complaint:
-    return complaint_register(actor=w.actor("agent"), channel="email", subject="Bill", description="Too high",
-                              customer=w.customer, received_at=received, **kw)
+    return complaint_register(
+        actor=w.actor("agent"),
+        channel="email",
+        subject="Bill",
+        description="Too high",
+        customer=w.customer,
+        received_at=received,
+        **kw,
+    )
 
 
 @pytest.mark.django_db
@@ -66,11 +73,21 @@ def test_extension_sends_a_notice_in_the_reply_channel_and_moves_the_date(in_a, 
     c = _register(in_a, datetime(2026, 5, 4, 12, tzinfo=BUDAPEST))
     frozen["now"] = datetime(2026, 5, 15, 9, tzinfo=BUDAPEST)
     with pytest.raises(ValidationFailed) as err:
-        complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=20, reason="technical_investigation",
-                         text="Measurements needed.")
+        complaint_extend(
+            actor=in_a.actor("handler"),
+            complaint_id=c.pk,
+            days=20,
+            reason="technical_investigation",
+            text="Measurements needed.",
+        )
     assert err.value.code == "extension_too_long"
-    new_due = complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=15,
-                               reason="technical_investigation", text="We need a measurement at your meter.")
+    new_due = complaint_extend(
+        actor=in_a.actor("handler"),
+        complaint_id=c.pk,
+        days=15,
+        reason="technical_investigation",
+        text="We need a measurement at your meter.",
+    )
     assert new_due == date(2026, 6, 3)
     notice = c.timeline.filter(entry_type="outbound", data__purpose="extend").get()
     assert notice.channel == "email" and "measurement" in notice.body and "3 June 2026" in notice.body
@@ -85,8 +102,9 @@ def test_extension_after_the_due_date_is_refused(in_a, frozen):
     c = _register(in_a, datetime(2026, 5, 4, 12, tzinfo=BUDAPEST))
     frozen["now"] = datetime(2026, 5, 20, 9, tzinfo=BUDAPEST)
     with pytest.raises(ValidationFailed) as err:
-        complaint_extend(actor=in_a.actor("handler"), complaint_id=c.pk, days=5, reason="technical_investigation",
-                         text="Late.")
+        complaint_extend(
+            actor=in_a.actor("handler"), complaint_id=c.pk, days=5, reason="technical_investigation", text="Late."
+        )
     assert err.value.code == "extension_after_due"
     c.refresh_from_db()
     assert c.answer_due == date(2026, 5, 19)
@@ -105,8 +123,9 @@ def _assign(w, c):
     w.users["handler"].save()
     w.users["supervisor"].email = "boss@a.example"
     w.users["supervisor"].save()
-    complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="assign",
-                         assignee_id=w.users["handler"].pk)
+    complaint_transition(
+        actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
+    )
 
 
 @pytest.mark.django_db

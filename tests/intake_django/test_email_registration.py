@@ -24,8 +24,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _mail(w, *, sender: str, subject: str = "Panasz a számla miatt", body: str = "Kétszer számláztak.",
-          to: str | None = None, headers: dict[str, str] | None = None, attach: bool = False) -> bytes:
+def _mail(
+    w,
+    *,
+    sender: str,
+    subject: str = "Panasz a számla miatt",
+    body: str = "Kétszer számláztak.",
+    to: str | None = None,
+    headers: dict[str, str] | None = None,
+    attach: bool = False,
+) -> bytes:
     m = EmailMessage()
     m["From"] = f"Kovács Anna <{sender}>"
     m["To"] = to or w.tenant.mailbox
@@ -79,9 +87,13 @@ def test_unknown_sender_is_asked_for_data_then_completed_by_the_reply(world):
         assert c.status == Status.AWAITING_INFO and c.customer is None
         ask = OutboundEmail.objects.get(complaint=c)
         assert ask.automatic and "customer id" in ask.body
-    reply = _mail(w, sender="stranger@example.net", subject=f"Re: [{c.reference}] We need more information",
-                  body=f"Customer ID: {w.customer.customer_number}",
-                  headers={"In-Reply-To": f"<{ask.message_id}>", "References": f"<{ask.message_id}>"})
+    reply = _mail(
+        w,
+        sender="stranger@example.net",
+        subject=f"Re: [{c.reference}] We need more information",
+        body=f"Customer ID: {w.customer.customer_number}",
+        headers={"In-Reply-To": f"<{ask.message_id}>", "References": f"<{ask.message_id}>"},
+    )
     assert _deliver(w, reply) == c
     with tenancy.tenant_scope(w.tenant):
         c.refresh_from_db()
@@ -97,8 +109,9 @@ def test_reply_by_reference_reopens_an_answered_complaint(world):
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
         complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben van.")
-    again = _deliver(w, _mail(w, sender=w.customer.email.upper(), subject=f"VS: Válasz: {c.reference}",
-                              body="Nem értek egyet."))
+    again = _deliver(
+        w, _mail(w, sender=w.customer.email.upper(), subject=f"VS: Válasz: {c.reference}", body="Nem értek egyet.")
+    )
     assert again == c
     with tenancy.tenant_scope(w.tenant):
         c.refresh_from_db()
@@ -132,8 +145,13 @@ def test_out_of_office_is_kept_but_never_answered(world):
     c = _deliver(w, _mail(w, sender=w.customer.email))
     with tenancy.tenant_scope(w.tenant):
         before = OutboundEmail.objects.count()
-    auto = _mail(w, sender=w.customer.email, subject=f"Automatikus válasz: {c.reference}", body="Szabadságon vagyok.",
-                 headers={"Auto-Submitted": "auto-replied"})
+    auto = _mail(
+        w,
+        sender=w.customer.email,
+        subject=f"Automatikus válasz: {c.reference}",
+        body="Szabadságon vagyok.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
     assert _deliver(w, auto) == c
     with tenancy.tenant_scope(w.tenant):
         assert OutboundEmail.objects.count() == before
@@ -161,8 +179,9 @@ def test_malformed_mail_is_registered_flagged_and_kept_raw(world):
 
 def test_real_smtp_conversation_registers_the_mail(world):
     w = world.a
-    controller = build_controller("127.0.0.1", 0, accepts_recipient=accepts_recipient, store_raw=smtp_store,
-                                  max_size=10 * 1024 * 1024)
+    controller = build_controller(
+        "127.0.0.1", 0, accepts_recipient=accepts_recipient, store_raw=smtp_store, max_size=10 * 1024 * 1024
+    )
     controller.start()
     try:
         with smtplib.SMTP("127.0.0.1", controller.port, timeout=10) as client:

@@ -31,10 +31,12 @@ def test_polled_mail_is_registered_once_and_errors_are_kept_for_the_admin(world,
     for i in range(3):
         dovecot.append(user, _raw(w.customer.email, f"Panasz {i}"))
     with tenancy.tenant_scope(w.tenant):
-        box = ImapMailbox.objects.create(host="127.0.0.1", port=dovecot.port, use_ssl=False, username=user,
-                                         auth="password", secret=password)
-        broken = ImapMailbox.objects.create(host="127.0.0.1", port=dovecot.port, use_ssl=False,
-                                            username=user, auth="password", secret="wrong-password")
+        box = ImapMailbox.objects.create(
+            host="127.0.0.1", port=dovecot.port, use_ssl=False, username=user, auth="password", secret=password
+        )
+        broken = ImapMailbox.objects.create(
+            host="127.0.0.1", port=dovecot.port, use_ssl=False, username=user, auth="password", secret="wrong-password"
+        )
     poll_all_mailboxes()
     poll_all_mailboxes()  # nothing new: nothing registered twice
     with tenancy.tenant_scope(w.tenant):

@@ -20,7 +20,7 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[bytes] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.original_content or envelope.content)
         return "250 OK"
 
@@ -45,8 +45,9 @@ def _to(sink: Sink, address: str) -> list[email.message.EmailMessage]:
 
 
 def _answered(w):
-    c = complaint_register(actor=w.actor("agent"), channel="email", subject="Számla", description="Hibás",
-                           customer=w.customer)
+    c = complaint_register(
+        actor=w.actor("agent"), channel="email", subject="Számla", description="Hibás", customer=w.customer
+    )
     h = w.actor("handler")
     complaint_transition(actor=h, complaint_id=c.pk, action="assign")
     complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
@@ -74,8 +75,9 @@ def test_automatic_mail_is_marked_auto_submitted_and_threads(in_a, smtp_sink, dj
     from querela.tenants.access import system_actor
 
     with django_capture_on_commit_callbacks(execute=True):
-        c = complaint_register(actor=in_a.actor("agent"), channel="email", subject="s", description="d",
-                               customer=in_a.customer)
+        c = complaint_register(
+            actor=in_a.actor("agent"), channel="email", subject="s", description="d", customer=in_a.customer
+        )
         complaint_acknowledge(actor=system_actor(in_a.tenant), complaint_id=c.pk, automatic=True)
         h = in_a.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")

@@ -35,8 +35,9 @@ def _msgids(po: Path) -> set[str]:
 @pytest.mark.parametrize("lang", ["hu", "pl", "ro"])
 def test_catalogue_is_complete(lang):
     po = LOCALE / lang / "LC_MESSAGES" / "django.po"
-    out = subprocess.run([_msgfmt(), "--check-format", "--statistics", "-o", "/dev/null", str(po)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [_msgfmt(), "--check-format", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert "untranslated" not in out.stderr and "fuzzy" not in out.stderr, out.stderr
 
@@ -56,9 +57,20 @@ def test_catalogues_hold_every_string_in_the_code(tmp_path):
     copy = tmp_path / "querela"
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "hu", "--no-location", "--no-obsolete",
-         "--settings=querela.settings.test"],
-        cwd=copy, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "hu",
+            "--no-location",
+            "--no-obsolete",
+            "--settings=querela.settings.test",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
     fresh = _msgids(copy / "locale" / "hu" / "LC_MESSAGES" / "django.po")
     committed = _msgids(LOCALE / "hu" / "LC_MESSAGES" / "django.po")

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from querela.complaints.models import Complaint
 from querela.complaints.deadline_service import complaint_acknowledge
+from querela.complaints.models import Complaint
 from querela.complaints.services import Upload, complaint_attach, complaint_register, complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core import tenancy
@@ -204,9 +204,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
             actor=a, complaint_id=_own_complaint(w).pk, upload=Upload("note.txt", io.BytesIO(b"meter photo notes"), 17)
         )
     ),
-    "complaint.deadlines": _service(
-        lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)
-    ),
+    "complaint.deadlines": _service(lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
     "customer.edit": _service(lambda w, a: customer_update(actor=a, customer_id=w.customer.pk, phone="+36 1 234")),

@@ -12,14 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from querela.audit.models import AuditEvent
 from querela.complaints.deadline_service import complaint_acknowledge, policy_save
 from querela.complaints.models import Complaint, Notification
-from querela.deadlines.policies import PRESETS
-from querela.intake.inbound import inbound_store
-from querela.intake.models import ImapMailbox, InboundMessage
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.core import tenancy
 from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
 from querela.customers.models import Representative
+from querela.deadlines.policies import PRESETS
+from querela.intake.inbound import inbound_store
+from querela.intake.models import ImapMailbox, InboundMessage
 from tests.factories import PASSWORD, TenantWorld
 
 pytestmark = pytest.mark.django_db

@@ -60,8 +60,13 @@ def policy_save(*, actor: Actor, name: str, definition: dict[str, Any]) -> Deadl
     with transaction.atomic():
         last = DeadlinePolicy.objects.filter(name=name).order_by("-version").first()
         row = DeadlinePolicy.objects.create(name=name, version=(last.version + 1) if last else 1, definition=definition)
-        audit_record(actor=actor, action="policy.save", object_type="policy", object_id=f"{name}@{row.version}",
-                     changes={"definition": [last.definition if last else None, definition]})
+        audit_record(
+            actor=actor,
+            action="policy.save",
+            object_type="policy",
+            object_id=f"{name}@{row.version}",
+            changes={"definition": [last.definition if last else None, definition]},
+        )
     return row
 
 
@@ -91,8 +96,14 @@ def _args(complaint: Complaint) -> tuple[Policy, BusinessCalendar, str]:
 def schedule_for(complaint: Complaint, *, now: datetime | None = None) -> engine.Schedule:
     policy, cal, tz = _args(complaint)
     return engine.compute(
-        policy, cal, tz, complaint.received_at, _engine_kind(complaint), _history(complaint),
-        now=now or clock.now(), due_soon_days=DUE_SOON_WORKING_DAYS,
+        policy,
+        cal,
+        tz,
+        complaint.received_at,
+        _engine_kind(complaint),
+        _history(complaint),
+        now=now or clock.now(),
+        due_soon_days=DUE_SOON_WORKING_DAYS,
     )
 
 
@@ -146,9 +157,19 @@ def record_event(complaint: Complaint, event_type: str, *, at: datetime | None =
         policy, cal, tz = _args(complaint)
         try:
             engine.apply_event(
-                policy, cal, tz, complaint.received_at, _engine_kind(complaint), _history(complaint),
-                engine.Event(type=event_type, at=at, days=kw.get("days"), notice_at=kw.get("notice_at"),
-                             reason=kw.get("reason")),
+                policy,
+                cal,
+                tz,
+                complaint.received_at,
+                _engine_kind(complaint),
+                _history(complaint),
+                engine.Event(
+                    type=event_type,  # type: ignore[arg-type]  # checked: event_type in ENGINE_EVENTS
+                    at=at,
+                    days=kw.get("days"),
+                    notice_at=kw.get("notice_at"),
+                    reason=kw.get("reason"),
+                ),
                 now=at,
             )
         except engine.DeadlineRefused as exc:
@@ -197,7 +218,7 @@ def _on_answer(complaint: Complaint) -> None:
 
 
 for _name in ("close", "redirect", "reopen"):
-    hooks.on(f"transition:{_name}", in_transaction=True)(deadlines_recompute)
+    hooks.on(f"transition:{_name}", in_transaction=True)(deadlines_recompute)  # type: ignore[arg-type]
 
 
 # --- staff actions -------------------------------------------------------------------------------
@@ -206,12 +227,19 @@ for _name in ("close", "redirect", "reopen"):
 def _customer_entry(complaint: Complaint, actor: Actor, text: str, purpose: str, automatic: bool = False) -> None:
     from .services import _entry
 
-    _entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.reply_channel, purpose=purpose,
-           automatic=automatic)
+    _entry(
+        complaint,
+        actor,
+        EntryType.OUTBOUND,
+        text,
+        channel=complaint.reply_channel,
+        purpose=purpose,
+        automatic=automatic,
+    )
 
 
 def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
-    """"We will answer by 16 December 2026", in the customer's language."""
+    """ "We will answer by 16 December 2026", in the customer's language."""
     due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
     if due is None:
         return ""
@@ -219,7 +247,7 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
 
 
 def long_date(d: date) -> str:
-    """"16 December 2026"; other languages use their own long form ("2026. december 16.", "16 grudnia 2026")."""
+    """ "16 December 2026"; other languages use their own long form ("2026. december 16.", "16 grudnia 2026")."""
     return date_format(d, "j F Y" if translation.get_language() in (None, "en") else "DATE_FORMAT")
 
 
@@ -238,11 +266,18 @@ def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = 
 
         with translation.override(complaint_language(complaint)):
             text = " ".join(
-                filter(None, [_("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
-                              consumer_due_sentence(complaint)])
+                filter(
+                    None,
+                    [
+                        _("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
+                        consumer_due_sentence(complaint),
+                    ],
+                )
             )
         _customer_entry(complaint, actor, text, "acknowledge", automatic=automatic)
-        audit_record(actor=actor, action="complaint.acknowledge", object_type="complaint", object_id=complaint.reference)
+        audit_record(
+            actor=actor, action="complaint.acknowledge", object_type="complaint", object_id=complaint.reference
+        )
 
 
 def complaint_progress_update(*, actor: Actor, complaint_id: int, text: str) -> None:
@@ -271,8 +306,13 @@ def complaint_extend(*, actor: Actor, complaint_id: int, days: int, reason: str,
         now = clock.now()
         record_event(complaint, "extended", at=now, days=days, notice_at=now, reason=reason)
         _customer_entry(complaint, actor, text + "\n\n" + consumer_due_sentence(complaint), "extend")
-        audit_record(actor=actor, action="complaint.extend", object_type="complaint", object_id=complaint.reference,
-                     changes={"answer_due": [before, complaint.answer_due], "days": days, "reason": reason})
+        audit_record(
+            actor=actor,
+            action="complaint.extend",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"answer_due": [before, complaint.answer_due], "days": days, "reason": reason},
+        )
     return complaint.answer_due
 
 
@@ -291,22 +331,32 @@ def complaint_reschedule(*, actor: Actor, complaint_id: int, new_date: date, tex
         before = complaint.answer_due
         record_event(complaint, "rescheduled", notice_at=datetime.combine(new_date, datetime.min.time(), tz))
         _customer_entry(complaint, actor, text + "\n\n" + consumer_due_sentence(complaint), "reschedule")
-        audit_record(actor=actor, action="complaint.reschedule", object_type="complaint", object_id=complaint.reference,
-                     changes={"answer_due": [before, new_date]})
+        audit_record(
+            actor=actor,
+            action="complaint.reschedule",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"answer_due": [before, new_date]},
+        )
 
 
 # --- the sweep -----------------------------------------------------------------------------------
 
 
 def _supervisors_emails() -> list[str]:
-    return [m.user.email for m in Membership.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("user")
-            if m.user.email]
+    return [
+        m.user.email
+        for m in Membership.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("user")
+        if m.user.email
+    ]
 
 
 def _notify(complaint: Complaint, kind: str, key: str, recipients: list[str], subject: str, body: str) -> list[int]:
     made = []
     for to in recipients or [""]:
-        n = notification_create(complaint=complaint, kind=kind, key=f"{key}:{to}", recipient=to, subject=subject, body=body)
+        n = notification_create(
+            complaint=complaint, kind=kind, key=f"{key}:{to}", recipient=to, subject=subject, body=body
+        )
         if n is not None:
             made.append(n.pk)
     return made
@@ -314,8 +364,9 @@ def _notify(complaint: Complaint, kind: str, key: str, recipients: list[str], su
 
 def _sweep_step(step_id: int, today: date) -> list[int]:
     """Act on one step whose check date has come; returns notifications to deliver after commit."""
-    qs = DeadlineStep.objects.filter(pk=step_id, next_check_on__lte=today).select_related("complaint__tenant",
-                                                                                      "complaint__assignee")
+    qs = DeadlineStep.objects.filter(pk=step_id, next_check_on__lte=today).select_related(
+        "complaint__tenant", "complaint__assignee"
+    )
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     step = qs.first()
@@ -328,36 +379,65 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
         due_txt = date_format(step.due_date, "Y-m-d") if step.due_date else ""
         if step.reminded_at is None and step.remind_on and step.remind_on <= today <= (step.due_date or today):
             to = [c.assignee.email] if c.assignee and c.assignee.email else _supervisors_emails()
-            notes += _notify(c, "due_soon", f"{step.step}:{step.due_date}", to,
-                             _("%(ref)s is due on %(date)s") % {"ref": c.reference, "date": due_txt},
-                             _("The %(step)s of complaint %(ref)s is due on %(date)s.")
-                             % {"step": _(STEP_NAMES[step.step]), "ref": c.reference, "date": due_txt})
+            notes += _notify(
+                c,
+                "due_soon",
+                f"{step.step}:{step.due_date}",
+                to,
+                _("%(ref)s is due on %(date)s") % {"ref": c.reference, "date": due_txt},
+                _("The %(step)s of complaint %(ref)s is due on %(date)s.")
+                % {"step": _(STEP_NAMES[step.step]), "ref": c.reference, "date": due_txt},
+            )
             step.reminded_at = clock.now()
-            audit_record(actor=actor, action="deadline.due_soon", object_type="complaint", object_id=c.reference,
-                         changes={"step": step.step, "due": step.due_date})
+            audit_record(
+                actor=actor,
+                action="deadline.due_soon",
+                object_type="complaint",
+                object_id=c.reference,
+                changes={"step": step.step, "due": step.due_date},
+            )
         if step.missed_at is None and step.due_date and today > step.due_date:
             step.missed_at = clock.now()
             policy, _v = policy_for(c.tenant, c.policy_name, c.policy_version or None)
             outcome = policy.on_miss if step.step == "answer" else "breach"
             to = _supervisors_emails() + ([c.assignee.email] if c.assignee and c.assignee.email else [])
             subject = _("%(ref)s missed its %(step)s deadline (%(date)s)") % {
-                "ref": c.reference, "step": _(STEP_NAMES[step.step]), "date": due_txt}
+                "ref": c.reference,
+                "step": _(STEP_NAMES[step.step]),
+                "date": due_txt,
+            }
             if outcome == "deemed_accepted":
                 Complaint.objects.filter(pk=c.pk).update(
-                    deemed_accepted=True, needs_attention=_("Not answered in time: the law treats it as accepted."))
+                    deemed_accepted=True, needs_attention=_("Not answered in time: the law treats it as accepted.")
+                )
                 body = _("Complaint %(ref)s was not answered in time: by law it is deemed accepted.")
             elif outcome == "reschedule":
                 Complaint.objects.filter(pk=c.pk).update(
-                    needs_attention=_("Target date missed: explain the delay and give the customer a new date."))
-                body = _("Complaint %(ref)s missed its target date: the customer must get an explanation and a new date.")
+                    needs_attention=_("Target date missed: explain the delay and give the customer a new date.")
+                )
+                body = _(
+                    "Complaint %(ref)s missed its target date: the customer must get an explanation and a new date."
+                )
             else:
-                Complaint.objects.filter(pk=c.pk).update(needs_attention=_("Deadline missed: escalated to the supervisor."))
+                Complaint.objects.filter(pk=c.pk).update(
+                    needs_attention=_("Deadline missed: escalated to the supervisor.")
+                )
                 body = _("Complaint %(ref)s missed its deadline and is escalated to you.")
             notes += _notify(c, outcome, f"{step.step}:{step.due_date}", to, subject, body % {"ref": c.reference})
-            TimelineEntry.objects.create(complaint=c, entry_type=EntryType.SYSTEM, author_label="deadline sweep",
-                                         body=subject, data={"deadline": outcome, "step": step.step})
-            audit_record(actor=actor, action=f"deadline.{outcome}", object_type="complaint", object_id=c.reference,
-                         changes={"step": step.step, "due": step.due_date})
+            TimelineEntry.objects.create(
+                complaint=c,
+                entry_type=EntryType.SYSTEM,
+                author_label="deadline sweep",
+                body=subject,
+                data={"deadline": outcome, "step": step.step},
+            )
+            audit_record(
+                actor=actor,
+                action=f"deadline.{outcome}",
+                object_type="complaint",
+                object_id=c.reference,
+                changes={"step": step.step, "due": step.due_date},
+            )
     step.next_check_on = _next_check(step)
     step.save(update_fields=["reminded_at", "missed_at", "next_check_on"])
     return notes
@@ -368,14 +448,16 @@ def deadline_sweep_tenant(tenant: Tenant, *, now: datetime | None = None, batch:
     today = (now or clock.now()).astimezone(ZoneInfo(tenant.time_zone)).date()
     handled = 0
     with tenancy.tenant_scope(tenant):
-        ids = list(DeadlineStep.objects.filter(next_check_on__lte=today).order_by("next_check_on")
-                   .values_list("pk", flat=True)[:batch])
+        ids = list(
+            DeadlineStep.objects.filter(next_check_on__lte=today)
+            .order_by("next_check_on")
+            .values_list("pk", flat=True)[:batch]
+        )
         for step_id in ids:
             with transaction.atomic():
                 notes = _sweep_step(step_id, today)
-                tenant_id = tenant.pk
                 for nid in notes:
-                    transaction.on_commit(lambda nid=nid: _deliver(tenant_id, nid))  # type: ignore[misc]
+                    transaction.on_commit(lambda nid=nid, tid=tenant.pk: _deliver(tid, nid))  # type: ignore[misc]
             handled += 1
     return handled
 
@@ -390,7 +472,6 @@ def deadline_sweep(*, now: datetime | None = None) -> int:
     return sum(deadline_sweep_tenant(t, now=now) for t in Tenant.objects.filter(is_active=True))
 
 
-
 def deadline_overview(complaint: Complaint) -> dict[str, Any]:
     """What staff see on the case file: each step's due date, countdown and state; may I extend?"""
     from querela.deadlines.texts import STATE_NAMES, STEP_EXPLANATIONS, STEP_NAMES
@@ -403,13 +484,15 @@ def deadline_overview(complaint: Complaint) -> dict[str, Any]:
     steps = []
     for s in sched.steps:
         due = stored[s.name].due_date if s.name in stored else s.due
-        steps.append({
-            "name": _(STEP_NAMES[s.name]),
-            "explanation": _(STEP_EXPLANATIONS[s.name]),
-            "due": due,
-            "state": s.state,
-            "state_label": _(STATE_NAMES[s.state]),
-            "days_left": (due - today).days if due and s.done_on is None else None,
-            "done_on": s.done_on,
-        })
+        steps.append(
+            {
+                "name": _(STEP_NAMES[s.name]),
+                "explanation": _(STEP_EXPLANATIONS[s.name]),
+                "due": due,
+                "state": s.state,
+                "state_label": _(STATE_NAMES[s.state]),
+                "days_left": (due - today).days if due and s.done_on is None else None,
+                "done_on": s.done_on,
+            }
+        )
     return {"steps": steps, "extension": sched.extension, "info_owed": sched.info_owed, "policy": complaint.policy_name}

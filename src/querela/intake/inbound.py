@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 def header_message_id(raw: bytes) -> str:
     """The Message-ID, or a content hash when it is missing: duplicates are still caught."""
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024])
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
         value = str(headers.get("Message-ID", "") or "").strip()
-    except Exception:  # noqa: BLE001 - a broken header block must not lose the mail
+    except Exception:
         value = ""
     value = "".join(value.split()).strip("<>")
     return value[:255] if value else f"sha256:{hashlib.sha256(raw).hexdigest()}"

@@ -41,13 +41,15 @@ def _thread_headers(complaint: Complaint) -> tuple[str, list[str]]:
     inbound = list(
         InboundMessage.objects.filter(complaint=complaint).order_by("received_at").values_list("message_id", flat=True)
     )
-    ours = list(OutboundEmail.objects.filter(complaint=complaint).order_by("created_at").values_list("message_id", flat=True))
+    ours = list(
+        OutboundEmail.objects.filter(complaint=complaint).order_by("created_at").values_list("message_id", flat=True)
+    )
     refs = [m for m in inbound + ours if m and not m.startswith("sha256:")]
     in_reply_to = inbound[-1] if inbound and not inbound[-1].startswith("sha256:") else (refs[-1] if refs else "")
     return in_reply_to, refs[-20:]
 
 
-@hooks.on_outbound_entry
+@hooks.on_outbound_entry  # type: ignore[arg-type]
 def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
     """A message to the customer in the e-mail channel becomes a queued mail (sent after commit)."""
     complaint = entry.complaint
@@ -86,7 +88,9 @@ def outbound_send(*, outbound_id: int) -> bool:
     raised again (after the record is committed) so the job is retried."""
     failure: Exception | None = None
     with transaction.atomic():
-        mail = OutboundEmail.objects.select_for_update().select_related("complaint__tenant").filter(pk=outbound_id).first()
+        mail = (
+            OutboundEmail.objects.select_for_update().select_related("complaint__tenant").filter(pk=outbound_id).first()
+        )
         if mail is None or mail.status == OutboundStatus.SENT:
             return False
         mail.attempts += 1

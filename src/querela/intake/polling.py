@@ -17,9 +17,15 @@ log = logging.getLogger(__name__)
 
 def _config(box: ImapMailbox) -> ImapConfig:
     return ImapConfig(
-        host=box.host, port=box.port, ssl=box.use_ssl, username=box.username, secret=box.secret,
+        host=box.host,
+        port=box.port,
+        ssl=box.use_ssl,
+        username=box.username,
+        secret=box.secret,
         auth=box.auth,  # type: ignore[arg-type]
-        folder=box.folder, processed_folder=box.done_folder, label=f"{box.tenant.code}:{box.username}@{box.host}",
+        folder=box.folder,
+        processed_folder=box.done_folder,
+        label=f"{box.tenant.code}:{box.username}@{box.host}",
     )
 
 
@@ -31,8 +37,9 @@ def _job(box: ImapMailbox) -> PollJob:
         with tenancy.tenant_scope(tenant):
             inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
 
-    return PollJob(key=str(box.pk), config=_config(box), state=ImapState(box.uidvalidity, box.last_uid),
-                   store_raw=store_raw)
+    return PollJob(
+        key=str(box.pk), config=_config(box), state=ImapState(box.uidvalidity, box.last_uid), store_raw=store_raw
+    )
 
 
 def poll_all_mailboxes() -> dict[str, PollResult]:

@@ -56,9 +56,9 @@ def inbound_failed(*, inbound_id: int, reason: str) -> bool:
     """Count a failed try; after the last one keep the raw mail quarantined with the reason. True then."""
     InboundMessage.objects.filter(pk=inbound_id).update(attempts=F("attempts") + 1, problem=reason[:4000])
     return bool(
-        InboundMessage.objects.filter(
-            pk=inbound_id, status=InboundStatus.PENDING, attempts__gte=MAX_ATTEMPTS
-        ).update(status=InboundStatus.QUARANTINED)
+        InboundMessage.objects.filter(pk=inbound_id, status=InboundStatus.PENDING, attempts__gte=MAX_ATTEMPTS).update(
+            status=InboundStatus.QUARANTINED
+        )
     )
 
 
@@ -85,8 +85,12 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         if complaint is not None:
             msg.complaint = complaint
             complaint_add_message(
-                actor=actor, complaint_id=complaint.pk, text=_text(parsed), channel="email",
-                uploads=_uploads(parsed), reopen=False,
+                actor=actor,
+                complaint_id=complaint.pk,
+                text=_text(parsed),
+                channel="email",
+                uploads=_uploads(parsed),
+                reopen=False,
             )
         return
     if complaint is not None:
@@ -97,7 +101,9 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         msg.status = InboundStatus.ATTACHED
         _complete_if_identified(complaint, parsed, sender)
         if problems:
-            Complaint.objects.filter(pk=complaint.pk).update(needs_attention=_("Malformed e-mail: %s") % "; ".join(problems)[:250])
+            Complaint.objects.filter(pk=complaint.pk).update(
+                needs_attention=_("Malformed e-mail: %s") % "; ".join(problems)[:250]
+            )
         return
     customer = customer_by_identifiers(
         email=sender,
@@ -151,7 +157,9 @@ def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: s
         return
     if complaint.customer_id is None:
         complaint_update(
-            actor=actor, complaint_id=complaint.pk, customer=customer,
+            actor=actor,
+            complaint_id=complaint.pk,
+            customer=customer,
             place=_place(customer, parsed.identifiers.get("meter_serial", [])),
         )
     complaint_transition(actor=actor, complaint_id=complaint.pk, action="register")
@@ -175,8 +183,13 @@ def is_party(complaint: Complaint, sender: str) -> bool:
     emails = {complaint.contact_email.lower()}
     if complaint.customer:
         emails.add(complaint.customer.email.lower())
-        emails |= {e.lower() for e in Representative.objects.filter(customer=complaint.customer).values_list("email", flat=True)}
-    emails |= {e.lower() for e in InboundMessage.objects.filter(complaint=complaint).values_list("from_address", flat=True)}
+        emails |= {
+            e.lower()
+            for e in Representative.objects.filter(customer=complaint.customer).values_list("email", flat=True)
+        }
+    emails |= {
+        e.lower() for e in InboundMessage.objects.filter(complaint=complaint).values_list("from_address", flat=True)
+    }
     return sender in (emails - {""})
 
 
@@ -202,4 +215,3 @@ def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[
             return complaint, ""
         return None, _("Quotes reference %(ref)s, but the sender is not a party to that complaint.") % {"ref": ref}
     return None, ""
-

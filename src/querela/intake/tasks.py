@@ -57,11 +57,14 @@ def intake_sweep() -> None:
     cutoff = clock.now() - timedelta(minutes=2)
     with tenancy.dangerously_all_tenants():
         pending = list(
-            InboundMessage.objects.filter(status=InboundStatus.PENDING, received_at__lt=cutoff).values_list("tenant_id", "pk")[:200]
+            InboundMessage.objects.filter(status=InboundStatus.PENDING, received_at__lt=cutoff).values_list(
+                "tenant_id", "pk"
+            )[:200]
         )
         unsent = list(
-            OutboundEmail.objects.filter(status__in=[OutboundStatus.QUEUED, OutboundStatus.FAILED], created_at__lt=cutoff)
-            .values_list("tenant_id", "pk")[:200]
+            OutboundEmail.objects.filter(
+                status__in=[OutboundStatus.QUEUED, OutboundStatus.FAILED], created_at__lt=cutoff
+            ).values_list("tenant_id", "pk")[:200]
         )
     for tenant_id, pk in pending:
         process_inbound_task(tenant_id, pk)

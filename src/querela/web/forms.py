@@ -93,16 +93,24 @@ class MessageForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("acknowledge", _("Acknowledge")), ("progress", _("Progress update")), ("extend", _("Extend")),
-                 ("reschedule", _("New target date"))]
+        choices=[
+            ("acknowledge", _("Acknowledge")),
+            ("progress", _("Progress update")),
+            ("extend", _("Extend")),
+            ("reschedule", _("New target date")),
+        ]
     )
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
-        choices=[("technical_investigation", _("Technical investigation")), ("outside_opinion", _("Outside opinion")),
-                 ("on_site_inspection", _("On-site inspection")), ("authority_involvement", _("Authority involvement")),
-                 ("other", _("Other"))],
+        choices=[
+            ("technical_investigation", _("Technical investigation")),
+            ("outside_opinion", _("Outside opinion")),
+            ("on_site_inspection", _("On-site inspection")),
+            ("authority_involvement", _("Authority involvement")),
+            ("other", _("Other")),
+        ],
     )
     new_date = forms.DateField(label=_("New date"), required=False)
     text = forms.CharField(label=_("Text to the customer"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -75,5 +75,7 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
     else:
         for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errs)}")
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errs)}"
+            )
     return redirect("web:tenant_home", tenant=tenant)

@@ -8,6 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_record
+from querela.complaints.deadline_service import (
+    complaint_acknowledge,
+    complaint_extend,
+    complaint_progress_update,
+    complaint_reschedule,
+    consumer_due_sentence,
+    deadline_overview,
+)
 from querela.complaints.models import Attachment
 from querela.complaints.selectors import complaint_for_write, complaint_list, complaint_open, timeline_for
 from querela.complaints.services import (
@@ -16,14 +24,6 @@ from querela.complaints.services import (
     complaint_transition,
     complaint_update,
     handlers_of_tenant,
-)
-from querela.complaints.deadline_service import (
-    complaint_acknowledge,
-    complaint_extend,
-    complaint_progress_update,
-    complaint_reschedule,
-    consumer_due_sentence,
-    deadline_overview,
 )
 from querela.complaints.workflow import Status, available_from
 from querela.core.errors import InvalidTransition, QuerelaError
@@ -192,8 +192,9 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         elif d["action"] == "progress":
             complaint_progress_update(actor=actor, complaint_id=complaint.pk, text=d["text"])
         elif d["action"] == "extend":
-            complaint_extend(actor=actor, complaint_id=complaint.pk, days=d["days"] or 0, reason=d["reason"],
-                             text=d["text"])
+            complaint_extend(
+                actor=actor, complaint_id=complaint.pk, days=d["days"] or 0, reason=d["reason"], text=d["text"]
+            )
         elif d["action"] == "reschedule" and d["new_date"]:
             complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d["new_date"], text=d["text"])
         messages.success(request, _("Done."))

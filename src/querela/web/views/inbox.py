@@ -18,8 +18,9 @@ def inbox(request: HttpRequest, tenant: str) -> HttpResponse:
     qs = InboundMessage.objects.select_related("complaint").order_by("-received_at")
     if status:
         qs = qs.filter(status=status)
-    return render(request, "web/inbox.html", {"messages_in": qs[:200], "statuses": InboundStatus.choices,
-                                              "status": status})
+    return render(
+        request, "web/inbox.html", {"messages_in": qs[:200], "statuses": InboundStatus.choices, "status": status}
+    )
 
 
 @tenant_page("complaint.list")
@@ -27,8 +28,13 @@ def inbox_raw(request: HttpRequest, tenant: str, message_id: int) -> HttpRespons
     msg = InboundMessage.objects.filter(pk=message_id).first()
     if msg is None:
         raise Http404
-    audit_record(actor=request.actor, action="personal_data.download", object_type="inbound_message",  # type: ignore[attr-defined]
-                 object_id=msg.pk, changes={"message_id": msg.message_id})
+    audit_record(
+        actor=request.actor,  # type: ignore[attr-defined]
+        action="personal_data.download",
+        object_type="inbound_message",
+        object_id=msg.pk,
+        changes={"message_id": msg.message_id},
+    )
     response = FileResponse(msg.raw.open("rb"), as_attachment=True, filename=f"message-{msg.pk}.eml")
     response["Content-Type"] = "application/octet-stream"
     return response
