@@ -243,7 +243,8 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
     due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
     if due is None:
         return ""
-    return _(CONSUMER_SENTENCES[step]) % {"date": long_date(due)}  # type: ignore[index]
+    sentence = _(CONSUMER_SENTENCES[step]) % {"date": long_date(due)}  # type: ignore[index]
+    return sentence.replace("..", ".")  # Hungarian long dates end with a dot already
 
 
 def long_date(d: date) -> str:

@@ -10,6 +10,7 @@ from querela.core import clock, tenancy
 
 from .email.imap_poll import ImapConfig, ImapState, PollJob, PollResult, poll_many
 from .inbound import inbound_store
+from .registration import inbound_failed, inbound_process
 from .models import ImapMailbox
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,15 @@ def _job(box: ImapMailbox) -> PollJob:
     tenant = box.tenant
 
     def store_raw(raw: bytes, uid: int) -> None:
-        # Runs in a worker thread: enter the tenant there too.
+        # Runs in a worker thread: enter the tenant there too. The complaint is committed before the
+        # poller marks the message; if registering fails, the stored raw mail is retried by the sweep.
         with tenancy.tenant_scope(tenant):
-            inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
+            msg = inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
+            try:
+                inbound_process(inbound_id=msg.pk)
+            except Exception as exc:  # noqa: BLE001 - kept raw and retried; never lose or block the batch
+                log.exception("registering mail %s failed", msg.pk)
+                inbound_failed(inbound_id=msg.pk, reason=f"{type(exc).__name__}: {exc}")
 
     return PollJob(
         key=str(box.pk), config=_config(box), state=ImapState(box.uidvalidity, box.last_uid), store_raw=store_raw

@@ -93,6 +93,7 @@ class MessageForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     action = forms.ChoiceField(
+        label=_("Step"),
         choices=[
             ("acknowledge", _("Acknowledge")),
             ("progress", _("Progress update")),
