@@ -10,8 +10,8 @@ from querela.core import clock, tenancy
 
 from .email.imap_poll import ImapConfig, ImapState, PollJob, PollResult, poll_many
 from .inbound import inbound_store
-from .registration import inbound_failed, inbound_process
 from .models import ImapMailbox
+from .registration import inbound_failed, inbound_process
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _job(box: ImapMailbox) -> PollJob:
             msg = inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
             try:
                 inbound_process(inbound_id=msg.pk)
-            except Exception as exc:  # noqa: BLE001 - kept raw and retried; never lose or block the batch
+            except Exception as exc:  # kept raw and retried: never lose mail or block the batch
                 log.exception("registering mail %s failed", msg.pk)
                 inbound_failed(inbound_id=msg.pk, reason=f"{type(exc).__name__}: {exc}")
 
