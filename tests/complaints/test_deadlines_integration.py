@@ -230,3 +230,19 @@ def test_handler_sees_due_dates_and_consumer_reads_a_plain_sentence(world, froze
     consumer.login(username=w.users["consumer"].username, password=PASSWORD)
     page = consumer.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
     assert "We will answer by 16 March 2026." in page
+
+
+@pytest.mark.django_db
+def test_tenant_closures_count_as_non_working_days(world, frozen):
+    w = world.b
+    w.tenant.deadline_policy = "pl-inverter-vendor"
+    w.tenant.time_zone = "Europe/Warsaw"
+    w.tenant.save()
+    warsaw = ZoneInfo("Europe/Warsaw")
+    with tenancy.tenant_scope(w.tenant):
+        c = _register(w, datetime(2026, 4, 1, 10, tzinfo=warsaw))
+        assert DeadlineStep.objects.get(complaint=c, step="ack").due_date == date(2026, 4, 13)
+        w.tenant.closures = ["2026-04-02"]  # the office is closed for a day
+        w.tenant.save()
+        c2 = _register(w, datetime(2026, 4, 1, 10, tzinfo=warsaw))
+        assert DeadlineStep.objects.get(complaint=c2, step="ack").due_date == date(2026, 4, 14)

@@ -6,6 +6,7 @@ and stores what it computes (`DeadlineStep`), so lists and the sweep query due d
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -71,7 +72,17 @@ def policy_save(*, actor: Actor, name: str, definition: dict[str, Any]) -> Deadl
 
 
 def calendar_for(tenant: Tenant, policy: Policy) -> BusinessCalendar:
-    return BusinessCalendar(policy.country or tenant.country)
+    return _calendar(
+        policy.country or tenant.country,
+        frozenset(date.fromisoformat(d) for d in tenant.closures),
+        frozenset(date.fromisoformat(d) for d in tenant.extra_working_days),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(country: str, closures: frozenset[date], extra: frozenset[date]) -> BusinessCalendar:
+    # Building a year's holidays is the costly part; calendars are immutable, so share them.
+    return BusinessCalendar(country, extra_closures=closures, extra_working_days=extra)
 
 
 # --- computing -------------------------------------------------------------------------------------
@@ -207,8 +218,7 @@ def _on_info_complete(complaint: Complaint) -> None:
     last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["info_requested", "info_received"]).last()
     if last is not None and last.event_type == "info_requested":
         record_event(complaint, "info_received")
-    else:
-        deadlines_recompute(complaint)
+    # Otherwise nothing the engine counts changed; the "registered" hook stores the dates.
 
 
 @hooks.on("transition:answer", in_transaction=True)

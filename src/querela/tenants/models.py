@@ -59,6 +59,9 @@ class Tenant(models.Model):
         blank=True,
         help_text=_("Content types accepted for uploads; empty means the platform default list."),
     )
+    # The supplier's own calendar on top of the national one: office closures, extra working days.
+    closures = models.JSONField(_("office closures (dates)"), default=list, blank=True)
+    extra_working_days = models.JSONField(_("extra working days (dates)"), default=list, blank=True)
     price_per_complaint = models.DecimalField(_("price per complaint"), max_digits=8, decimal_places=2, default=6)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     is_active = models.BooleanField(_("active"), default=True)
