@@ -7,7 +7,7 @@ PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile)
 status=0
 
 echo "== test suite on SQLite =="
-"${PYTEST[@]}" tests || status=1
+env -u QUERELA_TEST_DATABASE_URL "${PYTEST[@]}" tests || status=1
 
 PG_URL="${QUERELA_TEST_DATABASE_URL:-}"
 if [ -z "$PG_URL" ] && [ "${CI:-}" = true ]; then

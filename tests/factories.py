@@ -17,7 +17,8 @@ from querela.tenants.models import Department, Membership, Tenant
 
 ROLES = ["consumer", "agent", "handler", "supervisor", "tenant_admin"]
 PASSWORD = "correct-horse-battery"
-IN_CI = os.environ.get("CI") == "true"
+# In CI, or when a PostgreSQL test database is configured, the server suites are mandatory (fail, never skip).
+IN_CI = os.environ.get("CI") == "true" or bool(os.environ.get("QUERELA_TEST_DATABASE_URL"))
 
 
 @dataclass

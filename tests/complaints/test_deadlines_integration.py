@@ -246,3 +246,113 @@ def test_tenant_closures_count_as_non_working_days(world, frozen):
         w.tenant.save()
         c2 = _register(w, datetime(2026, 4, 1, 10, tzinfo=warsaw))
         assert DeadlineStep.objects.get(complaint=c2, step="ack").due_date == date(2026, 4, 14)
+
+
+# --- policies as versioned data, per-tenant reminders, extension reasons, rescheduling ----------
+
+
+def _edited(days: int) -> dict:
+    from querela.deadlines.policies import PRESETS
+
+    definition = PRESETS["hu-electricity"].to_dict()
+    definition["steps"]["answer"]["period"] = days
+    return definition
+
+
+@pytest.mark.django_db
+def test_a_complaint_keeps_the_policy_version_it_was_registered_under(in_a, frozen):
+    from querela.complaints.deadline_service import deadlines_recompute, policy_save
+
+    before_edit = _register(in_a, frozen["now"])
+    assert (before_edit.policy_version, before_edit.answer_due) == (0, date(2026, 3, 17))  # the preset
+    policy_save(actor=in_a.actor("tenant_admin"), name="hu-electricity", definition=_edited(20))
+    under_v1 = _register(in_a, frozen["now"])
+    assert (under_v1.policy_version, under_v1.answer_due) == (1, date(2026, 3, 22))
+    policy_save(actor=in_a.actor("tenant_admin"), name="hu-electricity", definition=_edited(25))
+    for c, due in ((before_edit, date(2026, 3, 17)), (under_v1, date(2026, 3, 22))):
+        c.refresh_from_db()
+        deadlines_recompute(c)  # any later event recomputes: the registered version still rules
+        assert c.answer_due == due
+    assert _register(in_a, frozen["now"]).answer_due == date(2026, 3, 27)
+
+
+@pytest.mark.django_db
+def test_reminder_lead_time_is_the_tenants_setting(in_a, frozen):
+    in_a.tenant.reminder_working_days = 5
+    in_a.tenant.save()
+    c = _register(in_a, frozen["now"])  # due Tuesday 17 March
+    step = DeadlineStep.objects.get(complaint=c, step="answer")
+    assert step.remind_on == date(2026, 3, 10)  # 5 working days before
+
+
+@pytest.mark.django_db
+def test_an_extension_needs_a_reason_and_the_notice_names_it_in_the_customers_language(in_a, frozen):
+    c = _register(in_a, datetime(2026, 5, 4, 12, tzinfo=BUDAPEST))
+    frozen["now"] = datetime(2026, 5, 15, 9, tzinfo=BUDAPEST)
+    h = in_a.actor("handler")
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=h, complaint_id=c.pk, days=10, reason="", text="We need an expert.")
+    assert err.value.code == "reason_required"
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=h, complaint_id=c.pk, days=None, reason="outside_opinion", text="We need an expert.")
+    assert err.value.code == "days_required"
+    # hu-electricity allows technical investigation or outside opinions only
+    with pytest.raises(ValidationFailed) as err:
+        complaint_extend(actor=h, complaint_id=c.pk, days=10, reason="other", text="We are busy.")
+    assert err.value.code == "extension_not_allowed"
+    in_a.customer.language = "hu"
+    in_a.customer.save()
+    complaint_extend(actor=h, complaint_id=c.pk, days=10, reason="outside_opinion", text="Szakértőt kérünk fel.")
+    notice = c.timeline.filter(data__purpose="extend").get()
+    assert "Szakértőt kérünk fel." in notice.body
+    assert "külső szakvélemény" in notice.body.lower() or "szakvélemény" in notice.body.lower()
+    assert "2026. május 29." in notice.body  # the new date, in Hungarian
+
+
+@pytest.mark.django_db
+def test_a_statutory_deadline_cannot_be_rescheduled(in_a, frozen):
+    from querela.complaints.deadline_service import complaint_reschedule
+
+    c = _register(in_a, frozen["now"])
+    frozen["now"] = datetime(2026, 3, 18, 9, tzinfo=BUDAPEST)  # missed
+    with pytest.raises(ValidationFailed) as err:
+        complaint_reschedule(
+            actor=in_a.actor("handler"), complaint_id=c.pk, new_date=date(2026, 4, 30), text="Sorry, later."
+        )
+    assert err.value.code == "reschedule_not_allowed"
+    c.refresh_from_db()
+    assert c.answer_due == date(2026, 3, 17)
+
+
+@pytest.mark.django_db
+def test_a_vendor_target_is_rescheduled_only_when_near_or_missed(in_a, frozen):
+    from querela.complaints.deadline_service import complaint_reschedule
+
+    in_a.tenant.deadline_policy = "pl-inverter-vendor"
+    in_a.tenant.save()
+    # answer due 14 April: 30 business days, Easter Monday off
+    c = _register(in_a, datetime(2026, 3, 2, 9, tzinfo=BUDAPEST))
+    assert c.answer_due == date(2026, 4, 14)
+    h = in_a.actor("handler")
+    with pytest.raises(ValidationFailed) as err:
+        complaint_reschedule(actor=h, complaint_id=c.pk, new_date=date(2026, 5, 15), text="Parts are late.")
+    assert err.value.code == "reschedule_too_early"
+    frozen["now"] = datetime(2026, 4, 15, 9, tzinfo=BUDAPEST)
+    complaint_reschedule(actor=h, complaint_id=c.pk, new_date=date(2026, 5, 15), text="Parts are late.")
+    c.refresh_from_db()
+    assert c.answer_due == date(2026, 5, 15)
+    assert "Parts are late." in c.timeline.filter(data__purpose="reschedule").get().body
+
+
+@pytest.mark.django_db
+def test_answering_ends_the_chase_for_every_step(in_a, frozen):
+    in_a.tenant.deadline_policy = "pl-inverter-vendor"
+    in_a.tenant.save()
+    c = _register(in_a, frozen["now"])
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Replaced the inverter.")
+    steps = DeadlineStep.objects.filter(complaint=c)
+    assert {s.step for s in steps} == {"ack", "progress", "answer"}
+    assert all(s.next_check_on is None for s in steps)

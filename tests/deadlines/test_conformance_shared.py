@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -58,3 +59,24 @@ def test_bad_json_names_the_line(tmp_path: Path) -> None:
     path.write_text('{"id": "a"}\n{oops\n')
     with pytest.raises(ValueError, match=r":2: not valid JSON"):
         load_cases(path)
+
+
+def test_a_bad_line_fails_alone_and_the_report_still_ends_with_totals(tmp_path: Path) -> None:
+    good = next(c for c in CASES if not c["events"])
+    path = tmp_path / "cases.jsonl"
+    path.write_text("{oops\n" + json.dumps(good) + "\n[1]\n")
+    report = format_report(run_file(path))
+    assert "FAIL line-1" in report and "not valid JSON" in report
+    assert "FAIL line-3" in report
+    assert report.splitlines()[-1] == "1 passed, 2 failed"
+
+
+PROJECT_CASES_DIR = Path(__file__).parent / "cases"
+PROJECT_CASES = [c for f in sorted(PROJECT_CASES_DIR.glob("*.jsonl")) for c in load_cases(f)]
+
+
+@pytest.mark.parametrize("case", PROJECT_CASES, ids=[str(c["id"]) for c in PROJECT_CASES])
+def test_project_case(case: dict[str, object]) -> None:
+    """Our own worked cases, written from the issue's counting rules (see cases/README.md)."""
+    result = run_case(case)
+    assert result.ok, format_report([result])

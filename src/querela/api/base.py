@@ -12,6 +12,7 @@ from rest_framework.views import APIView, exception_handler
 
 from querela.core import tenancy
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, QuerelaError, ValidationFailed
+from querela.core.ratelimit import client_address
 from querela.tenants.access import Actor, actor_for, can
 from querela.tenants.models import Tenant
 
@@ -40,7 +41,7 @@ class TenantAPIView(APIView):
         tenant = Tenant.objects.filter(code=str(kwargs.get("tenant", "")).upper(), is_active=True).first()
         if tenant is None:
             raise Http404
-        actor = actor_for(request.user, tenant, ip=str(request.META.get("REMOTE_ADDR", "")))
+        actor = actor_for(request.user, tenant, ip=client_address(request))
         if actor is None:
             raise Http404  # same answer as an unknown tenant
         tenancy._active.set(tenant)

@@ -23,7 +23,7 @@ from querela.core.errors import ValidationFailed
 from querela.deadlines import engine
 from querela.deadlines.calendar import BusinessCalendar
 from querela.deadlines.policies import PRESETS, Policy
-from querela.deadlines.texts import CONSUMER_SENTENCES, STEP_NAMES
+from querela.deadlines.texts import CONSUMER_SENTENCES, EXTENSION_REASON_NAMES, STEP_NAMES
 from querela.tenants.access import Actor, require, system_actor
 from querela.tenants.models import Membership, Tenant
 from querela.tenants.roles import Role
@@ -33,7 +33,6 @@ from .models import Complaint, DeadlineEvent, DeadlinePolicy, DeadlineStep, Entr
 from .notifications import notification_create
 
 log = logging.getLogger(__name__)
-DUE_SOON_WORKING_DAYS = 3
 ENGINE_EVENTS = frozenset({"acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent"})
 
 
@@ -41,9 +40,16 @@ ENGINE_EVENTS = frozenset({"acknowledged", "info_requested", "info_received", "e
 
 
 def policy_for(tenant: Tenant, name: str, version: int | None = None) -> tuple[Policy, int]:
-    """The tenant's own version of a policy if it has one, else the built-in preset (version 0)."""
+    """A policy by name: the tenant's newest version when `version` is None, exactly `version` otherwise.
+
+    Version 0 is the built-in preset; 1, 2, … are the tenant's saved edits. A complaint keeps the
+    version it was registered under, so editing a policy never moves an open complaint's deadline.
+    """
     qs = DeadlinePolicy.objects.filter(tenant_id=tenant.pk, name=name)
-    row = qs.filter(version=version).first() if version else qs.order_by("-version").first()
+    if version is None:
+        row = qs.order_by("-version").first()
+    else:
+        row = qs.filter(version=version).first() if version else None
     if row is not None:
         return Policy.from_dict(row.definition), row.version
     if name not in PRESETS:
@@ -100,7 +106,7 @@ def _history(complaint: Complaint) -> list[engine.Event]:
 
 
 def _args(complaint: Complaint) -> tuple[Policy, BusinessCalendar, str]:
-    policy, _version = policy_for(complaint.tenant, complaint.policy_name, complaint.policy_version or None)
+    policy, _version = policy_for(complaint.tenant, complaint.policy_name, complaint.policy_version)
     return policy, calendar_for(complaint.tenant, policy), complaint.tenant.time_zone
 
 
@@ -114,7 +120,7 @@ def schedule_for(complaint: Complaint, *, now: datetime | None = None) -> engine
         _engine_kind(complaint),
         _history(complaint),
         now=now or clock.now(),
-        due_soon_days=DUE_SOON_WORKING_DAYS,
+        due_soon_days=complaint.tenant.reminder_working_days,
     )
 
 
@@ -129,7 +135,11 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
         return None
     sched = schedule_for(complaint)
     _policy, cal, _tz = _args(complaint)
-    closed = complaint.status in ("closed", "redirected")
+    # Once answered (or closed), nothing is left to chase: an acknowledgement or progress report
+    # that never went out can no longer be sent on time, and reminding about it would be noise.
+    answer_step = sched.step("answer")
+    answered = answer_step is not None and answer_step.done_on is not None
+    closed = answered or complaint.status in ("answered", "closed", "redirected")
     for s in sched.steps:
         due = s.due
         if s.name == "answer" and (new := _rescheduled_to(complaint)):
@@ -144,7 +154,7 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
         step.done_at = step.done_at or (clock.now() if done else None)
         if not done:
             step.done_at = None
-        step.remind_on = cal.add_business_days(due, -DUE_SOON_WORKING_DAYS) if due else None
+        step.remind_on = cal.add_business_days(due, -complaint.tenant.reminder_working_days) if due else None
         step.next_check_on = _next_check(step)
         step.save()
     answer = next((s for s in DeadlineStep.objects.filter(complaint=complaint, step="answer")), None)
@@ -304,10 +314,23 @@ def complaint_progress_update(*, actor: Actor, complaint_id: int, text: str) -> 
         audit_record(actor=actor, action="complaint.progress", object_type="complaint", object_id=complaint.reference)
 
 
-def complaint_extend(*, actor: Actor, complaint_id: int, days: int, reason: str, text: str) -> date | None:
+def _notice(complaint: Complaint, text: str, *lines: str) -> str:
+    """The staff member's text, then the plain-words lines in the customer's language."""
+    from querela.intake.outbound import complaint_language
+
+    with translation.override(complaint_language(complaint)):
+        extra = [line for line in (*lines, consumer_due_sentence(complaint)) if line]
+    return "\n\n".join([text.strip(), *extra])
+
+
+def complaint_extend(*, actor: Actor, complaint_id: int, days: int | None, reason: str, text: str) -> date | None:
     """Extend the answer deadline: refused beyond the policy; the written notice goes out now, in the reply channel."""
     from .services import _lock
 
+    if reason not in EXTENSION_REASON_NAMES:
+        raise ValidationFailed(_("Please choose the reason for the extension."), code="reason_required")
+    if not days or days < 1:
+        raise ValidationFailed(_("Please give the number of days to extend by."), code="days_required")
     if not text.strip():
         raise ValidationFailed(_("Please write the notice to the customer, with the reason."), code="text_required")
     with transaction.atomic():
@@ -316,7 +339,8 @@ def complaint_extend(*, actor: Actor, complaint_id: int, days: int, reason: str,
         before = complaint.answer_due
         now = clock.now()
         record_event(complaint, "extended", at=now, days=days, notice_at=now, reason=reason)
-        _customer_entry(complaint, actor, text + "\n\n" + consumer_due_sentence(complaint), "extend")
+        notice = _notice(complaint, text, _reason_line(complaint, reason))
+        _customer_entry(complaint, actor, notice, "extend")
         audit_record(
             actor=actor,
             action="complaint.extend",
@@ -327,21 +351,43 @@ def complaint_extend(*, actor: Actor, complaint_id: int, days: int, reason: str,
     return complaint.answer_due
 
 
-def complaint_reschedule(*, actor: Actor, complaint_id: int, new_date: date, text: str) -> None:
-    """After a missed target (policy `reschedule`): explain why and give the customer a new date."""
+def _reason_line(complaint: Complaint, reason: str) -> str:
+    from querela.intake.outbound import complaint_language
+
+    with translation.override(complaint_language(complaint)):
+        return _("Reason for the extension: %(reason)s.") % {"reason": _(EXTENSION_REASON_NAMES[reason]).lower()}
+
+
+def complaint_reschedule(*, actor: Actor, complaint_id: int, new_date: date | None, text: str) -> None:
+    """Policy `reschedule` only (seed 002): once the target is missed or about to be, explain why and give a
+    new date. A statutory deadline is never moved this way: it can only be extended within the law."""
     from .services import _lock
 
+    if new_date is None:
+        raise ValidationFailed(_("Please give the new target date."), code="date_required")
     if not text.strip():
         raise ValidationFailed(_("Please explain the delay to the customer."), code="text_required")
     with transaction.atomic():
         complaint = _lock(complaint_id)
         require(actor, "complaint.deadlines", complaint)
+        sched = schedule_for(complaint)
+        if sched.on_miss != "reschedule":
+            raise ValidationFailed(
+                _("This policy sets a statutory deadline: it cannot be rescheduled, only extended as the law allows."),
+                code="reschedule_not_allowed",
+            )
+        answer = sched.step("answer")
+        if answer is None or answer.done_on is not None or answer.state not in ("due_soon", "breached"):
+            raise ValidationFailed(
+                _("A new target date can be given only when the current one is near or missed."),
+                code="reschedule_too_early",
+            )
         tz = ZoneInfo(complaint.tenant.time_zone)
         if new_date <= clock.now().astimezone(tz).date():
             raise ValidationFailed(_("The new date must be in the future."))
         before = complaint.answer_due
         record_event(complaint, "rescheduled", notice_at=datetime.combine(new_date, datetime.min.time(), tz))
-        _customer_entry(complaint, actor, text + "\n\n" + consumer_due_sentence(complaint), "reschedule")
+        _customer_entry(complaint, actor, _notice(complaint, text), "reschedule")
         audit_record(
             actor=actor,
             action="complaint.reschedule",
@@ -409,7 +455,7 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
             )
         if step.missed_at is None and step.due_date and today > step.due_date:
             step.missed_at = clock.now()
-            policy, _v = policy_for(c.tenant, c.policy_name, c.policy_version or None)
+            policy, _v = policy_for(c.tenant, c.policy_name, c.policy_version)
             outcome = policy.on_miss if step.step == "answer" else "breach"
             to = _supervisors_emails() + ([c.assignee.email] if c.assignee and c.assignee.email else [])
             subject = _("%(ref)s missed its %(step)s deadline (%(date)s)") % {

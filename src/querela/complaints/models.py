@@ -78,7 +78,7 @@ class Complaint(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_complaints"
     )
     policy_name = models.CharField(_("deadline policy"), max_length=64, blank=True)
-    policy_version = models.PositiveIntegerField(default=1)
+    policy_version = models.PositiveIntegerField(default=0)  # 0: the built-in preset; see policy_for
     answer_due = models.DateField(_("answer due"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("deemed accepted by law"), default=False)
     needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)

@@ -97,6 +97,9 @@ def complaint_register(
     if place is not None and (customer is None or place.customer_id != customer.pk):
         raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
     received_at = received_at or clock.now()
+    from .deadline_service import policy_for
+
+    _policy, policy_version = policy_for(tenant, tenant.deadline_policy)
     with transaction.atomic():
         complaint = Complaint(
             reference=next_reference(tenant, received_at.astimezone(_tz(tenant)).year),
@@ -114,6 +117,7 @@ def complaint_register(
             contact_phone=contact_phone or (customer.phone if customer else ""),
             reply_channel=reply_channel or _default_reply_channel(channel),
             policy_name=tenant.deadline_policy,
+            policy_version=policy_version,
             needs_attention=needs_attention[:300],
             created_by_id=actor.user_id,
         )

@@ -11,6 +11,17 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
+    """The caller's address for audit rows and rate limits.
+
+    Behind N trusted reverse proxies (`QUERELA_TRUSTED_PROXIES`), REMOTE_ADDR is the nearest proxy; the
+    client is the N-th address from the right of X-Forwarded-For. Addresses further left are whatever the
+    client chose to send, so they are never believed.
+    """
+    hops = int(cast(int, settings.QUERELA.get("TRUSTED_PROXIES", 0)))
+    if hops > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 

@@ -95,7 +95,22 @@ def run_case(case: Mapping[str, Any]) -> CaseResult:
 
 
 def run_file(path: str | Path) -> list[CaseResult]:
-    return [run_case(case) for case in load_cases(path)]
+    """Every line's result; a line that is not a JSON object fails on its own and the rest still run."""
+    results: list[CaseResult] = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            results.append(CaseResult(f"line-{number}", False, {}, {"invalid case": f"not valid JSON ({exc.msg})"}))
+            continue
+        if not isinstance(case, dict):
+            results.append(CaseResult(f"line-{number}", False, {}, {"invalid case": "a case must be a JSON object"}))
+            continue
+        case.setdefault("id", f"line-{number}")
+        results.append(run_case(case))
+    return results
 
 
 def format_report(results: Iterable[CaseResult]) -> str:

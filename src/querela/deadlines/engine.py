@@ -206,6 +206,23 @@ def _unrolled(ctx: _Ctx, name: StepName, rule: StepRule, f: _Facts) -> date | No
     return _add(ctx.cal, anchor, n, rule.unit)
 
 
+def _as_done(prefix: _Facts, facts: _Facts) -> _Facts:
+    """The facts a done step is judged by: the history up to its done event.
+
+    A step done while information was owed was done inside a pause whose length only the later
+    `info_received` tells; that one pause takes its end from the whole history, so the step gets the
+    date it would have had, instead of staying without a due date for good.
+    """
+    if not prefix.owed or len(facts.pauses) < len(prefix.pauses):
+        return prefix
+    start, _owed, done = prefix.pauses[-1]
+    full_end = facts.pauses[len(prefix.pauses) - 1][1]
+    if full_end is None:
+        return prefix
+    pauses = [*prefix.pauses[:-1], (start, full_end, done)]
+    return _Facts(prefix.received_on, full_end, dict(prefix.done), pauses, list(prefix.extensions))
+
+
 def _due(ctx: _Ctx, name: StepName, f: _Facts) -> date | None:
     rule = ctx.policy.step(name)
     day = _unrolled(ctx, name, rule, f) if rule else None
@@ -288,7 +305,7 @@ def compute(
     steps = []
     for name, rule in policy.steps():
         done_at = next((i for i, e in enumerate(history) if DONE_BY.get(e.type) == name), None)
-        f = facts if done_at is None else _fold(ctx, history[:done_at])
+        f = facts if done_at is None else _as_done(_fold(ctx, history[:done_at]), facts)
         unrolled = _unrolled(ctx, name, rule, f)
         due = roll(calendar, unrolled, policy.roll) if unrolled else None
         done_on = facts.done.get(name)

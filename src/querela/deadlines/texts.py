@@ -43,6 +43,14 @@ STATE_NAMES: dict[str, str] = {
     "waiting": gettext_noop("Waiting for the customer's information"),
 }
 
+EXTENSION_REASON_NAMES: dict[str, str] = {
+    "technical_investigation": gettext_noop("Technical investigation"),
+    "outside_opinion": gettext_noop("Outside opinion"),
+    "on_site_inspection": gettext_noop("On-site inspection"),
+    "authority_involvement": gettext_noop("Authority involvement"),
+    "other": gettext_noop("Other"),
+}
+
 ON_MISS_EXPLANATIONS: dict[str, str] = {
     "breach": gettext_noop("A missed deadline is escalated to the supervisor."),
     "deemed_accepted": gettext_noop("If not answered in time, the law treats the complaint as accepted."),

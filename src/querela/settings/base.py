@@ -207,6 +207,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUERELA = {
     # Public forms and logins: attempts per window per client address.
     "RATE_LIMIT_LOGIN": (int(os.environ.get("QUERELA_RATE_LIMIT_LOGIN", "10")), 300),
+    # How many reverse proxies stand in front (0: REMOTE_ADDR is the client). See core.ratelimit.client_address.
+    "TRUSTED_PROXIES": int(os.environ.get("QUERELA_TRUSTED_PROXIES", "0")),
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),
     "SMTP_HOST": os.environ.get("QUERELA_SMTPD_HOST", "127.0.0.1"),
     "SMTP_PORT": int(os.environ.get("QUERELA_SMTPD_PORT", "2525")),

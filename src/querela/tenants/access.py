@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from querela.core import tenancy
 from querela.core.errors import PermissionDenied
+from querela.core.ratelimit import client_address
 
 from .models import Membership, PlatformOperator, Tenant
 from .permissions import PERMISSIONS, RULES
@@ -101,7 +102,7 @@ def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | No
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    actor = actor_for(user, tenant, ip=str(request.META.get("REMOTE_ADDR", "")))
+    actor = actor_for(user, tenant, ip=client_address(request))
     if actor is None:
         return HttpResponseNotFound(_("Not found."))
     tenancy._active.set(tenant)

@@ -62,6 +62,9 @@ class Tenant(models.Model):
     # The supplier's own calendar on top of the national one: office closures, extra working days.
     closures = models.JSONField(_("office closures (dates)"), default=list, blank=True)
     extra_working_days = models.JSONField(_("extra working days (dates)"), default=list, blank=True)
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("remind the assignee this many working days before a due date"), default=3
+    )
     price_per_complaint = models.DecimalField(_("price per complaint"), max_digits=8, decimal_places=2, default=6)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     is_active = models.BooleanField(_("active"), default=True)

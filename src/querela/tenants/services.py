@@ -55,15 +55,75 @@ def department_create(*, actor: Actor, code: str, name: str) -> Department:
     return dept
 
 
-def membership_set(*, actor: Actor, username: str, role: str, department_id: int | None = None) -> Membership:
-    """Give a person a role in the active tenant (or change it)."""
+SETTINGS_FIELDS = (
+    "default_language",
+    "time_zone",
+    "deadline_policy",
+    "reminder_working_days",
+    "max_attachment_bytes",
+    "allowed_attachment_types",
+    "closures",
+    "extra_working_days",
+)
+
+
+def tenant_configure(*, actor: Actor, **fields: Any) -> Tenant:
+    """A tenant administrator changes the supplier's own settings; one before/after pair per field."""
+    require(actor, "tenant.configure")
+    assert actor.tenant is not None  # require() passed: a tenant role
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("These settings cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    if "deadline_policy" in fields:
+        from querela.complaints.deadline_service import policy_for
+
+        policy_for(actor.tenant, fields["deadline_policy"])  # unknown names are refused with a message
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
+        changes = {k: [getattr(tenant, k), v] for k, v in fields.items() if getattr(tenant, k) != v}
+        for k, v in fields.items():
+            setattr(tenant, k, v)
+        try:
+            tenant.full_clean()
+        except ValidationError as exc:
+            raise ValidationFailed("; ".join(" ".join(v) for v in exc.message_dict.values())) from exc
+        if not changes:
+            return tenant
+        tenant.save()
+        audit_record(
+            actor=actor, action="tenant.configure", object_type="tenant", object_id=tenant.code, changes=changes
+        )
+    return tenant
+
+
+def membership_set(
+    *,
+    actor: Actor,
+    username: str,
+    role: str,
+    department_id: int | None = None,
+    email: str = "",
+    full_name: str = "",
+    password: str = "",
+) -> Membership:
+    """Give a person a role in the active tenant (or change it); a new person gets an account first."""
     require(actor, "staff.manage")
     if role not in Role.values or role == Role.PLATFORM_OPERATOR:
         raise ValidationFailed(_("Unknown role."))
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise ValidationFailed(_("No user with this name."))
+    if department_id is not None and not Department.objects.filter(pk=department_id).exists():
+        raise ValidationFailed(_("Unknown department."))  # the scoped manager only sees this tenant's
+    User = get_user_model()
+    username = username.strip()
     with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if user is None:
+            if len(password) < 10:
+                raise ValidationFailed(
+                    _("A new person needs an initial password of at least 10 characters."), code="password"
+                )
+            first, _sep, last = full_name.strip().partition(" ")
+            user = User.objects.create_user(username, email.strip(), password, first_name=first, last_name=last)
         membership = Membership.objects.filter(user=user).first()
         before = membership.role if membership else None
         if membership is None:
@@ -77,6 +137,28 @@ def membership_set(*, actor: Actor, username: str, role: str, department_id: int
             action="membership.set",
             object_type="user",
             object_id=username,
-            changes={"role": [before, role]},
+            changes={"role": [before, role], "department": department_id, "new_account": created},
         )
+    return membership
+
+
+def membership_deactivate(*, actor: Actor, membership_id: int) -> Membership:
+    """Take a person's role away in this tenant; their past work stays attributed to them."""
+    require(actor, "staff.manage")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("user").filter(pk=membership_id).first()
+        if membership is None:
+            raise ValidationFailed(_("Unknown staff member."))
+        if membership.user_id == actor.user_id:
+            raise ValidationFailed(_("You cannot remove your own administrator role."), code="self")
+        if membership.is_active:
+            membership.is_active = False
+            membership.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor,
+                action="membership.deactivate",
+                object_type="user",
+                object_id=membership.user.username,
+                changes={"active": [True, False]},
+            )
     return membership

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
 from querela.customers.models import Channel
+from querela.deadlines.texts import EXTENSION_REASON_NAMES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -105,13 +106,7 @@ class DeadlineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
-        choices=[
-            ("technical_investigation", _("Technical investigation")),
-            ("outside_opinion", _("Outside opinion")),
-            ("on_site_inspection", _("On-site inspection")),
-            ("authority_involvement", _("Authority involvement")),
-            ("other", _("Other")),
-        ],
+        choices=[(code, _(name)) for code, name in EXTENSION_REASON_NAMES.items()],
     )
     new_date = forms.DateField(label=_("New date"), required=False)
     text = forms.CharField(label=_("Text to the customer"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,10 +26,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
             if user is not None:
                 login(request, user)
-                return redirect(request.GET.get("next") or reverse("web:home"))
+                return redirect(_safe_next(request) or reverse("web:home"))
             hit("login", client_address(request), setting="RATE_LIMIT_LOGIN")
             messages.error(request, _("The user name or password is wrong."))
     return render(request, "web/login.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """Only a path on this site: a crafted `?next=https://evil.example` must not bounce a fresh login away."""
+    target = request.GET.get("next")
+    host = {request.get_host()}
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=host, require_https=request.is_secure()):
+        return target
+    return None
 
 
 @require_POST

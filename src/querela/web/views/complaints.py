@@ -193,9 +193,9 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
             complaint_progress_update(actor=actor, complaint_id=complaint.pk, text=d["text"])
         elif d["action"] == "extend":
             complaint_extend(
-                actor=actor, complaint_id=complaint.pk, days=d["days"] or 0, reason=d["reason"], text=d["text"]
+                actor=actor, complaint_id=complaint.pk, days=d["days"], reason=d["reason"], text=d["text"]
             )
-        elif d["action"] == "reschedule" and d["new_date"]:
+        elif d["action"] == "reschedule":
             complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d["new_date"], text=d["text"])
         messages.success(request, _("Done."))
     except QuerelaError as exc:

@@ -1,0 +1,43 @@
+"""Login: a crafted `next` can't send a fresh session elsewhere; the rate limit counts the real client."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, next_url: str, **extra: str):
+    return client.post(f"/login/?next={next_url}", {"username": "aaa-handler", "password": PASSWORD}, **extra)
+
+
+def test_login_follows_a_local_next_but_not_another_site(world) -> None:
+    assert _login(Client(), "/t/AAA/complaints/")["Location"] == "/t/AAA/complaints/"
+    for evil in ("https://evil.example/phish", "//evil.example/", "https:/evil.example"):
+        location = _login(Client(), evil)["Location"]
+        assert "evil.example" not in location, evil
+
+
+def test_failed_logins_behind_a_proxy_are_counted_per_client_not_per_proxy(world, settings) -> None:
+    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 1, "RATE_LIMIT_LOGIN": (2, 300)}
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    colleague = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(2):
+        Client().post("/login/", {"username": "aaa-handler", "password": "wrong"}, **attacker)
+    assert Client().post("/login/", {"username": "aaa-handler", "password": "wrong"}, **attacker).status_code == 429
+    # Someone else behind the same proxy still gets in.
+    response = Client().post("/login/", {"username": "aaa-handler", "password": PASSWORD}, **colleague)
+    assert response.status_code == 302
+
+
+def test_a_spoofed_forwarded_for_is_ignored_without_a_trusted_proxy(world, settings) -> None:
+    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 0, "RATE_LIMIT_LOGIN": (2, 300)}
+    for spoof in ("1.1.1.1", "2.2.2.2"):
+        Client().post("/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=spoof)
+    blocked = Client().post(
+        "/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="3.3.3.3"
+    )
+    assert blocked.status_code == 429
