@@ -18,10 +18,11 @@ from querela.complaints.services import Upload, complaint_attach, complaint_regi
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core import tenancy
 from querela.core.errors import PermissionDenied, QuerelaError
-from querela.customers.services import customer_update
+from querela.customers.models import Customer
 from querela.tenants.access import Actor
+from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.permissions import PERMISSIONS
-from querela.tenants.services import department_create, membership_set, tenant_create
+from querela.tenants.services import tenant_create
 from tests.factories import PASSWORD, TenantWorld
 
 ALL_ROLES = ["consumer", "agent", "handler", "supervisor", "tenant_admin", "platform_operator"]
@@ -73,7 +74,15 @@ def _own_complaint(w: TenantWorld, status: str = Status.REGISTERED) -> Complaint
         return c
 
 
-def _http(method: str, path: str, data: dict | None = None, ok: tuple[int, ...] = (200, 302)):
+def _http(
+    method: str,
+    path: str,
+    data: dict | None = None,
+    ok: tuple[int, ...] = (200, 302),
+    done: Callable[[TenantWorld], bool] | None = None,
+):
+    """Do it through the page; `done` checks the effect, since a page also redirects after a refusal."""
+
     def run(w: TenantWorld, role: str) -> Outcome:
         c = _own_complaint(w)
         url = path.format(t=w.tenant.code, ref=c.reference, cust=w.customer.pk, place=w.place.pk)
@@ -83,6 +92,9 @@ def _http(method: str, path: str, data: dict | None = None, ok: tuple[int, ...] 
         if response.status_code in (403, 404):
             return False
         assert response.status_code in ok, (role, url, response.status_code)
+        if done is not None:
+            with tenancy.tenant_scope(w.tenant):
+                assert done(w), (role, url, "answered OK but the change is not there")
         return True
 
     return run
@@ -194,7 +206,8 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.register": _http(
         "POST",
         "/t/{t}/complaints/register/",
-        {"channel": "phone", "kind": "complaint", "category": "billing", "subject": "S", "description": "D"},
+        {"channel": "phone", "kind": "complaint", "category": "billing", "subject": "Phoned in", "description": "D"},
+        done=lambda w: Complaint.objects.filter(subject="Phoned in").exists(),
     ),
     "complaint.edit": _classify,
     "complaint.add_note": _note,
@@ -207,10 +220,36 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.deadlines": _service(lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
-    "customer.edit": _service(lambda w, a: customer_update(actor=a, customer_id=w.customer.pk, phone="+36 1 234")),
-    "department.manage": _service(lambda w, a: department_create(actor=a, code="new", name="New dept")),
-    "tenant.configure": _http("GET", "/t/{t}/admin/"),
-    "staff.manage": _service(lambda w, a: membership_set(actor=a, username=w.users["agent"].username, role="handler")),
+    "customer.edit": _http(
+        "POST",
+        "/t/{t}/customers/new/",
+        {"customer_number": "NEW-77", "name": "Új Ügyfél", "preferred_channel": "post"},
+        done=lambda w: Customer.objects.filter(customer_number="NEW-77").exists(),
+    ),
+    "department.manage": _http(
+        "POST",
+        "/t/{t}/admin/departments/",
+        {"code": "new", "name": "New dept"},
+        done=lambda w: Department.objects.filter(code="new").exists(),
+    ),
+    "tenant.configure": _http(
+        "POST",
+        "/t/{t}/admin/settings/",
+        {
+            "default_language": "en",
+            "time_zone": "Europe/Budapest",
+            "deadline_policy": "hu-electricity",
+            "reminder_working_days": "4",
+            "max_attachment_mb": "7",
+        },
+        done=lambda w: Tenant.objects.get(pk=w.tenant.pk).reminder_working_days == 4,
+    ),
+    "staff.manage": _http(
+        "POST",
+        "/t/{t}/admin/staff/",
+        {"username": "aaa-agent", "role": "handler"},
+        done=lambda w: Membership.objects.get(user__username="aaa-agent").role == "handler",
+    ),
     "audit.view": _http("GET", "/t/{t}/audit/"),
     "audit.verify": _http("POST", "/t/{t}/audit/verify/"),
     "billing.view": _http("GET", "/t/{t}/billing/"),

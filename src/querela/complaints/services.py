@@ -223,6 +223,12 @@ def _apply_transition(
         require(actor, f"complaint.transition.{action}", complaint)
     if t.needs_text and not text.strip():
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
+    if action == "register" and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
+        # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
+        raise ValidationFailed(
+            _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
+            code="customer_required",
+        )
     changes: dict[str, Any] = {"status": [complaint.status, t.target]}
     if action == "assign":
         changes.update(_assign(complaint, actor, assignee_id, department_id))
@@ -317,6 +323,23 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
             changes=changes,
         )
     return complaint
+
+
+def complaint_identify(*, actor: Actor, complaint_id: int, query: str) -> Complaint:
+    """Link a complaint to the customer named by a customer id or meter serial (read out on the phone,
+    or sent after an information request). A meter gives its consumption place; so does a customer
+    with a single place."""
+    from querela.customers.selectors import customer_by_identifiers
+
+    q = query.strip()
+    customer = customer_by_identifiers(customer_numbers=[q], meter_serials=[q]) if q else None
+    if customer is None:
+        raise ValidationFailed(_("No customer has this customer id or meter serial number."), code="not_found")
+    place = ConsumptionPlace.objects.filter(customer=customer, meters__serial__iexact=q).first()
+    if place is None:
+        places = list(ConsumptionPlace.objects.filter(customer=customer)[:2])
+        place = places[0] if len(places) == 1 else None
+    return complaint_update(actor=actor, complaint_id=complaint_id, customer=customer, place=place)
 
 
 def _plain(value: Any) -> Any:

@@ -97,3 +97,14 @@ def place_add(
             changes={"place": [None, str(place)], "meters": [None, list(meter_serials)]},
         )
     return place
+
+
+def customer_create_with_place(*, actor: Actor, customer: dict[str, Any], place: dict[str, Any]) -> Customer:
+    """A new customer and, when an address is given, their consumption place with its meters: all or nothing."""
+    with transaction.atomic():
+        created = customer_create(actor=actor, **customer)
+        if place.get("address"):
+            serials = tuple(s.strip() for s in str(place.pop("meter_serials", "")).split(",") if s.strip())
+            place.pop("meter_serials", None)
+            place_add(actor=actor, customer=created, meter_serials=serials, **place)
+    return created

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
-from querela.customers.models import Channel
+from querela.customers.models import Channel, ServiceType
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
+
+# The suppliers' own zones first; any IANA zone is accepted.
+_OURS = ("Europe/Budapest", "Europe/Warsaw", "Europe/Bucharest")
+TIME_ZONES = [*_OURS, *sorted(z for z in available_timezones() if "/" in z and z not in _OURS)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,7 +106,7 @@ class DeadlineForm(forms.Form):
             ("progress", _("Progress update")),
             ("extend", _("Extend")),
             ("reschedule", _("New target date")),
-        ]
+        ],
     )
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
     reason = forms.ChoiceField(
@@ -116,3 +122,130 @@ class ClassifyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     reply_channel = forms.ChoiceField(label=_("Reply channel"), choices=Channel.choices)
+
+
+def _dates(text: str) -> list[str]:
+    """One ISO date per line (or comma-separated); refused with the line that is not a date."""
+    from datetime import date
+
+    out = []
+    for raw in text.replace(",", "\n").splitlines():
+        item = raw.strip()
+        if not item:
+            continue
+        try:
+            out.append(date.fromisoformat(item).isoformat())
+        except ValueError:
+            raise forms.ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": item}) from None
+    return sorted(set(out))
+
+
+class TenantSettingsForm(forms.Form):
+    default_language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIME_ZONES])
+    deadline_policy = forms.ChoiceField(label=_("Deadline policy"))
+    reminder_working_days = forms.IntegerField(
+        label=_("Remind the assignee this many working days before a due date"), min_value=0, max_value=20
+    )
+    max_attachment_mb = forms.IntegerField(label=_("Largest attachment (MB)"), min_value=1, max_value=100)
+    allowed_attachment_types = forms.CharField(
+        label=_("Allowed attachment types"),
+        required=False,
+        help_text=_("Content types separated by commas, e.g. application/pdf, image/jpeg; empty: the usual documents."),
+    )
+    closures = forms.CharField(
+        label=_("Office closures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One date per line (YYYY-MM-DD): days the office is closed on top of public holidays."),
+    )
+    extra_working_days = forms.CharField(
+        label=_("Extra working days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One date per line (YYYY-MM-DD): weekend days the office works."),
+    )
+
+    def __init__(self, *args: Any, policies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_policy"].choices = [(p, p) for p in policies]  # type: ignore[attr-defined]
+
+    def clean_allowed_attachment_types(self) -> list[str]:
+        types = [t.strip().lower() for t in self.cleaned_data["allowed_attachment_types"].split(",") if t.strip()]
+        for t in types:
+            if "/" not in t:
+                raise forms.ValidationError(_("“%(value)s” is not a content type.") % {"value": t})
+        return types
+
+    def clean_closures(self) -> list[str]:
+        return _dates(self.cleaned_data["closures"])
+
+    def clean_extra_working_days(self) -> list[str]:
+        return _dates(self.cleaned_data["extra_working_days"])
+
+
+class DepartmentForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password (new people only)"), required=False, widget=forms.PasswordInput, max_length=128
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    department = forms.IntegerField(label=_("Department"), required=False, widget=forms.Select)
+
+    def __init__(self, *args: Any, roles: list[tuple[str, Any]], departments: list[tuple[Any, str]], **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        self.fields["department"].widget.choices = [("", "—"), *departments]  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.Form):
+    definition = forms.CharField(
+        label=_("Policy (JSON)"), widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code"})
+    )
+
+    def clean_definition(self) -> dict[str, Any]:
+        import json
+
+        try:
+            value = json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("Not valid JSON: %(problem)s (line %(line)s).") % {"problem": exc.msg, "line": exc.lineno}
+            ) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("The policy must be a JSON object."))
+        return value
+
+
+class CustomerForm(forms.Form):
+    customer_number = forms.CharField(label=_("Customer id (as on the bill)"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_channel = forms.ChoiceField(label=_("Preferred reply channel"), choices=Channel.choices)
+    mailing_address = forms.CharField(label=_("Mailing address"), max_length=300, required=False)
+    address = forms.CharField(label=_("Consumption place address"), max_length=300, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    region = forms.CharField(label=_("County/region"), max_length=120, required=False)
+    service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices, required=False)
+    meter_serials = forms.CharField(
+        label=_("Meter serial numbers"), max_length=300, required=False, help_text=_("Separated by commas.")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("address") and not (data.get("postal_code") and data.get("city") and data.get("service_type")):
+            raise forms.ValidationError(_("A consumption place needs its postal code, city and service."))
+        return data
+
+
+class IdentifyForm(forms.Form):
+    query = forms.CharField(label=_("Customer id or meter serial number"), max_length=60)

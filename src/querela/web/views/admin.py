@@ -2,31 +2,161 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.audit.models import AuditEvent
 from querela.audit.services import audit_verify
 from querela.billing import usage_by_month
+from querela.complaints.deadline_service import policy_for, policy_save
+from querela.complaints.models import DeadlinePolicy
+from querela.core.errors import QuerelaError
+from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox
 from querela.tenants.access import is_platform_operator
 from querela.tenants.models import Department, Membership, Tenant
+from querela.tenants.roles import Role
+from querela.tenants.services import department_create, membership_deactivate, membership_set, tenant_configure
 
 from ..decorators import tenant_page
+from ..forms import DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
+
+MB = 1024 * 1024
+
+
+def _policy_names() -> list[str]:
+    saved = DeadlinePolicy.objects.values_list("name", flat=True).distinct()
+    return sorted({*PRESETS, *saved})
+
+
+def _settings_form(tenant: Tenant, data: Any = None) -> TenantSettingsForm:
+    initial = {
+        "default_language": tenant.default_language,
+        "time_zone": tenant.time_zone,
+        "deadline_policy": tenant.deadline_policy,
+        "reminder_working_days": tenant.reminder_working_days,
+        "max_attachment_mb": max(1, tenant.max_attachment_bytes // MB),
+        "allowed_attachment_types": ", ".join(tenant.allowed_attachment_types),
+        "closures": "\n".join(tenant.closures),
+        "extra_working_days": "\n".join(tenant.extra_working_days),
+    }
+    return TenantSettingsForm(data, initial=initial, policies=_policy_names())
+
+
+def _staff_form(data: Any = None) -> StaffForm:
+    roles = [(r.value, r.label) for r in Role if r != Role.PLATFORM_OPERATOR]
+    departments = [(d.pk, d.name) for d in Department.objects.order_by("name")]
+    return StaffForm(data, roles=roles, departments=departments)
 
 
 @tenant_page("tenant.configure")
 def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
+    t = request.tenant  # type: ignore[attr-defined]
+    policies = [
+        {
+            "name": name,
+            "versions": list(DeadlinePolicy.objects.filter(name=name).order_by("-version")[:5]),
+            "preset": name in PRESETS,
+        }
+        for name in _policy_names()
+    ]
     return render(
         request,
         "web/tenant_admin.html",
         {
-            "members": Membership.objects.select_related("user", "department").order_by("role", "user__username"),
+            "members": Membership.objects.select_related("user", "department").order_by(
+                "-is_active", "role", "user__username"
+            ),
             "departments": Department.objects.all(),
             "mailboxes": ImapMailbox.objects.all(),
+            "settings_form": _settings_form(t),
+            "department_form": DepartmentForm(),
+            "staff_form": _staff_form(),
+            "policies": policies,
         },
     )
+
+
+def _back_to_admin(request: HttpRequest, form: Any, run: Any) -> HttpResponse:
+    """Run the service with the cleaned form, or show why the input was refused."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("web:tenant_admin", tenant=request.tenant.code)  # type: ignore[attr-defined]
+
+
+@require_POST
+@tenant_page("tenant.configure")
+def tenant_settings(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+
+    def run(d: dict[str, Any]) -> None:
+        mb = d.pop("max_attachment_mb")
+        tenant_configure(actor=actor, max_attachment_bytes=mb * MB, **d)
+
+    return _back_to_admin(request, _settings_form(request.tenant, request.POST), run)  # type: ignore[attr-defined]
+
+
+@require_POST
+@tenant_page("department.manage")
+def department_add(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    return _back_to_admin(request, DepartmentForm(request.POST), lambda d: department_create(actor=actor, **d))
+
+
+@require_POST
+@tenant_page("staff.manage")
+def staff_add(request: HttpRequest, tenant: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+
+    def run(d: dict[str, Any]) -> None:
+        membership_set(actor=actor, department_id=d.pop("department"), **d)
+
+    return _back_to_admin(request, _staff_form(request.POST), run)
+
+
+@require_POST
+@tenant_page("staff.manage")
+def staff_deactivate(request: HttpRequest, tenant: str, membership_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        membership_deactivate(actor=actor, membership_id=membership_id)
+        messages.success(request, _("The role was removed."))
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:tenant_admin", tenant=tenant)
+
+
+@tenant_page("tenant.configure")
+def policy_edit(request: HttpRequest, tenant: str, name: str) -> HttpResponse:
+    """Copy a preset (or the newest saved version) and edit it; each save is a new version."""
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        current, version = policy_for(request.tenant, name)  # type: ignore[attr-defined]
+    except QuerelaError as exc:
+        raise Http404(exc.message) from exc
+    form = PolicyForm(request.POST or None, initial={"definition": json.dumps(current.to_dict(), indent=2)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = policy_save(actor=actor, name=name, definition=form.cleaned_data["definition"])
+            messages.success(request, _("Saved as version %(version)s.") % {"version": row.version})
+            return redirect("web:policy_edit", tenant=tenant, name=name)
+        except QuerelaError as exc:
+            form.add_error("definition", exc.message)
+    return render(request, "web/policy_edit.html", {"form": form, "name": name, "version": version, "policy": current})
 
 
 @tenant_page("audit.view")

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_record
 from querela.complaints.services import complaint_register
-from querela.core.errors import ValidationFailed
+from querela.core.errors import QuerelaError, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_get, customer_search
+from querela.customers.services import customer_create_with_place
+from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import StaffRegisterForm
+from ..forms import CustomerForm, StaffRegisterForm
 from .uploads import uploads_from
 
 
@@ -22,8 +24,35 @@ def customer_search_view(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     query = request.GET.get("q", "")
     results = list(customer_search(actor=actor, query=query))
+    if results:  # names, addresses and meters were shown: a view of personal data
+        audit_record(
+            actor=actor,
+            action="personal_data.search",
+            object_type="customer",
+            object_id="",
+            changes={"query": query[:100], "shown": [c.customer_number for c in results]},
+        )
     template = "web/partials/customer_results.html" if request.headers.get("HX-Request") else "web/customer_search.html"
-    return render(request, template, {"results": results, "q": query})
+    return render(
+        request, template, {"results": results, "q": query, "perms_customer_edit": can(actor, "customer.edit")}
+    )
+
+
+@tenant_page("customer.edit")
+def customer_new(request: HttpRequest, tenant: str) -> HttpResponse:
+    """A caller who is not on file yet: create the customer (and the consumption place) while on the phone."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = CustomerForm(request.POST or None, initial={"customer_number": request.GET.get("q", "")})
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        place = {k: d.pop(k) for k in ("address", "postal_code", "city", "region", "service_type", "meter_serials")}
+        try:
+            customer = customer_create_with_place(actor=actor, customer=d, place=place)
+            messages.success(request, _("Customer %(number)s created.") % {"number": customer.customer_number})
+            return redirect("web:customer_detail", tenant=tenant, customer_id=customer.pk)
+        except QuerelaError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "web/customer_new.html", {"form": form})
 
 
 @tenant_page("customer.view")

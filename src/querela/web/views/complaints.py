@@ -21,6 +21,7 @@ from querela.complaints.selectors import complaint_for_write, complaint_list, co
 from querela.complaints.services import (
     complaint_add_message,
     complaint_add_note,
+    complaint_identify,
     complaint_transition,
     complaint_update,
     handlers_of_tenant,
@@ -30,7 +31,7 @@ from querela.core.errors import InvalidTransition, QuerelaError
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import ClassifyForm, DeadlineForm, MessageForm, NoteForm, TransitionForm
+from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
 from .uploads import uploads_from
 
 
@@ -73,6 +74,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             )
             if can(actor, "complaint.edit")
             else None,
+            "identify_form": IdentifyForm() if can(actor, "complaint.edit") else None,
         },
     )
 
@@ -151,6 +153,21 @@ def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> Htt
         try:
             complaint_update(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
             messages.success(request, _("Saved."))
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+    return _back(tenant, reference)
+
+
+@require_POST
+@tenant_page("complaint.edit")
+def complaint_identify_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = IdentifyForm(request.POST)
+    if form.is_valid():
+        try:
+            c = complaint_identify(actor=actor, complaint_id=complaint.pk, query=form.cleaned_data["query"])
+            messages.success(request, _("Linked to %(customer)s.") % {"customer": c.customer})
         except QuerelaError as exc:
             messages.error(request, exc.message)
     return _back(tenant, reference)
