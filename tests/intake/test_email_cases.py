@@ -31,7 +31,11 @@ def test_case(expectation: Path) -> None:
 
 def test_own_cases_parse_without_defects() -> None:
     for eml in sorted(CASES.glob("*.eml")):
-        assert parse_message(eml.read_bytes()).defects == [], eml.name
+        defects = parse_message(eml.read_bytes()).defects
+        if eml.name == "h-16-attachment-odds.eml":  # carries a 0-byte attachment on purpose
+            assert defects == ["part 3 (application/octet-stream) is empty"]
+        else:
+            assert defects == [], eml.name
 
 
 def test_checker_reports_each_mismatch_and_totals(tmp_path: Path) -> None:
@@ -128,7 +132,7 @@ def test_identifier_labels_in_all_languages() -> None:
         "Customer ID: 111-A\n"
     )
     assert find_identifiers(text) == {
-        "customer_id": ["111-A", "222", "333", "444", "CN-5", "66"],
+        "customer_id": ["111-A", "222", "333", "444", "CN-5", "66", "ABC"],  # capitals: a code, not a word
         "meter_serial": ["M-1", "2X", "3", "AB-4"],
     }
 

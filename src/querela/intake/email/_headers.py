@@ -45,11 +45,9 @@ def _line_end(raw: bytes, pos: int, end: int) -> tuple[int, int]:
 
 
 def _unfold(first: bytes, continuations: list[bytes]) -> str:
-    parts = [first]
-    for line in continuations:
-        # A fold is CRLF + whitespace; a tab there is indentation, read as one space.
-        parts.append(b" " + line[1:] if line[:1] == b"\t" else line)
-    value = decode_header_bytes(b"".join(parts))
+    # RFC 5322 2.2.3: unfolding removes the line break only; the whitespace after it stays as written
+    # (a tab stays a tab, as Python's email package also keeps it).
+    value = decode_header_bytes(b"".join([first, *continuations]))
     return value.strip()[:MAX_VALUE_CHARS]
 
 

@@ -64,18 +64,23 @@ def _unique(values: Iterable[str]) -> list[str]:
 def find_identifiers(*texts: str) -> dict[str, list[str]]:
     """Values written right after a label, on the same line, in order of first appearance.
 
-    A value must contain a digit: ids and serials always do, while a label used in a sentence
-    ("a gyári szám nem olvasható") must not yield the next word.
+    A value is a token of letters, digits and dashes that looks like a code: it has a digit, or it is
+    written in capitals ("ABC-DEF"). A label used in a sentence ("a gyári szám nem olvasható",
+    "nr klienta podany") is followed by an ordinary word, which is no identifier.
     """
     found: dict[str, list[str]] = {"customer_id": [], "meter_serial": []}
     for text in texts:
         for match in _IDENTIFIER.finditer(text):
             value = match.group("value").rstrip("-")
-            if not any(ch.isdigit() for ch in value):
+            if not _looks_like_code(value):
                 continue
             kind = _KIND[" ".join(match.group("label").split()).casefold()]
             found[kind].append(value)
     return {kind: _unique(values) for kind, values in found.items()}
+
+
+def _looks_like_code(value: str) -> bool:
+    return any(ch.isdigit() for ch in value) or (len(value.replace("-", "")) >= 2 and value.isupper())
 
 
 def find_references(*texts: str) -> list[str]:
