@@ -201,7 +201,7 @@ def test_null_sender_bounce_is_accepted(start_server: StartServer) -> None:
     raw = make_message(message_id="dsn@test", sender="MAILER-DAEMON@example.net")
     with smtp_session("127.0.0.1", server.port) as smtp:
         assert smtp.sendmail("<>", ["complaints@aaa.example"], raw) == {}
-    assert store.calls == [(raw, ["complaints@aaa.example"], "")]
+    assert store.calls == [(raw, ["complaints@aaa.example"], "<>")]  # kept: such mail is never answered
 
 
 def test_serve_forever_stops_cleanly_on_sigterm(tmp_path: Path) -> None:

@@ -210,3 +210,68 @@ def test_a_crash_after_storing_loses_nothing(world):
     with tenancy.tenant_scope(w.tenant):
         assert InboundMessage.objects.get(pk=msg.pk).status == InboundStatus.REGISTERED
         assert Complaint.objects.count() == 1
+
+
+def test_a_plain_bounce_from_the_null_sender_is_kept_but_never_answered(world):
+    w = world.a
+    raw = _mail(w, sender="mailer-daemon@relay.example.net", subject="Undeliverable", body="User unknown.")
+    msg = inbound_store(raw=raw, tenant=w.tenant, source="smtp", mail_from="<>")
+    with tenancy.tenant_scope(w.tenant):
+        msg.refresh_from_db()
+        assert msg.status == InboundStatus.AUTO
+        assert not OutboundEmail.objects.exists()  # no acknowledgement to a robot: no mail loop
+
+
+def test_a_stranger_replying_by_in_reply_to_gets_a_new_flagged_item(world):
+    w = world.a
+    c = _deliver(w, _mail(w, sender=w.customer.email))
+    with tenancy.tenant_scope(w.tenant):
+        ack = OutboundEmail.objects.filter(complaint=c).first()
+        assert ack is not None
+    other = _deliver(
+        w, _mail(w, sender="nosy@example.net", subject="Re: valami", headers={"In-Reply-To": f"<{ack.message_id}>"})
+    )
+    assert other is not None and other != c
+    with tenancy.tenant_scope(w.tenant):
+        other.refresh_from_db()
+        assert c.reference in other.needs_attention and "not a party" in other.needs_attention
+
+
+def test_a_mail_quoting_a_strangers_number_and_its_own_joins_its_own(world):
+    w = world.a
+    mine = _deliver(w, _mail(w, sender=w.customer.email))
+    with tenancy.tenant_scope(w.tenant):
+        theirs = Complaint.objects.create(
+            reference=f"{w.tenant.code}-2026-999999",
+            channel="post",
+            received_at=mine.received_at,
+            subject="x",
+            reply_channel="post",
+            contact_email="someone@else.example",
+        )
+    body = f"Like {theirs.reference}, my own {mine.reference} is still open."
+    assert _deliver(w, _mail(w, sender=w.customer.email, subject="Again", body=body)) == mine
+
+
+def test_a_pasted_scan_without_a_file_name_is_kept_as_an_attachment(world):
+    w = world.a
+    m = EmailMessage()
+    m["From"] = w.customer.email
+    m["To"] = w.tenant.mailbox
+    m["Subject"] = "Leolvasás"
+    m["Message-ID"] = make_msgid(domain="example.hu")
+    m.set_content("A mérőóra fotója lent.")
+    m.add_related(b"\xff\xd8\xff\xe0" + b"\x00" * 200, maintype="image", subtype="jpeg", cid="<meter-photo@example.hu>")
+    c = _deliver(w, m.as_bytes())
+    with tenancy.tenant_scope(w.tenant):
+        names = list(c.attachments.values_list("filename", flat=True))
+    assert names == ["meter-photo.jpg"]
+
+
+def test_copies_without_a_message_id_by_two_routes_register_once(world):
+    w = world.a
+    body = f"From: {w.customer.email}\r\nTo: {w.tenant.mailbox}\r\nSubject: No id\r\nDate: Mon, 02 Mar 2026 09:00:00 +0100\r\n\r\nHello\r\n"
+    inbound_store(raw=("Received: from a.example\r\n" + body).encode(), tenant=w.tenant, source="smtp")
+    inbound_store(raw=("Received: from b.example\r\n" + body).encode(), tenant=w.tenant, source="imap")
+    with tenancy.tenant_scope(w.tenant):
+        assert InboundMessage.objects.count() == 1

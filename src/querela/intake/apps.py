@@ -6,4 +6,6 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers jobs and after-commit hooks)
+        # Registers the jobs, and the handler that turns a message to the customer into an outbound
+        # mail: without this import, answers in the e-mail channel would never be queued.
+        from . import outbound, tasks  # noqa: F401

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, close_old_connections, transaction
@@ -14,20 +12,36 @@ from django.db import IntegrityError, close_old_connections, transaction
 from querela.core import clock, tenancy
 from querela.tenants.models import Tenant
 
+from .email.parse import parse_message
 from .models import InboundMessage
+
+# Headers sit at the start; a Message-ID is read from this much of a large message.
+HEADER_PREFIX_BYTES = 256 * 1024
 
 log = logging.getLogger(__name__)
 
 
 def header_message_id(raw: bytes) -> str:
-    """The Message-ID, or a content hash when it is missing: duplicates are still caught."""
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
-        value = str(headers.get("Message-ID", "") or "").strip()
-    except Exception:
-        value = ""
-    value = "".join(value.split()).strip("<>")
-    return value[:255] if value else f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    """The key a message is stored under once per tenant: its Message-ID as the parser reads it.
+
+    Without one, a digest of what the sender wrote (From, Date, Subject, body, attachments) rather
+    than of the raw bytes: copies that reached us by different routes carry different Received lines.
+    """
+    parsed = parse_message(raw[:HEADER_PREFIX_BYTES]) if len(raw) > HEADER_PREFIX_BYTES else parse_message(raw)
+    if parsed.message_id:
+        return parsed.message_id[:255]
+    if len(raw) > HEADER_PREFIX_BYTES:
+        parsed = parse_message(raw)
+    content = "\x00".join(
+        [
+            parsed.from_address or "",
+            parsed.date.isoformat() if parsed.date else "",
+            parsed.subject or "",
+            parsed.text or "",
+            *(a.sha256 for a in parsed.attachments),
+        ]
+    )
+    return f"sha256:{hashlib.sha256(content.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def tenants_for_recipients(recipients: Iterable[str]) -> list[Tenant]:

@@ -62,12 +62,39 @@ def inbound_failed(*, inbound_id: int, reason: str) -> bool:
     )
 
 
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "application/pdf": ".pdf"}
+
+
 def _uploads(parsed: ParsedEmail) -> list[Upload]:
-    return [
+    """Every named attachment, and the nameless images and documents too (a scan pasted into the mail
+    is evidence like any other): they get a name from their content id or position."""
+    uploads = [
         Upload(filename=a.filename or f"attachment-{i + 1}", stream=io.BytesIO(a.payload), size=a.size)
         for i, a in enumerate(parsed.attachments)
         if a.size
     ]
+    for i, part in enumerate(parsed.unnamed_parts):
+        if not part.size or not part.content_type.startswith(("image/", "application/")):
+            continue
+        stem = (part.content_id or "").split("@")[0].strip() or f"inline-{i + 1}"
+        name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:80]
+        uploads.append(
+            Upload(
+                filename=name + _EXTENSIONS.get(part.content_type, ""), stream=io.BytesIO(part.payload), size=part.size
+            )
+        )
+    return uploads
+
+
+def _automatic(msg: InboundMessage, parsed: ParsedEmail) -> bool:
+    """Mail no one should answer (RFC 3834): auto-replies and lists by their headers, and bounces by
+    their null envelope sender or their mailer-daemon address even when they carry no DSN."""
+    if parsed.auto_submitted:
+        return True
+    if msg.mail_from == "<>":  # the SMTP server keeps the null reverse-path as written
+        return True
+    local = (parsed.from_address or "").split("@")[0].lower()
+    return local in ("mailer-daemon", "postmaster")
 
 
 def _text(parsed: ParsedEmail) -> str:
@@ -79,7 +106,7 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
     sender = (parsed.from_address or msg.mail_from or "").lower()
     complaint, why = find_thread(msg, parsed, sender)
     problems = [d for d in parsed.defects]
-    if parsed.auto_submitted:
+    if _automatic(msg, parsed):
         # Out-of-office, bounces, lists: kept (on the complaint if it threads), never answered.
         msg.status = InboundStatus.AUTO
         if complaint is not None:
@@ -194,7 +221,12 @@ def is_party(complaint: Complaint, sender: str) -> bool:
 
 
 def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[Complaint | None, str]:
-    """(complaint, "") when the mail continues one; (None, reason) when it must stand alone and why."""
+    """(complaint, "") when the mail continues one; (None, reason) when it must stand alone and why.
+
+    Only a party joins a complaint, whether the mail names it by its headers or by a reference number:
+    anyone else gets a new item flagged for a person, never a look at someone else's case.
+    """
+    refused = ""
     header_ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
     if header_ids:
         hit = OutboundEmail.objects.filter(message_id__in=header_ids).select_related("complaint").first()
@@ -202,8 +234,12 @@ def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[
         if complaint is None:
             earlier = InboundMessage.objects.filter(message_id__in=header_ids, complaint__isnull=False).first()
             complaint = earlier.complaint if earlier else None
-        if complaint is not None and is_party(complaint, sender):
-            return complaint, ""
+        if complaint is not None:
+            if is_party(complaint, sender):
+                return complaint, ""
+            refused = _("Replies to complaint %(ref)s, but the sender is not a party to it.") % {
+                "ref": complaint.reference
+            }
     code = msg.tenant.code
     for ref in parsed.complaint_refs:
         if not ref.startswith(code + "-"):
@@ -213,5 +249,7 @@ def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[
             continue
         if is_party(complaint, sender):
             return complaint, ""
-        return None, _("Quotes reference %(ref)s, but the sender is not a party to that complaint.") % {"ref": ref}
-    return None, ""
+        refused = refused or _("Quotes reference %(ref)s, but the sender is not a party to that complaint.") % {
+            "ref": ref
+        }
+    return None, refused

@@ -105,8 +105,8 @@ class IntakeHandler:
         raw = envelope.original_content
         if not isinstance(raw, bytes):  # decode_data is off, so this is always bytes; be explicit for mypy
             raw = bytes(raw or b"")
-        # aiosmtpd reports the null reverse-path (bounces, DSNs) as "<>"; callers get "" for "no sender".
-        mail_from = "" if envelope.mail_from in (None, "<>") else str(envelope.mail_from)
+        # The null reverse-path (bounces, DSNs) stays "<>": registration must never answer such mail.
+        mail_from = "<>" if envelope.mail_from in (None, "", "<>") else str(envelope.mail_from)
         recipients = list(envelope.rcpt_tos)
         try:
             await self._in_thread(self._store_raw, raw, recipients, mail_from)
