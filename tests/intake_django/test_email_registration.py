@@ -270,7 +270,10 @@ def test_a_pasted_scan_without_a_file_name_is_kept_as_an_attachment(world):
 
 def test_copies_without_a_message_id_by_two_routes_register_once(world):
     w = world.a
-    body = f"From: {w.customer.email}\r\nTo: {w.tenant.mailbox}\r\nSubject: No id\r\nDate: Mon, 02 Mar 2026 09:00:00 +0100\r\n\r\nHello\r\n"
+    body = (
+        f"From: {w.customer.email}\r\nTo: {w.tenant.mailbox}\r\nSubject: No id\r\n"
+        "Date: Mon, 02 Mar 2026 09:00:00 +0100\r\n\r\nHello\r\n"
+    )
     inbound_store(raw=("Received: from a.example\r\n" + body).encode(), tenant=w.tenant, source="smtp")
     inbound_store(raw=("Received: from b.example\r\n" + body).encode(), tenant=w.tenant, source="imap")
     with tenancy.tenant_scope(w.tenant):
