@@ -278,3 +278,38 @@ def test_copies_without_a_message_id_by_two_routes_register_once(world):
     inbound_store(raw=("Received: from b.example\r\n" + body).encode(), tenant=w.tenant, source="imap")
     with tenancy.tenant_scope(w.tenant):
         assert InboundMessage.objects.count() == 1
+
+
+def test_an_executable_in_a_mail_is_not_stored_but_the_complaint_is_and_says_why(world):
+    w = world.a
+    m = EmailMessage()
+    m["From"] = w.customer.email
+    m["To"] = w.tenant.mailbox
+    m["Subject"] = "Számla"
+    m["Message-ID"] = make_msgid(domain="example.hu")
+    m.set_content("Csatolom.")
+    m.add_attachment(PDF, maintype="application", subtype="pdf", filename="szamla.pdf")
+    m.add_attachment(
+        b"MZ\x90\x00" + b"\x00" * 300, maintype="application", subtype="octet-stream", filename="virus.exe"
+    )
+    c = _deliver(w, m.as_bytes())
+    with tenancy.tenant_scope(w.tenant):
+        c.refresh_from_db()
+        assert list(c.attachments.values_list("filename", flat=True)) == ["szamla.pdf"]
+        assert "virus.exe" in c.needs_attention
+        assert InboundMessage.objects.get(complaint=c).raw.size > 300  # the original, with the file, is kept
+
+
+def test_a_customer_id_quoted_from_another_address_is_linked_but_flagged(world):
+    w = world.a
+    body = f"Felhasználó azonosító: {w.customer.customer_number}"
+    c = _deliver(w, _mail(w, sender="someone.else@example.net", body=body))
+    with tenancy.tenant_scope(w.tenant):
+        c.refresh_from_db()
+        assert c.customer == w.customer
+        assert "someone.else@example.net" in c.needs_attention and "check the identity" in c.needs_attention
+        assert c.contact_email == "someone.else@example.net"  # answers go to who wrote, not to the file
+    own = _deliver(w, _mail(w, sender=w.customer.email, body=body))
+    with tenancy.tenant_scope(w.tenant):
+        own.refresh_from_db()
+        assert own.needs_attention == ""

@@ -16,12 +16,27 @@ dovecot = dovecot_fixture(scope="module", imaps=False)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _png() -> bytes:
+    """A real 1×1 PNG: attachments are sniffed, and a header followed by zeros is no image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+
+
+PNG = _png()
+
+
 def _raw(sender: str, subject: str) -> bytes:
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = sender, "panasz@aaa.example", subject
     m["Message-ID"] = f"<{subject.replace(' ', '-')}@example.hu>"
     m.set_content("A mérőóra rosszul mér.")
-    m.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, maintype="image", subtype="png", filename="mérő.png")
+    m.add_attachment(PNG, maintype="image", subtype="png", filename="mérő.png")
     return m.as_bytes()
 
 

@@ -65,11 +65,36 @@ def check_upload(tenant: Tenant, filename: str, size: int, head: bytes) -> str:
     allowed = frozenset(tenant.allowed_attachment_types) or DEFAULT_ALLOWED_TYPES
     if content_type not in allowed:
         raise ValidationFailed(
-            _("“%(name)s” is of type %(type)s, which is not accepted. Send a PDF, an image or an office document.")
-            % {"name": filename, "type": content_type},
+            _("“%(name)s” is of type %(type)s, which is not accepted. Accepted: %(allowed)s.")
+            % {"name": filename, "type": content_type, "allowed": _accepted_kinds(allowed)},
             code="file_type_not_allowed",
         )
     return content_type
+
+
+_KIND_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/tiff": "TIFF",
+    "image/heic": "HEIC",
+    "image/webp": "WebP",
+    "text/plain": "TXT",
+    "text/csv": "CSV",
+    "message/rfc822": "EML",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+
+
+def _accepted_kinds(allowed: frozenset[str]) -> str:
+    """What this tenant accepts, as people name files ("PDF, JPEG, PNG"), not as content types."""
+    return ", ".join(sorted({_KIND_NAMES.get(t, t) for t in allowed if t != "application/zip"}))
 
 
 def store_attachment(
@@ -80,13 +105,11 @@ def store_attachment(
     size: int,
     uploaded_by_id: int | None,
     entry: TimelineEntry | None = None,
-    skip_type_check: bool = False,
 ) -> Attachment:
     """Stream the file to storage while hashing it; the caller holds the transaction and audits."""
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
-    # Mail attachments are kept whatever they are: nothing a customer sent is lost.
-    content_type = sniff_type(head) if skip_type_check else check_upload(complaint.tenant, filename, size, head)
+    content_type = check_upload(complaint.tenant, filename, size, head)
     digest = hashlib.sha256()
     for chunk in iter(lambda: stream.read(1024 * 1024), b""):
         digest.update(chunk)

@@ -123,16 +123,7 @@ def complaint_register(
         )
         complaint.save()
         entry = _entry(complaint, actor, EntryType.INBOUND, description, channel=channel, **(inbound_data or {}))
-        for upload in uploads:
-            store_attachment(
-                complaint=complaint,
-                filename=upload.filename,
-                stream=upload.stream,
-                size=upload.size,
-                uploaded_by_id=actor.user_id,
-                entry=entry,
-                skip_type_check=_is_system(actor),
-            )
+        _store_uploads(complaint, actor, entry, uploads)
         audit_record(
             actor=actor,
             action="complaint.register",
@@ -159,6 +150,32 @@ def complaint_register(
             # Automatic confirmation with the date we will answer by, in the reply channel.
             complaint_acknowledge(actor=_as_system(actor), complaint_id=complaint.pk, automatic=True)
     return complaint
+
+
+def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, uploads: Sequence[Upload]) -> None:
+    """A person uploading gets the refusal as an error. What arrived by mail is checked the same way,
+    but a refused file (an .exe, one over the size limit) must not cost the complaint: it stays in the
+    kept original message, and the refusal is written on the complaint for a person to see."""
+    refused: list[str] = []
+    for upload in uploads:
+        try:
+            store_attachment(
+                complaint=complaint,
+                filename=upload.filename,
+                stream=upload.stream,
+                size=upload.size,
+                uploaded_by_id=actor.user_id,
+                entry=entry,
+            )
+        except ValidationFailed as exc:
+            if not _is_system(actor):
+                raise
+            refused.append(exc.message)
+    if refused:
+        note = _("Not stored as attachments (kept in the original message): %(why)s") % {"why": " ".join(refused)}
+        _entry(complaint, actor, EntryType.SYSTEM, note)
+        complaint.needs_attention = "; ".join(filter(None, [complaint.needs_attention, note]))[:300]
+        complaint.save(update_fields=["needs_attention"])
 
 
 def _tz(tenant: Any) -> Any:
@@ -384,16 +401,7 @@ def complaint_add_message(
             text,
             channel=channel or (Channel.WEB if from_customer else complaint.reply_channel),
         )
-        for upload in uploads:
-            store_attachment(
-                complaint=complaint,
-                filename=upload.filename,
-                stream=upload.stream,
-                size=upload.size,
-                uploaded_by_id=actor.user_id,
-                entry=entry,
-                skip_type_check=_is_system(actor),
-            )
+        _store_uploads(complaint, actor, entry, uploads)
         audit_record(
             actor=actor,
             action="complaint.message_in" if from_customer else "complaint.message_out",

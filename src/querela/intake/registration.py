@@ -101,11 +101,16 @@ def _text(parsed: ParsedEmail) -> str:
     return parsed.text or parsed.subject or ""
 
 
+# Defects that cost nothing readable: the receipt time is ours and the stored key stands in for a
+# Message-ID. Flagging such mail for a person would bury the mail that really needs one.
+_HARMLESS_DEFECTS = ("missing Date header", "unreadable Date header", "missing Message-ID header")
+
+
 def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
     actor = system_actor(msg.tenant, label="e-mail")
     sender = (parsed.from_address or msg.mail_from or "").lower()
     complaint, why = find_thread(msg, parsed, sender)
-    problems = [d for d in parsed.defects]
+    problems = [d for d in parsed.defects if not d.startswith(_HARMLESS_DEFECTS)]
     if _automatic(msg, parsed):
         # Out-of-office, bounces, lists: kept (on the complaint if it threads), never answered.
         msg.status = InboundStatus.AUTO
@@ -138,6 +143,7 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         meter_serials=parsed.identifiers.get("meter_serial", []),
     )
     place = _place(customer, parsed.identifiers.get("meter_serial", []))
+    why = "; ".join(filter(None, [why, _identity_doubt(customer, sender)]))
     if problems:
         why = "; ".join(filter(None, [why, _("Malformed e-mail: %s") % "; ".join(problems)]))
     subject = strip_subject_prefixes(parsed.subject or "") or _("(no subject)")
@@ -189,7 +195,26 @@ def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: s
             customer=customer,
             place=_place(customer, parsed.identifiers.get("meter_serial", [])),
         )
+        if doubt := _identity_doubt(customer, sender):
+            Complaint.objects.filter(pk=complaint.pk).update(needs_attention=doubt[:300])
     complaint_transition(actor=actor, complaint_id=complaint.pk, action="register")
+
+
+def _identity_doubt(customer: Customer | None, sender: str) -> str:
+    """The bill's customer id identifies a customer (seeds 000, 001), but whoever read it from someone
+    else's bill could quote it too: when the mail comes from another address than the one on file,
+    a person checks before personal data goes into an answer."""
+    if customer is None or not customer.email or not sender:
+        return ""
+    known = {customer.email.lower()} | {
+        e.lower() for e in Representative.objects.filter(customer=customer).values_list("email", flat=True) if e
+    }
+    if sender in known:
+        return ""
+    return _(
+        "Identified by the number quoted, but written from %(sender)s, not from the address on file: "
+        "check the identity before answering."
+    ) % {"sender": sender}
 
 
 def _place(customer: Customer | None, serials: list[str]) -> ConsumptionPlace | None:
