@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from querela.audit.services import audit_record
+from querela.core import clock, tenancy
 from querela.core.errors import NotFound
 from querela.tenants.access import Actor, can, require
 from querela.tenants.roles import Role
 
-from .models import Complaint, TimelineEntry
+from .models import Complaint, DeadlineStep, TimelineEntry
 from .workflow import OPEN_STATUSES
+
+DEADLINE_FILTERS = ("overdue", "due_soon")
+
+
+def today_for(actor: Actor) -> date:
+    """Today in the tenant's time zone: the day due dates are compared with."""
+    tenant = actor.tenant or tenancy.current_tenant()
+    return clock.now().astimezone(ZoneInfo(tenant.time_zone)).date()
 
 
 def complaint_list(
@@ -21,7 +33,14 @@ def complaint_list(
     assignee_id: int | None = None,
     only_open: bool = False,
     query: str = "",
+    deadline: str | None = None,
+    order: str = "received",
 ) -> QuerySet[Complaint]:
+    """Complaints the actor may list, each with `next_due`: the earliest due date of a step not yet done.
+
+    `deadline`: "overdue" (a step's due date has passed) or "due_soon" (inside the tenant's reminder
+    window); `order`: "received" (newest first) or "due" (most urgent first).
+    """
     if actor.role == Role.CONSUMER:
         qs = Complaint.objects.filter(customer__user_id=actor.user_id)
     else:
@@ -29,7 +48,7 @@ def complaint_list(
         qs = Complaint.objects.all()
     if status:
         qs = qs.filter(status=status)
-    if only_open:
+    if only_open or deadline:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
@@ -42,7 +61,21 @@ def complaint_list(
             | Q(customer__name__icontains=q)
             | Q(contact_email__iexact=q)
         )
-    return qs.select_related("customer", "assignee", "department").order_by("-received_at")
+    open_steps = DeadlineStep.objects.filter(complaint=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)
+    first_open = open_steps.order_by("due_date")
+    qs = qs.annotate(
+        next_due=Subquery(first_open.values("due_date")[:1]), next_remind=Subquery(first_open.values("remind_on")[:1])
+    )
+    if deadline in DEADLINE_FILTERS:
+        today = today_for(actor)
+        if deadline == "overdue":
+            qs = qs.filter(Exists(open_steps.filter(due_date__lt=today)))
+        else:
+            qs = qs.filter(Exists(open_steps.filter(remind_on__lte=today, due_date__gte=today)))
+    qs = qs.select_related("customer", "assignee", "department")
+    if order == "due":
+        return qs.order_by(F("next_due").asc(nulls_last=True), "received_at")
+    return qs.order_by("-received_at")
 
 
 def complaint_open(*, actor: Actor, reference: str) -> Complaint:

@@ -39,9 +39,21 @@ from .uploads import uploads_from
 def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     status = request.GET.get("status") or None
-    qs = complaint_list(actor=actor, status=status, query=request.GET.get("q", ""))
+    deadline = request.GET.get("deadline") or None
+    order = "due" if request.GET.get("order") == "due" or deadline else "received"
+    qs = complaint_list(actor=actor, status=status, query=request.GET.get("q", ""), deadline=deadline, order=order)
     template = "web/partials/complaint_rows.html" if request.headers.get("HX-Request") else "web/complaint_list.html"
-    return render(request, template, {"complaints": qs[:200], "statuses": Status.choices, "status": status})
+    return render(
+        request,
+        template,
+        {
+            "complaints": qs[:200],
+            "statuses": Status.choices,
+            "status": status,
+            "deadline": deadline,
+            "order": order,
+        },
+    )
 
 
 @tenant_page("complaint.view")
@@ -209,9 +221,7 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         elif d["action"] == "progress":
             complaint_progress_update(actor=actor, complaint_id=complaint.pk, text=d["text"])
         elif d["action"] == "extend":
-            complaint_extend(
-                actor=actor, complaint_id=complaint.pk, days=d["days"], reason=d["reason"], text=d["text"]
-            )
+            complaint_extend(actor=actor, complaint_id=complaint.pk, days=d["days"], reason=d["reason"], text=d["text"])
         elif d["action"] == "reschedule":
             complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d["new_date"], text=d["text"])
         messages.success(request, _("Done."))

@@ -46,7 +46,7 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
             request,
             "web/home_handler.html",
             {
-                "mine": complaint_list(actor=actor, assignee_id=actor.user_id, only_open=True)[:100],
+                "mine": complaint_list(actor=actor, assignee_id=actor.user_id, only_open=True, order="due")[:100],
                 "unassigned": complaint_list(actor=actor, status=Status.REGISTERED)[:50],
             },
         )
@@ -58,6 +58,8 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
             "web/home_supervisor.html",
             {
                 "counts": counts,
+                "overdue": complaint_list(actor=actor, deadline="overdue", order="due")[:50],
+                "due_soon": complaint_list(actor=actor, deadline="due_soon", order="due")[:50],
                 "escalated": qs.filter(status=Status.ESCALATED)[:50],
                 "unassigned": qs.filter(status=Status.REGISTERED)[:50],
                 "awaiting": qs.filter(status__in=[Status.RECEIVED, Status.AWAITING_INFO])[:50],
