@@ -356,3 +356,24 @@ def test_answering_ends_the_chase_for_every_step(in_a, frozen):
     steps = DeadlineStep.objects.filter(complaint=c)
     assert {s.step for s in steps} == {"ack", "progress", "answer"}
     assert all(s.next_check_on is None for s in steps)
+
+
+@pytest.mark.django_db
+def test_information_asked_during_the_investigation_returns_to_the_handler(in_a, frozen):
+    from querela.complaints.services import complaint_add_message
+    from querela.complaints.workflow import Status
+
+    c = _register(in_a, frozen["now"])
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    frozen["now"] = datetime(2026, 3, 5, 10, tzinfo=BUDAPEST)
+    complaint_transition(actor=h, complaint_id=c.pk, action="request_info", text="Please send a meter photo.")
+    with pytest.raises(ValidationFailed) as err:  # registering again would start the case over
+        complaint_transition(actor=h, complaint_id=c.pk, action="register")
+    assert err.value.code == "already_assigned"
+    frozen["now"] = datetime(2026, 3, 9, 8, tzinfo=BUDAPEST)
+    complaint_add_message(actor=in_a.actor("consumer"), complaint_id=c.pk, text="Here is the photo.")
+    c.refresh_from_db()
+    assert c.status == Status.INVESTIGATING and c.assignee_id == in_a.users["handler"].pk
+    assert c.answer_due == date(2026, 3, 24)  # hu-electricity restarts: 15 days from the reply

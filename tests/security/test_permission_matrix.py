@@ -149,6 +149,7 @@ def _transition(name: str):
     source = {
         "request_info": Status.REGISTERED,
         "register": Status.AWAITING_INFO,
+        "resume": Status.AWAITING_INFO,
         "assign": Status.REGISTERED,
         "start_investigation": Status.ASSIGNED,
         "answer": Status.INVESTIGATING,
@@ -159,8 +160,10 @@ def _transition(name: str):
     }[name]
 
     def run(w: TenantWorld, role: str) -> Outcome:
-        c = _own_complaint(w, source)
+        c = _own_complaint(w, Status.INVESTIGATING if name == "resume" else source)
         with tenancy.tenant_scope(w.tenant):
+            if name == "resume":  # information asked for during the investigation
+                complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="request_info", text="?")
             if name == "redirect":
                 Complaint.objects.filter(pk=c.pk).update(kind="information_request")
             actor = w.actor(role)

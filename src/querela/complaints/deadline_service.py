@@ -224,6 +224,7 @@ def _on_request_info(complaint: Complaint) -> None:
 
 
 @hooks.on("transition:register", in_transaction=True)
+@hooks.on("transition:resume", in_transaction=True)
 def _on_info_complete(complaint: Complaint) -> None:
     last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["info_requested", "info_received"]).last()
     if last is not None and last.event_type == "info_requested":

@@ -240,7 +240,15 @@ def _apply_transition(
         require(actor, f"complaint.transition.{action}", complaint)
     if t.needs_text and not text.strip():
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
-    if action == "register" and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
+    if action == "resume" and complaint.assignee_id is None:
+        raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")
+    if action == "register" and complaint.assignee_id is not None:
+        # Information asked for during the investigation: the handler continues, nothing starts over.
+        raise ValidationFailed(
+            _("This complaint is already being investigated: continue the investigation instead."),
+            code="already_assigned",
+        )
+    if action in ("register", "resume") and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
         # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
         raise ValidationFailed(
             _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
@@ -385,7 +393,8 @@ def complaint_add_message(
     channel: str = "",
     reopen: bool = True,
 ) -> TimelineEntry:
-    """A message between customer and office. From the customer it reopens an answered complaint."""
+    """A message between customer and office. From the customer it completes an information request and
+    reopens an answered complaint; `reopen=False` (automatic mail such as an out-of-office) changes nothing."""
     if not text.strip() and not uploads:
         raise ValidationFailed(_("The message is empty."))
     with transaction.atomic():
@@ -409,11 +418,21 @@ def complaint_add_message(
             object_id=complaint.reference,
             changes={"attachments": len(uploads)},
         )
+        if reopen and from_customer and complaint.status == Status.AWAITING_INFO and complaint.customer_id is not None:
+            # The customer's answer to our request: the complaint is complete now, and the deadline
+            # counts from today (restart/pause policies), not from whenever a person gets to it.
+            complaint_complete_info(complaint, _as_system(actor))
         if reopen and from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
             # The customer's message is the reason; it is already on the timeline.
             _apply_transition(complaint, _as_system(actor), "reopen", text=text or entry_type, record_text=False)
         hooks.run("outbound" if not from_customer else "inbound", complaint)
     return entry
+
+
+def complaint_complete_info(complaint: Complaint, actor: Actor) -> None:
+    """Information has arrived: back to the handler who asked for it, or on to registration."""
+    action = "resume" if complaint.assignee_id is not None else "register"
+    _apply_transition(complaint, actor, action, text="")
 
 
 def _as_system(actor: Actor) -> Actor:

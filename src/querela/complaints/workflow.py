@@ -77,6 +77,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         _STAFF | {SYSTEM},
     ),
     Transition(
+        "resume",
+        _("Continue the investigation (the information has arrived)"),
+        frozenset({S.AWAITING_INFO}),
+        S.INVESTIGATING,
+        _CASEWORKERS | {SYSTEM},
+    ),
+    Transition(
         "assign",
         _("Assign to a handler"),
         frozenset({S.REGISTERED, S.ASSIGNED, S.REOPENED, S.ESCALATED}),

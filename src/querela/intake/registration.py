@@ -197,7 +197,9 @@ def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: s
         )
         if doubt := _identity_doubt(customer, sender):
             Complaint.objects.filter(pk=complaint.pk).update(needs_attention=doubt[:300])
-    complaint_transition(actor=actor, complaint_id=complaint.pk, action="register")
+    complaint.refresh_from_db()
+    action = "resume" if complaint.assignee_id is not None else "register"
+    complaint_transition(actor=actor, complaint_id=complaint.pk, action=action)
 
 
 def _identity_doubt(customer: Customer | None, sender: str) -> str:

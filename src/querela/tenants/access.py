@@ -30,7 +30,12 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return str(getattr(self.user, "username", "system"))
+        """How the timeline names who did it: a person by name; automatic steps as "system" even when
+        a person's action set them off (the audit log keeps that person)."""
+        if self.role == "system":
+            return str(self.user.username) if isinstance(self.user, _SystemUser) else "system"
+        full = self.user.get_full_name() if hasattr(self.user, "get_full_name") else ""
+        return str(full or getattr(self.user, "username", "system"))
 
     @property
     def user_id(self) -> int | None:

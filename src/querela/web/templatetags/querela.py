@@ -1,0 +1,40 @@
+"""Display names for codes stored in rows (statuses, roles, automatic authors), in the reader's language."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from querela.complaints.workflow import Status
+from querela.tenants.roles import Role
+
+register = template.Library()
+
+# Timeline authors that are not people: the labels the intake, the sweep and automatic replies write.
+_AUTOMATIC_AUTHORS = {
+    "system": gettext_lazy("Querela (automatic)"),
+    "e-mail": gettext_lazy("E-mail intake"),
+    "deadline sweep": gettext_lazy("Deadline watch"),
+}
+
+
+@register.filter
+def status_label(code: str) -> str:
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def role_label(code: str) -> str:
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def author_name(label: str) -> str:
+    return str(_AUTOMATIC_AUTHORS.get(label, label or _("unknown")))
