@@ -77,6 +77,8 @@ class Complaint(TenantModel):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_complaints"
     )
+    # Seed 004: every call is recorded under a unique id that the customer is told and may ask for.
+    call_recording = models.CharField(_("call recording id"), max_length=60, blank=True)
     policy_name = models.CharField(_("deadline policy"), max_length=64, blank=True)
     policy_version = models.PositiveIntegerField(default=0)  # 0: the built-in preset; see policy_for
     answer_due = models.DateField(_("answer due"), null=True, blank=True)

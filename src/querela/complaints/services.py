@@ -77,6 +77,7 @@ def complaint_register(
     needs_attention: str = "",
     inbound_data: dict[str, Any] | None = None,
     acknowledge: bool = False,
+    call_recording: str = "",
 ) -> Complaint:
     """Register whatever came in. Identified complaints go straight to *registered*.
 
@@ -115,7 +116,8 @@ def complaint_register(
             contact_name=contact_name or (customer.name if customer else ""),
             contact_email=contact_email or (customer.email if customer else ""),
             contact_phone=contact_phone or (customer.phone if customer else ""),
-            reply_channel=reply_channel or _default_reply_channel(channel),
+            reply_channel=reply_channel or _default_reply_channel(channel, customer),
+            call_recording=call_recording.strip()[:60],
             policy_name=tenant.deadline_policy,
             policy_version=policy_version,
             needs_attention=needs_attention[:300],
@@ -184,11 +186,13 @@ def _tz(tenant: Any) -> Any:
     return ZoneInfo(tenant.time_zone)
 
 
-def _default_reply_channel(channel: str) -> str:
+def _default_reply_channel(channel: str, customer: Customer | None = None) -> str:
     # An answer goes out in the same form the complaint came in (seed 004). An oral complaint
-    # that could not be settled continues as a written one: by post unless the customer chose otherwise.
+    # that could not be settled continues as a written one: the way the customer asked to be
+    # answered (seed 000's form), else by post.
     if channel in (Channel.PHONE, Channel.IN_PERSON):
-        return Channel.POST
+        preferred = customer.preferred_channel if customer else ""
+        return preferred if preferred in (Channel.POST, Channel.EMAIL) else Channel.POST
     if channel == Channel.MESSAGE_WALL:
         return Channel.WEB
     return channel

@@ -61,11 +61,18 @@ class ConsumerComplaintForm(forms.Form):
 class StaffRegisterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Received by"),
+        initial=Channel.PHONE,  # the call center's everyday case
         choices=[
             c
             for c in Channel.choices
             if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.POST, Channel.FAX, Channel.EMAIL)
         ],
+    )
+    call_recording = forms.CharField(
+        label=_("Call recording id"),
+        required=False,
+        max_length=60,
+        help_text=_("Tell the caller this id before the matter starts (the recording is kept for 5 years)."),
     )
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False, help_text=_("Leave empty for now. For letters: the day it arrived.")
@@ -79,7 +86,11 @@ class StaffRegisterForm(forms.Form):
     contact_name = forms.CharField(label=_("Name (if not a known customer)"), required=False, max_length=200)
     contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
-    reply_channel = forms.ChoiceField(label=_("Answer by"), choices=Channel.choices, required=False)
+    reply_channel = forms.ChoiceField(
+        label=_("Answer by"),
+        choices=[("", _("as the customer prefers, or as received")), *Channel.choices],
+        required=False,
+    )
     documents = MultipleFileField(label=_("Documents"))
 
 

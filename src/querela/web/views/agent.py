@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_record
+from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import QuerelaError, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
@@ -96,15 +97,19 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 contact_email=data["contact_email"],
                 reply_channel=data["reply_channel"] or None,
                 uploads=uploads_from(data["documents"]),
+                call_recording=data["call_recording"],
+                acknowledge=True,  # a written confirmation with the answer date, where we have an address
             )
         except ValidationFailed as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Registered as %(ref)s.") % {"ref": complaint.reference})
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
-    else:
-        for field, errs in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(e) for e in errs)}"
-            )
-    return redirect("web:tenant_home", tenant=tenant)
+    # Show the form again with everything typed so far: the caller is still on the line.
+    customer_id = form.data.get("customer")
+    if customer_id and str(customer_id).isdigit():
+        customer = customer_get(actor=actor, customer_id=int(customer_id))
+        context = {"customer": customer, "complaints": customer.complaints.order_by("-received_at")[:50]}
+        return render(request, "web/customer_detail.html", {**context, "form": form}, status=400)
+    recent = complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]
+    return render(request, "web/home_agent.html", {"form": form, "recent": recent}, status=400)
