@@ -264,6 +264,13 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
     due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
     if due is None:
         return ""
+    if due < clock.now().astimezone(ZoneInfo(complaint.tenant.time_zone)).date():
+        if step != "answer":
+            return ""
+        # Never promise a day that has passed.
+        return _("We are late: the answer was due on %(date)s. We apologise and will answer as soon as we can.") % {
+            "date": long_date(due)
+        }
     sentence = _(CONSUMER_SENTENCES[step]) % {"date": long_date(due)}  # type: ignore[index]
     return sentence.replace("..", ".")  # Hungarian long dates end with a dot already
 
@@ -528,6 +535,27 @@ def _deliver(tenant_id: int, notification_id: int) -> None:
 
 def deadline_sweep(*, now: datetime | None = None) -> int:
     return sum(deadline_sweep_tenant(t, now=now) for t in Tenant.objects.filter(is_active=True))
+
+
+def deadline_actions(complaint: Complaint) -> tuple[list[str], list[str]]:
+    """The deadline steps a handler may take now, and the extension reasons the policy accepts."""
+    if not complaint.policy_name or complaint.status in ("answered", "closed", "redirected"):
+        return [], []
+    sched = schedule_for(complaint)
+    policy, _cal, _tz = _args(complaint)
+    actions = [
+        action
+        for action, step in (("acknowledge", "ack"), ("progress", "progress"))
+        if (s := sched.step(step)) is not None and s.done_on is None  # type: ignore[arg-type]
+    ]
+    reasons: list[str] = []
+    if sched.extension.can_extend:
+        actions.append("extend")
+        reasons = list(policy.extension.reasons) or list(EXTENSION_REASON_NAMES)
+    answer = sched.step("answer")
+    if sched.on_miss == "reschedule" and answer is not None and answer.state in ("due_soon", "breached"):
+        actions.append("reschedule")
+    return actions, reasons
 
 
 def deadline_overview(complaint: Complaint) -> dict[str, Any]:

@@ -272,7 +272,10 @@ def _apply_transition(
     complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
     _entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
     if action in ("request_info", "answer", "redirect"):
-        _entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.reply_channel, purpose=action)
+        letter = text
+        if action == "answer" and complaint.tenant.answer_footer.strip():
+            letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
+        _entry(complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action)
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         _entry(complaint, actor, entry_type, text, purpose=action)

@@ -103,8 +103,11 @@ def customer_create_with_place(*, actor: Actor, customer: dict[str, Any], place:
     """A new customer and, when an address is given, their consumption place with its meters: all or nothing."""
     with transaction.atomic():
         created = customer_create(actor=actor, **customer)
+        place = dict(place)
+        given = place.pop("meter_serials", "")
         if place.get("address"):
-            serials = tuple(s.strip() for s in str(place.pop("meter_serials", "")).split(",") if s.strip())
-            place.pop("meter_serials", None)
+            # A form gives "M-1, M-2"; code gives a sequence.
+            items = given.split(",") if isinstance(given, str) else given
+            serials = tuple(s.strip() for s in items if s.strip())
             place_add(actor=actor, customer=created, meter_serials=serials, **place)
     return created

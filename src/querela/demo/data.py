@@ -32,6 +32,7 @@ TENANTS = [
         "operated": False,
         "departments": [("heating", "Távhő"), ("water", "Víziközmű"), ("customer", "Ügyfélszolgálat")],
         "service": "district_heating",
+        "services": ["district_heating", "water"],
     },
     {
         "code": "INV",
@@ -43,7 +44,7 @@ TENANTS = [
         "mailbox": "inverter@complaints.querela.test",
         "deadline_policy": "pl-inverter-vendor",
         "operated": False,
-        "departments": [("service", "Service management"), ("support", "Technical support")],
+        "departments": [("service", "Zarządzanie serwisem"), ("support", "Wsparcie techniczne")],
         "service": "product",
     },
     {
@@ -147,3 +148,51 @@ SUBJECTS = {
         ("staff_conduct", "Comportament neadecvat la ghișeu"),
     ],
 }
+
+# Where a dissatisfied customer may turn, added to every answer (seeds 000, 002, 004). Invented bodies' details.
+ANSWER_FOOTERS = {
+    "OPT": (
+        "Ha válaszunkkal nem ért egyet, fordulhat a lakóhelye szerinti vármegyei kormányhivatal fogyasztóvédelmi "
+        "hatóságához, a területileg illetékes békéltető testülethez, vagy a Magyar Energetikai és "
+        "Közmű-szabályozási Hivatalhoz (MEKH)."
+    ),
+    "KVK": (
+        "Ha válaszunkkal nem ért egyet, fordulhat a vármegyei kormányhivatal fogyasztóvédelmi hatóságához, "
+        "a lakóhelye szerinti békéltető testülethez, az üzletszabályzat megsértése miatt az önkormányzathoz, "
+        "engedélyesi kötelezettség megsértése miatt a MEKH-hez."
+    ),
+    "INV": (
+        "Jeżeli nie zgadzają się Państwo z naszą decyzją, mogą Państwo odwołać się do kierownika działu obsługi "
+        "reklamacji lub skorzystać z pomocy rzecznika konsumentów."
+    ),
+    "FRN": (
+        "Dacă nu sunteți de acord cu răspunsul nostru, vă puteți adresa Autorității Naționale de Reglementare "
+        "în Domeniul Energiei (ANRE) sau Autorității Naționale pentru Protecția Consumatorilor (ANPC)."
+    ),
+}
+
+# What staff write when the demo walks its complaints through the workflow, in each tenant's language.
+TEXTS = {
+    "HU": {
+        "request_info": "Kérjük, adja meg a felhasználó azonosítót és a mérő gyári számát.",
+        "answer": "A vizsgálat alapján a számlát korrigáltuk, a különbözetet a következő számlán jóváírjuk.",
+        "reopen": "Nem értek egyet a válasszal.",
+        "escalate": "A panasz vezetői döntést igényel.",
+        "redirect": "Ez üzemzavar-bejelentés: kérjük, hívja a hibabejelentő vonalat.",
+    },
+    "PL": {
+        "request_info": "Prosimy o podanie numeru seryjnego falownika i opisu błędu.",
+        "answer": "Po analizie wymienimy falownik w ramach gwarancji; kurier odbierze urządzenie.",
+        "reopen": "Nie zgadzam się z odpowiedzią.",
+        "escalate": "Reklamacja wymaga decyzji kierownika.",
+        "redirect": "To zgłoszenie awarii instalacji: prosimy o kontakt z instalatorem.",
+    },
+    "RO": {
+        "request_info": "Vă rugăm să ne comunicați codul de client și seria contorului.",
+        "answer": "În urma verificării, factura a fost corectată, iar diferența va fi compensată.",
+        "reopen": "Nu sunt de acord cu răspunsul.",
+        "escalate": "Reclamația necesită decizia conducerii.",
+        "redirect": "Aceasta este o sesizare de avarie: vă rugăm să sunați la dispeceratul de avarii.",
+    },
+}
+UNKNOWN_SENDER = {"HU": "Ismeretlen Bejelentő", "PL": "Nieznany Zgłaszający", "RO": "Petent Necunoscut"}

@@ -1,7 +1,7 @@
 """`querela seed-demo`: four invented suppliers with staff, customers and complaints in every state.
 
-Everything is created through the same services the application uses, so the demo's audit chains
-and reference numbers are real.
+Everything after each tenant's first administrator is created through the same services the
+application uses, so the demo's audit chains and reference numbers are real.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from tqdm import tqdm
 from querela.complaints.models import Kind
 from querela.complaints.services import complaint_register, complaint_transition
 from querela.core import clock, tenancy
-from querela.customers.models import ConsumptionPlace, Customer, Meter
+from querela.customers.models import ConsumptionPlace, Customer
+from querela.customers.services import customer_create_with_place, place_add
 from querela.tenants.access import Actor
-from querela.tenants.models import Department, Membership, OperatorCompany, PlatformOperator, Tenant
+from querela.tenants.models import Membership, OperatorCompany, PlatformOperator, Tenant
+from querela.tenants.services import department_create, membership_set, tenant_configure
 
 from . import data
 
@@ -39,13 +41,6 @@ PATHS: dict[str, list[str]] = {
     "reopened": ["assign", "start_investigation", "answer", "reopen"],
     "escalated": ["assign", "start_investigation", "escalate"],
     "redirected": ["redirect"],
-}
-TEXTS = {
-    "request_info": "Kérjük, adja meg a felhasználó azonosítót és a mérő gyári számát.",
-    "answer": "A vizsgálat alapján a számlát korrigáltuk. Ha nem ért egyet, a békéltető testülethez fordulhat.",
-    "reopen": "Nem értek egyet a válasszal.",
-    "escalate": "A panasz vezetői döntést igényel.",
-    "redirect": "Ez üzemzavar-bejelentés: kérjük, hívja a hibabejelentő vonalat.",
 }
 
 
@@ -117,14 +112,21 @@ def seed_demo(*, progress: bool = True) -> bool:
 
 def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> None:
     country = tenant.country
-    departments = [Department.objects.create(code=c, name=n) for c, n in spec["departments"]]
     code = tenant.code.lower()
-    staff: dict[str, Actor] = {}
-    for i, role in enumerate(data.STAFF_ROLES):
-        first = data.FIRST_NAMES[country][i]
-        user = _user(f"{code}.{role}", first, data.LAST_NAMES[country][i])
-        m = Membership.objects.create(user=user, role=role, department=departments[i % len(departments)])
+    # The first administrator has nobody to appoint them but the platform: created directly.
+    admin_user = _user(f"{code}.tenant_admin", data.FIRST_NAMES[country][3], data.LAST_NAMES[country][3])
+    admin_m = Membership.objects.create(user=admin_user, role="tenant_admin")
+    admin = Actor(user=admin_user, tenant=tenant, role="tenant_admin", membership_id=admin_m.pk)
+    tenant_configure(actor=admin, answer_footer=data.ANSWER_FOOTERS[tenant.code])
+    departments = [department_create(actor=admin, code=c, name=n) for c, n in spec["departments"]]
+    staff: dict[str, Actor] = {"tenant_admin": admin}
+    for i, role in enumerate(r for r in data.STAFF_ROLES if r != "tenant_admin"):
+        user = _user(f"{code}.{role}", data.FIRST_NAMES[country][i], data.LAST_NAMES[country][i])
+        m = membership_set(
+            actor=admin, username=user.username, role=role, department_id=departments[i % len(departments)].pk
+        )
         staff[role] = Actor(user=user, tenant=tenant, role=role, membership_id=m.pk)
+    services = spec.get("services") or [spec["service"]]
     customers = []
     for n in range(CUSTOMERS_PER_TENANT):
         first = rng.choice(data.FIRST_NAMES[country])
@@ -135,33 +137,49 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
             if country != "PL"
             else f"PL-{10000 + n}"
         )
-        email = f"{_ascii(first)}.{_ascii(last)}{n}@example.{country.lower()}"
         city, postal, region = rng.choice(data.PLACES[country])
-        customer = Customer.objects.create(
-            customer_number=number,
-            name=name,
-            phone=f"+{ {'HU': 36, 'PL': 48, 'RO': 40}[country] } 30 {1000000 + n * 37}",
-            email=email,
-            preferred_channel=rng.choice(["email", "post"]),
-            mailing_address=f"{postal} {city}, {rng.choice(data.STREETS[country])} {rng.randint(1, 120)}.",
-            language=spec["default_language"],
+        customer = customer_create_with_place(
+            actor=staff["agent"],
+            customer={
+                "customer_number": number,
+                "name": name,
+                "phone": f"+{ {'HU': 36, 'PL': 48, 'RO': 40}[country] } 30 {1000000 + n * 37}",
+                "email": f"{_ascii(first)}.{_ascii(last)}{n}@example.{country.lower()}",
+                "preferred_channel": rng.choice(["email", "post"]),
+                "mailing_address": f"{postal} {city}, {rng.choice(data.STREETS[country])} {rng.randint(1, 120)}.",
+                "language": spec["default_language"],
+            },
+            place=_demo_place(tenant, n, 0, services[n % len(services)], (city, postal, region), rng),
         )
-        for p in range(1 + (n % 3 == 0)):
-            place = ConsumptionPlace.objects.create(
+        if n % 3 == 0:  # some customers have a second consumption place
+            place_add(
+                actor=staff["agent"],
                 customer=customer,
-                address=f"{rng.choice(data.STREETS[country])} {rng.randint(1, 150)}.",
-                postal_code=postal,
-                city=city,
-                region=region,
-                service_type=spec["service"],
+                **_demo_place(tenant, n, 1, services[(n + 1) % len(services)], (city, postal, region), rng),
             )
-            Meter.objects.create(place=place, serial=f"{tenant.code}-{n:04d}-{p}{rng.randint(100, 999)}")
         customers.append(customer)
-    consumer_user = _user(f"{code}.consumer", customers[0].name.split()[0], "", customers[0].email)
+    consumer_user = _user(
+        f"{code}.consumer", customers[0].name.split()[-1], customers[0].name.split()[0], customers[0].email
+    )
     customers[0].user = consumer_user
     customers[0].save()
     Membership.objects.create(user=consumer_user, role="consumer")
     _seed_complaints(tenant, staff, customers, rng)
+
+
+def _demo_place(
+    tenant: Tenant, n: int, p: int, service: str, where: tuple[str, str, str], rng: random.Random
+) -> dict[str, Any]:
+    city, postal, region = where
+    street = rng.choice(data.STREETS[tenant.country])
+    return {
+        "address": f"{street} {rng.randint(1, 150)}.",
+        "postal_code": postal,
+        "city": city,
+        "region": region,
+        "service_type": service,
+        "meter_serials": (f"{tenant.code}-{n:04d}-{p}{rng.randint(100, 999)}",),
+    }
 
 
 def _seed_complaints(tenant: Tenant, staff: dict[str, Actor], customers: list[Customer], rng: random.Random) -> None:
@@ -183,7 +201,7 @@ def _seed_complaints(tenant: Tenant, staff: dict[str, Actor], customers: list[Cu
             category=category,
             customer=customer,
             place=place,
-            contact_name="" if customer else "Ismeretlen Bejelentő",
+            contact_name="" if customer else data.UNKNOWN_SENDER[tenant.country],
             contact_email="" if customer else f"unknown{i}@example.net",
         )
         for action in PATHS[state]:
@@ -194,7 +212,7 @@ def _seed_complaints(tenant: Tenant, staff: dict[str, Actor], customers: list[Cu
                 actor=actor,
                 complaint_id=complaint.pk,
                 action=action,
-                text=TEXTS.get(action, ""),
+                text=data.TEXTS[tenant.country].get(action, ""),
                 assignee_id=staff["handler"].user_id if action == "assign" else None,
             )
 

@@ -62,6 +62,9 @@ class Tenant(models.Model):
     # The supplier's own calendar on top of the national one: office closures, extra working days.
     closures = models.JSONField(_("office closures (dates)"), default=list, blank=True)
     extra_working_days = models.JSONField(_("extra working days (dates)"), default=list, blank=True)
+    # Seed 000/004: an answer names where a dissatisfied customer may turn (authority, conciliation body,
+    # regulator). Written once per supplier and added to every answer.
+    answer_footer = models.TextField(_("added to every answer (remedies)"), blank=True)
     reminder_working_days = models.PositiveSmallIntegerField(
         _("remind the assignee this many working days before a due date"), default=3
     )

@@ -64,6 +64,7 @@ SETTINGS_FIELDS = (
     "allowed_attachment_types",
     "closures",
     "extra_working_days",
+    "answer_footer",
 )
 
 

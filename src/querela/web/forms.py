@@ -110,23 +110,28 @@ class MessageForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Step"),
-        choices=[
-            ("acknowledge", _("Acknowledge")),
-            ("progress", _("Progress update")),
-            ("extend", _("Extend")),
-            ("reschedule", _("New target date")),
-        ],
-    )
+    action = forms.ChoiceField(label=_("Step"))
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
-    reason = forms.ChoiceField(
-        label=_("Reason"),
-        required=False,
-        choices=[(code, _(name)) for code, name in EXTENSION_REASON_NAMES.items()],
-    )
-    new_date = forms.DateField(label=_("New date"), required=False)
+    reason = forms.ChoiceField(label=_("Reason"), required=False)
+    new_date = forms.DateField(label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("Text to the customer"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    ACTIONS = {
+        "acknowledge": _("Acknowledge"),
+        "progress": _("Progress update"),
+        "extend": _("Extend"),
+        "reschedule": _("New target date"),
+    }
+
+    def __init__(self, *args: Any, actions: list[str], reasons: list[str], **kwargs: Any) -> None:
+        """Only what the complaint's policy allows now: the steps it has, its extension reasons."""
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, self.ACTIONS[a]) for a in actions]  # type: ignore[attr-defined]
+        self.fields["reason"].choices = [(r, _(EXTENSION_REASON_NAMES[r])) for r in reasons]  # type: ignore[attr-defined]
+        if "extend" not in actions:
+            del self.fields["days"], self.fields["reason"]
+        if "reschedule" not in actions:
+            del self.fields["new_date"]
 
 
 class ClassifyForm(forms.Form):
@@ -175,6 +180,13 @@ class TenantSettingsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One date per line (YYYY-MM-DD): weekend days the office works."),
+    )
+
+    answer_footer = forms.CharField(
+        label=_("Added to every answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Where a dissatisfied customer may turn: the authority, the conciliation body, the regulator."),
     )
 
     def __init__(self, *args: Any, policies: list[str], **kwargs: Any) -> None:

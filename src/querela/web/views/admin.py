@@ -45,6 +45,7 @@ def _settings_form(tenant: Tenant, data: Any = None) -> TenantSettingsForm:
         "allowed_attachment_types": ", ".join(tenant.allowed_attachment_types),
         "closures": "\n".join(tenant.closures),
         "extra_working_days": "\n".join(tenant.extra_working_days),
+        "answer_footer": tenant.answer_footer,
     }
     return TenantSettingsForm(data, initial=initial, policies=_policy_names())
 

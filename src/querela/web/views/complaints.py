@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,6 +16,7 @@ from querela.complaints.deadline_service import (
     complaint_progress_update,
     complaint_reschedule,
     consumer_due_sentence,
+    deadline_actions,
     deadline_overview,
 )
 from querela.complaints.models import Attachment
@@ -72,7 +75,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "timeline": timeline_for(actor=actor, complaint=complaint),
             "deadlines": deadlines,
             "due_sentence": consumer_due_sentence(complaint),
-            "deadline_form": DeadlineForm() if can(actor, "complaint.deadlines", complaint) else None,
+            "deadline_form": _deadline_form(complaint) if can(actor, "complaint.deadlines", complaint) else None,
             "transitions": transitions,
             "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
             "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
@@ -89,6 +92,11 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "identify_form": IdentifyForm() if can(actor, "complaint.edit") else None,
         },
     )
+
+
+def _deadline_form(complaint: Any, data: Any = None) -> DeadlineForm | None:
+    actions, reasons = deadline_actions(complaint)
+    return DeadlineForm(data, actions=actions, reasons=reasons) if actions else None
 
 
 def _back(tenant: str, reference: str) -> HttpResponse:
@@ -209,7 +217,10 @@ def attachment_download(request: HttpRequest, tenant: str, reference: str, attac
 def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = DeadlineForm(request.POST)
+    form = _deadline_form(complaint, request.POST)
+    if form is None:
+        messages.error(request, _("No deadline step can be taken on this complaint now."))
+        return _back(tenant, reference)
     if not form.is_valid():
         for err in form.errors.values():
             messages.error(request, " ".join(str(e) for e in err))
@@ -223,7 +234,7 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         elif d["action"] == "extend":
             complaint_extend(actor=actor, complaint_id=complaint.pk, days=d["days"], reason=d["reason"], text=d["text"])
         elif d["action"] == "reschedule":
-            complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d["new_date"], text=d["text"])
+            complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d.get("new_date"), text=d["text"])
         messages.success(request, _("Done."))
     except QuerelaError as exc:
         messages.error(request, exc.message)
