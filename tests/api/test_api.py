@@ -101,3 +101,111 @@ def test_openapi_schema_and_docs(db):
     )
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def _file(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_integration_does_a_whole_case_over_the_api(world):
+    w = world.a
+    agent, handler = _token_client(w.users["agent"]), _token_client(w.users["handler"])
+    # an unknown field is refused, nothing is registered
+    r = agent.post(
+        "/api/v1/t/AAA/complaints/",
+        {"channel": "post", "subject": "S", "customer": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "customer" in r.json()
+    r = agent.post(
+        "/api/v1/t/AAA/complaints/",
+        {"channel": "post", "subject": "Levél", "description": "Panasz."},
+        content_type="application/json",
+    )
+    ref = r.json()["reference"]
+    assert r.json()["status"] == "received"
+    r = agent.post(
+        f"/api/v1/t/AAA/complaints/{ref}/identify/",
+        {"query": w.customer.customer_number},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["customer_number"] == w.customer.customer_number
+    for action in ("register", "assign", "start_investigation"):
+        r = handler.post(
+            f"/api/v1/t/AAA/complaints/{ref}/transitions/", {"action": action}, content_type="application/json"
+        )
+        assert r.status_code == 200, (action, r.content)
+    # files: a PDF is stored, an executable is refused with the reason
+    r = handler.post(f"/api/v1/t/AAA/complaints/{ref}/attachments/", {"file": _file("számla.pdf", PDF)})
+    assert r.status_code == 201 and r.json()["content_type"] == "application/pdf"
+    file_id = r.json()["id"]
+    r = handler.post(f"/api/v1/t/AAA/complaints/{ref}/attachments/", {"file": _file("x.exe", b"MZ" + b"\0" * 64)})
+    assert r.status_code == 400 and "not accepted" in r.json()["detail"]
+    r = handler.get(f"/api/v1/t/AAA/complaints/{ref}/attachments/{file_id}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    # deadlines: read, refused extension says why, acknowledgement recorded
+    r = handler.get(f"/api/v1/t/AAA/complaints/{ref}/deadlines/")
+    assert [s["name"] for s in r.json()] == ["Answer"]
+    r = handler.post(
+        f"/api/v1/t/AAA/complaints/{ref}/deadlines/",
+        {"action": "extend", "days": 40, "reason": "outside_opinion", "text": "Szakvélemény kell."},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and r.json()["code"] == "extension_too_long"
+    r = handler.post(
+        f"/api/v1/t/AAA/complaints/{ref}/messages/", {"text": "Vizsgáljuk."}, content_type="application/json"
+    )
+    assert r.status_code == 201 and r.json()["entry_type"] == "outbound"
+    with tenancy.tenant_scope(w.tenant):
+        assert AuditEvent.objects.filter(action="personal_data.download", object_id=str(file_id)).exists()
+
+
+def test_another_tenants_complaint_is_invisible_over_the_api(world):
+    with tenancy.tenant_scope(world.b.tenant):
+        from querela.complaints.services import complaint_register
+
+        c = complaint_register(
+            actor=world.b.actor("agent"), channel="post", subject="B", description="d", customer=world.b.customer
+        )
+    handler = _token_client(world.a.users["handler"])
+    for path in ("", "deadlines/", "attachments/"):
+        assert handler.get(f"/api/v1/t/AAA/complaints/{c.reference}/{path}").status_code == 404
+    assert (
+        handler.post(
+            f"/api/v1/t/AAA/complaints/{c.reference}/messages/", {"text": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert handler.get(f"/api/v1/t/BBB/complaints/{c.reference}/").status_code == 404  # no role there
+
+
+def test_an_old_token_is_refused(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, _ = Token.objects.get_or_create(user=world.a.users["agent"])
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=91))
+    r = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/t/AAA/complaints/")
+    assert r.status_code in (401, 403) and "expired" in r.json()["detail"]
+
+
+def test_the_schema_describes_each_operation_by_what_it_does(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    descriptions = [
+        op.get("description", "") for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)
+    ]
+    assert descriptions and not any("Subclasses" in d for d in descriptions)
+    tags = {
+        t
+        for item in schema["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for t in op.get("tags", [])
+    }
+    assert {"complaints", "customers", "deadlines", "attachments"} <= tags

@@ -29,8 +29,12 @@ def test_identified_complaint_is_registered_with_reference_and_reply_channel(in_
     c = _register(in_a)
     assert c.status == Status.REGISTERED
     assert c.reference == f"AAA-{c.received_at.year}-000001"
-    # An oral complaint that could not be settled continues in writing.
-    assert c.reply_channel == "post"
+    # An oral complaint that could not be settled continues in writing, the way the customer asked.
+    assert in_a.customer.preferred_channel == "email" and c.reply_channel == "email"
+    in_a.customer.preferred_channel = "phone"  # no written channel asked for: a letter
+    in_a.customer.save()
+    assert _register(in_a).reply_channel == "post"
+    assert _register(in_a, channel="web").reply_channel == "web"  # written: answered the way it came
     assert c.policy_name == "hu-electricity"
     kinds = list(c.timeline.values_list("entry_type", flat=True))
     assert kinds == [EntryType.INBOUND, EntryType.STATUS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +33,8 @@ def querela_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
 
 class TenantAPIView(APIView):
-    """Subclasses set `action` (a row of the permission table) per HTTP method."""
+    # Subclasses name a row of the permission table per HTTP method in `permissions_by_method`.
+    # (A comment, not a docstring: the OpenAPI schema shows docstrings as operation descriptions.)
 
     permissions_by_method: dict[str, str] = {}
 
@@ -48,4 +50,4 @@ class TenantAPIView(APIView):
         self.actor: Actor = actor
         needed = self.permissions_by_method.get(request.method or "GET")
         if needed and not can(actor, needed):
-            raise exceptions.PermissionDenied("Your role does not allow this.")
+            raise exceptions.PermissionDenied(_("Your role does not allow this."))

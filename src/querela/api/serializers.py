@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from querela.complaints.models import Category, Complaint, Kind, TimelineEntry
+from querela.complaints.models import Attachment, Category, Complaint, Kind, TimelineEntry
 from querela.complaints.workflow import TRANSITIONS_BY_NAME
 from querela.customers.models import Channel, ConsumptionPlace, Customer, Meter
+from querela.deadlines.texts import EXTENSION_REASON_NAMES
 
 
 class MeterOut(serializers.ModelSerializer[Meter]):
@@ -78,7 +81,18 @@ class ComplaintDetailOut(ComplaintOut):
         ]
 
 
-class ComplaintIn(serializers.Serializer[dict[str, object]]):
+class StrictIn(serializers.Serializer[dict[str, object]]):
+    """Input that names an unknown field is refused: a misspelt "customer" must not register an
+    unidentified complaint without a word."""
+
+    def validate(self, attrs: Any) -> Any:
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
+        return attrs
+
+
+class ComplaintIn(StrictIn):
     channel = serializers.ChoiceField(choices=Channel.choices)
     subject = serializers.CharField(max_length=300)
     description = serializers.CharField(allow_blank=True, default="")
@@ -93,11 +107,56 @@ class ComplaintIn(serializers.Serializer[dict[str, object]]):
     reply_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
-class TransitionIn(serializers.Serializer[dict[str, object]]):
+class TransitionIn(StrictIn):
     action = serializers.ChoiceField(choices=sorted(TRANSITIONS_BY_NAME))
     text = serializers.CharField(required=False, allow_blank=True, default="")
     assignee_id = serializers.IntegerField(required=False)
 
 
-class NoteIn(serializers.Serializer[dict[str, object]]):
+class NoteIn(StrictIn):
     text = serializers.CharField()
+
+
+class MessageIn(StrictIn):
+    text = serializers.CharField()
+
+
+class IdentifyIn(StrictIn):
+    query = serializers.CharField(max_length=60, help_text="customer id or meter serial number")
+
+
+class DeadlineIn(StrictIn):
+    action = serializers.ChoiceField(choices=["acknowledge", "progress", "extend", "reschedule"])
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(required=False, min_value=1, max_value=365)
+    reason = serializers.ChoiceField(choices=list(EXTENSION_REASON_NAMES), required=False)
+    new_date = serializers.DateField(required=False)
+
+
+class DeadlineStepOut(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField()
+    due = serializers.DateField(allow_null=True)
+    state = serializers.CharField()
+    days_left = serializers.IntegerField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+
+
+class AttachmentOut(serializers.ModelSerializer[Attachment]):
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "created_at"]
+
+
+class CustomerIn(StrictIn):
+    customer_number = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    preferred_channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.EMAIL)
+    mailing_address = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(required=False, allow_blank=True, default="")
+    city = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.CharField(required=False, allow_blank=True, default="")
+    service_type = serializers.CharField(required=False, allow_blank=True, default="")
+    meter_serials = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)

@@ -16,6 +16,31 @@ urlpatterns = [
         name="complaint_transition",
     ),
     path("t/<str:tenant>/complaints/<str:reference>/notes/", views.ComplaintNotes.as_view(), name="complaint_notes"),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/messages/",
+        views.ComplaintMessages.as_view(),
+        name="complaint_messages",
+    ),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/identify/",
+        views.ComplaintIdentify.as_view(),
+        name="complaint_identify",
+    ),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/deadlines/",
+        views.ComplaintDeadlines.as_view(),
+        name="complaint_deadlines",
+    ),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/attachments/",
+        views.ComplaintAttachments.as_view(),
+        name="complaint_attachments",
+    ),
+    path(
+        "t/<str:tenant>/complaints/<str:reference>/attachments/<int:attachment_id>/",
+        views.AttachmentDownload.as_view(),
+        name="attachment",
+    ),
     path("t/<str:tenant>/customers/", views.CustomerCollection.as_view(), name="customers"),
     path("t/<str:tenant>/token/", views.TokenIssue.as_view(), name="token"),
     path("t/<str:tenant>/customers/<int:customer_id>/", views.CustomerItem.as_view(), name="customer"),

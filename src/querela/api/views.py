@@ -4,31 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from querela.audit.services import audit_record
-from querela.complaints.selectors import complaint_for_write, complaint_list, complaint_open, timeline_for
-from querela.complaints.services import complaint_add_note, complaint_register, complaint_transition
+from querela.complaints.deadline_service import complaint_deadline_step, deadline_overview
+from querela.complaints.selectors import (
+    attachment_open,
+    complaint_for_write,
+    complaint_list,
+    complaint_open,
+    timeline_for,
+)
+from querela.complaints.services import (
+    Upload,
+    complaint_add_message,
+    complaint_add_note,
+    complaint_attach,
+    complaint_identify,
+    complaint_register,
+    complaint_transition,
+)
 from querela.core.errors import ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_get, customer_search
+from querela.customers.services import customer_create_with_place
 
 from .base import TenantAPIView
-from .serializers import ComplaintDetailOut, ComplaintIn, ComplaintOut, CustomerOut, NoteIn, TimelineOut, TransitionIn
+from .serializers import (
+    AttachmentOut,
+    ComplaintDetailOut,
+    ComplaintIn,
+    ComplaintOut,
+    CustomerIn,
+    CustomerOut,
+    DeadlineIn,
+    DeadlineStepOut,
+    IdentifyIn,
+    MessageIn,
+    NoteIn,
+    TimelineOut,
+    TransitionIn,
+)
 from .tokens import api_token_issue
 
 
 class ComplaintCollection(TenantAPIView):
+    """Complaints of the tenant: list and search them, or register one received by any channel."""
+
     permissions_by_method = {"GET": "complaint.list", "POST": "complaint.register"}
 
     @extend_schema(
         responses=ComplaintOut(many=True),
         parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
         summary="List complaints",
+        tags=["complaints"],
     )
     def get(self, request: Request, tenant: str) -> Response:
         qs = complaint_list(
@@ -38,7 +74,9 @@ class ComplaintCollection(TenantAPIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ComplaintOut(page, many=True).data)
 
-    @extend_schema(request=ComplaintIn, responses={201: ComplaintOut}, summary="Register a complaint")
+    @extend_schema(
+        request=ComplaintIn, responses={201: ComplaintOut}, summary="Register a complaint", tags=["complaints"]
+    )
     def post(self, request: Request, tenant: str) -> Response:
         data = ComplaintIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -47,7 +85,7 @@ class ComplaintCollection(TenantAPIView):
         if v.pop("customer_number", ""):
             customer = Customer.objects.filter(customer_number=data.validated_data["customer_number"]).first()
             if customer is None:
-                raise ValidationFailed("No customer with this customer id.", code="unknown_customer")
+                raise ValidationFailed(_("No customer with this customer id."), code="unknown_customer")
         place_id = v.pop("place_id", None)
         place = ConsumptionPlace.objects.filter(pk=place_id).first() if place_id else None
         complaint = complaint_register(actor=self.actor, customer=customer, place=place, **v)
@@ -55,9 +93,11 @@ class ComplaintCollection(TenantAPIView):
 
 
 class ComplaintItem(TenantAPIView):
+    """One complaint with its timeline. Opening it is a view of personal data and is audited."""
+
     permissions_by_method = {"GET": "complaint.view"}
 
-    @extend_schema(responses=ComplaintDetailOut, summary="A complaint with its timeline (audited)")
+    @extend_schema(responses=ComplaintDetailOut, summary="A complaint with its timeline (audited)", tags=["complaints"])
     def get(self, request: Request, tenant: str, reference: str) -> Response:
         complaint = complaint_open(actor=self.actor, reference=reference)
         out = ComplaintDetailOut(complaint).data
@@ -66,9 +106,13 @@ class ComplaintItem(TenantAPIView):
 
 
 class ComplaintTransition(TenantAPIView):
+    """Move a complaint along the workflow (register, assign, answer, …); the role guard of each move applies."""
+
     permissions_by_method = {"POST": "complaint.view"}
 
-    @extend_schema(request=TransitionIn, responses=ComplaintOut, summary="Move a complaint along the workflow")
+    @extend_schema(
+        request=TransitionIn, responses=ComplaintOut, summary="Move a complaint along the workflow", tags=["complaints"]
+    )
     def post(self, request: Request, tenant: str, reference: str) -> Response:
         data = TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -84,9 +128,11 @@ class ComplaintTransition(TenantAPIView):
 
 
 class ComplaintNotes(TenantAPIView):
+    """Internal notes: for staff only, never shown to the customer."""
+
     permissions_by_method = {"POST": "complaint.add_note"}
 
-    @extend_schema(request=NoteIn, responses={201: TimelineOut}, summary="Add an internal note")
+    @extend_schema(request=NoteIn, responses={201: TimelineOut}, summary="Add an internal note", tags=["complaints"])
     def post(self, request: Request, tenant: str, reference: str) -> Response:
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -96,22 +142,36 @@ class ComplaintNotes(TenantAPIView):
 
 
 class CustomerCollection(TenantAPIView):
-    permissions_by_method = {"GET": "customer.search"}
+    """Search customers (by customer id, meter serial, name or address), or create one."""
+
+    permissions_by_method = {"GET": "customer.search", "POST": "customer.edit"}
 
     @extend_schema(
         responses=CustomerOut(many=True),
         parameters=[OpenApiParameter("q", str, description="customer id, meter serial, name or address")],
         summary="Search customers",
+        tags=["customers"],
     )
     def get(self, request: Request, tenant: str) -> Response:
         results = customer_search(actor=self.actor, query=request.query_params.get("q", ""))
         return Response(CustomerOut(results, many=True).data)
 
+    @extend_schema(request=CustomerIn, responses={201: CustomerOut}, summary="Create a customer", tags=["customers"])
+    def post(self, request: Request, tenant: str) -> Response:
+        data = CustomerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        place = {k: v.pop(k) for k in ("address", "postal_code", "city", "region", "service_type", "meter_serials")}
+        customer = customer_create_with_place(actor=self.actor, customer=v, place=place)
+        return Response(CustomerOut(customer).data, status=status.HTTP_201_CREATED)
+
 
 class CustomerItem(TenantAPIView):
+    """One customer with consumption places and meters. Audited as a view of personal data."""
+
     permissions_by_method = {"GET": "customer.view"}
 
-    @extend_schema(responses=CustomerOut, summary="A customer (audited)")
+    @extend_schema(responses=CustomerOut, summary="A customer (audited)", tags=["customers"])
     def get(self, request: Request, tenant: str, customer_id: int) -> Response:
         customer = customer_get(actor=self.actor, customer_id=customer_id)
         audit_record(
@@ -121,8 +181,111 @@ class CustomerItem(TenantAPIView):
 
 
 class TokenIssue(TenantAPIView):
+    """A token for integrations, issued from a logged-in session; it expires (QUERELA_API_TOKEN_DAYS)."""
+
     permissions_by_method = {"POST": "api.token"}
 
-    @extend_schema(request=None, responses={201: dict}, summary="Issue a new API token (replaces the old one)")
+    @extend_schema(
+        request=None, responses={201: dict}, summary="Issue a new API token (replaces the old one)", tags=["tokens"]
+    )
     def post(self, request: Request, tenant: str) -> Response:
         return Response({"token": api_token_issue(actor=self.actor)}, status=status.HTTP_201_CREATED)
+
+
+class ComplaintMessages(TenantAPIView):
+    """A message to the customer in the complaint's reply channel (staff), or to the office (the customer)."""
+
+    permissions_by_method = {"POST": "complaint.message"}
+
+    @extend_schema(request=MessageIn, responses={201: TimelineOut}, summary="Send a message", tags=["complaints"])
+    def post(self, request: Request, tenant: str, reference: str) -> Response:
+        data = MessageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        entry = complaint_add_message(actor=self.actor, complaint_id=complaint.pk, text=data.validated_data["text"])
+        return Response(TimelineOut(entry).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintIdentify(TenantAPIView):
+    """Link the complaint to the customer named by a customer id or meter serial number."""
+
+    permissions_by_method = {"POST": "complaint.edit"}
+
+    @extend_schema(request=IdentifyIn, responses=ComplaintOut, summary="Identify the customer", tags=["complaints"])
+    def post(self, request: Request, tenant: str, reference: str) -> Response:
+        data = IdentifyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        complaint = complaint_identify(actor=self.actor, complaint_id=complaint.pk, query=data.validated_data["query"])
+        return Response(ComplaintOut(complaint).data)
+
+
+class ComplaintDeadlines(TenantAPIView):
+    """Each deadline step's due date and state; acknowledge, report progress, extend or reschedule."""
+
+    permissions_by_method = {"GET": "complaint.list", "POST": "complaint.deadlines"}
+
+    @extend_schema(responses=DeadlineStepOut(many=True), summary="Deadlines of a complaint", tags=["deadlines"])
+    def get(self, request: Request, tenant: str, reference: str) -> Response:
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        return Response(DeadlineStepOut(deadline_overview(complaint)["steps"], many=True).data)
+
+    @extend_schema(
+        request=DeadlineIn, responses=DeadlineStepOut(many=True), summary="Take a deadline step", tags=["deadlines"]
+    )
+    def post(self, request: Request, tenant: str, reference: str) -> Response:
+        data = DeadlineIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        complaint_deadline_step(actor=self.actor, complaint_id=complaint.pk, **d)
+        complaint.refresh_from_db()
+        return Response(DeadlineStepOut(deadline_overview(complaint)["steps"], many=True).data)
+
+
+class ComplaintAttachments(TenantAPIView):
+    """The complaint's files: list them, or upload one (multipart field `file`); the tenant's limits apply."""
+
+    permissions_by_method = {"GET": "complaint.view", "POST": "complaint.attach"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=AttachmentOut(many=True), summary="Files of a complaint", tags=["attachments"])
+    def get(self, request: Request, tenant: str, reference: str) -> Response:
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        return Response(AttachmentOut(complaint.attachments.order_by("pk"), many=True).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: AttachmentOut},
+        summary="Upload a file",
+        tags=["attachments"],
+    )
+    def post(self, request: Request, tenant: str, reference: str) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(_("Send the file in the multipart field “file”."), code="file_required")
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        attachment = complaint_attach(
+            actor=self.actor,
+            complaint_id=complaint.pk,
+            upload=Upload(filename=upload.name or "attachment", stream=upload, size=upload.size or 0),
+        )
+        return Response(AttachmentOut(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownload(TenantAPIView):
+    """The bytes of one file (audited as a view of personal data)."""
+
+    permissions_by_method = {"GET": "complaint.view"}
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): bytes}, summary="Download a file", tags=["attachments"]
+    )
+    def get(self, request: Request, tenant: str, reference: str, attachment_id: int) -> FileResponse:
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        attachment = attachment_open(actor=self.actor, complaint=complaint, attachment_id=attachment_id)
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+        response["Content-Type"] = "application/octet-stream"
+        return response

@@ -537,6 +537,29 @@ def deadline_sweep(*, now: datetime | None = None) -> int:
     return sum(deadline_sweep_tenant(t, now=now) for t in Tenant.objects.filter(is_active=True))
 
 
+def complaint_deadline_step(
+    *,
+    actor: Actor,
+    complaint_id: int,
+    action: str,
+    text: str = "",
+    days: int | None = None,
+    reason: str = "",
+    new_date: date | None = None,
+) -> None:
+    """One deadline step by name, as pages and the API offer them."""
+    if action == "acknowledge":
+        complaint_acknowledge(actor=actor, complaint_id=complaint_id)
+    elif action == "progress":
+        complaint_progress_update(actor=actor, complaint_id=complaint_id, text=text)
+    elif action == "extend":
+        complaint_extend(actor=actor, complaint_id=complaint_id, days=days, reason=reason, text=text)
+    elif action == "reschedule":
+        complaint_reschedule(actor=actor, complaint_id=complaint_id, new_date=new_date, text=text)
+    else:
+        raise ValidationFailed(_("Unknown deadline step."), code="unknown_step")
+
+
 def deadline_actions(complaint: Complaint) -> tuple[list[str], list[str]]:
     """The deadline steps a handler may take now, and the extension reasons the policy accepts."""
     if not complaint.policy_name or complaint.status in ("answered", "closed", "redirected"):

@@ -14,7 +14,7 @@ from querela.core.errors import NotFound
 from querela.tenants.access import Actor, can, require
 from querela.tenants.roles import Role
 
-from .models import Complaint, DeadlineStep, TimelineEntry
+from .models import Attachment, Complaint, DeadlineStep, TimelineEntry
 from .workflow import OPEN_STATUSES
 
 DEADLINE_FILTERS = ("overdue", "due_soon")
@@ -109,3 +109,19 @@ def timeline_for(*, actor: Actor, complaint: Complaint) -> list[TimelineEntry]:
         # Internal notes and status bookkeeping are for staff.
         entries = entries.filter(entry_type__in=["inbound", "outbound", "attachment"])
     return list(entries)
+
+
+def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int) -> Attachment:
+    """A file of a complaint the actor may see; opening it is a view of personal data and is audited."""
+    attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
+    if attachment is None or not can(actor, "complaint.view", complaint):
+        raise NotFound("File not found.")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="personal_data.download",
+            object_type="attachment",
+            object_id=attachment.pk,
+            changes={"complaint": complaint.reference, "file": attachment.filename},
+        )
+    return attachment

@@ -173,7 +173,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("QUERELA_FROM_EMAIL", "noreply@complaints.qu
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "querela.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -207,6 +207,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUERELA = {
     # Public forms and logins: attempts per window per client address.
     "RATE_LIMIT_LOGIN": (int(os.environ.get("QUERELA_RATE_LIMIT_LOGIN", "10")), 300),
+    "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # How many reverse proxies stand in front (0: REMOTE_ADDR is the client). See core.ratelimit.client_address.
     "TRUSTED_PROXIES": int(os.environ.get("QUERELA_TRUSTED_PROXIES", "0")),
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),

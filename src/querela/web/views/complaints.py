@@ -3,24 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.audit.services import audit_record
 from querela.complaints.deadline_service import (
-    complaint_acknowledge,
-    complaint_extend,
-    complaint_progress_update,
-    complaint_reschedule,
+    complaint_deadline_step,
     consumer_due_sentence,
     deadline_actions,
     deadline_overview,
 )
-from querela.complaints.models import Attachment
-from querela.complaints.selectors import complaint_for_write, complaint_list, complaint_open, timeline_for
+from querela.complaints.selectors import (
+    attachment_open,
+    complaint_for_write,
+    complaint_list,
+    complaint_open,
+    timeline_for,
+)
 from querela.complaints.services import (
     complaint_add_message,
     complaint_add_note,
@@ -197,16 +198,7 @@ def complaint_identify_view(request: HttpRequest, tenant: str, reference: str) -
 def attachment_download(request: HttpRequest, tenant: str, reference: str, attachment_id: int) -> HttpResponseBase:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
-    if attachment is None:
-        raise Http404
-    audit_record(
-        actor=actor,
-        action="personal_data.download",
-        object_type="attachment",
-        object_id=attachment.pk,
-        changes={"complaint": complaint.reference, "file": attachment.filename},
-    )
+    attachment = attachment_open(actor=actor, complaint=complaint, attachment_id=attachment_id)
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
     response["Content-Type"] = "application/octet-stream"  # never render customer files inline
     return response
@@ -225,16 +217,8 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         for err in form.errors.values():
             messages.error(request, " ".join(str(e) for e in err))
         return _back(tenant, reference)
-    d = form.cleaned_data
     try:
-        if d["action"] == "acknowledge":
-            complaint_acknowledge(actor=actor, complaint_id=complaint.pk)
-        elif d["action"] == "progress":
-            complaint_progress_update(actor=actor, complaint_id=complaint.pk, text=d["text"])
-        elif d["action"] == "extend":
-            complaint_extend(actor=actor, complaint_id=complaint.pk, days=d["days"], reason=d["reason"], text=d["text"])
-        elif d["action"] == "reschedule":
-            complaint_reschedule(actor=actor, complaint_id=complaint.pk, new_date=d.get("new_date"), text=d["text"])
+        complaint_deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
         messages.success(request, _("Done."))
     except QuerelaError as exc:
         messages.error(request, exc.message)
