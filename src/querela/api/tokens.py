@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +31,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> Any:
         user, token = super().authenticate_credentials(key)
-        days = int(settings.QUERELA["API_TOKEN_DAYS"])  # type: ignore[arg-type]
+        days = int(cast(int, settings.QUERELA["API_TOKEN_DAYS"]))
         if token.created < clock.now() - timedelta(days=days):
             raise exceptions.AuthenticationFailed(_("This token has expired: issue a new one."))
         return user, token

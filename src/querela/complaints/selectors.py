@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_record
 from querela.core import clock, tenancy
@@ -87,7 +88,7 @@ def complaint_open(*, actor: Actor, reference: str) -> Complaint:
     )
     if complaint is None or not can(actor, "complaint.view", complaint):
         # The same answer for "not there" and "not yours", so references can't be probed.
-        raise NotFound("Complaint not found.")
+        raise NotFound(_("Complaint not found."))
     with transaction.atomic():
         audit_record(actor=actor, action="personal_data.view", object_type="complaint", object_id=complaint.reference)
     return complaint
@@ -97,9 +98,9 @@ def complaint_for_write(*, actor: Actor, reference: str) -> Complaint:
     """Resolve a reference for a write; the service does its own permission check on the locked row."""
     complaint = Complaint.objects.filter(reference=reference.upper()).select_related("customer").first()
     if complaint is None:
-        raise NotFound("Complaint not found.")
+        raise NotFound(_("Complaint not found."))
     if not can(actor, "complaint.view", complaint):
-        raise NotFound("Complaint not found.")
+        raise NotFound(_("Complaint not found."))
     return complaint
 
 
@@ -115,7 +116,7 @@ def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int) -
     """A file of a complaint the actor may see; opening it is a view of personal data and is audited."""
     attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
     if attachment is None or not can(actor, "complaint.view", complaint):
-        raise NotFound("File not found.")
+        raise NotFound(_("File not found."))
     with transaction.atomic():
         audit_record(
             actor=actor,

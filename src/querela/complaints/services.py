@@ -27,7 +27,7 @@ from . import hooks
 from .attachments import store_attachment
 from .models import COMPLAINT_KINDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import next_reference
-from .workflow import SYSTEM, Status, transition_for
+from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Status, transition_for
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _apply_transition(
     if t is None:
         raise InvalidTransition(
             _("Cannot “%(action)s” a complaint that is “%(status)s”.")
-            % {"action": action.replace("_", " "), "status": Status(complaint.status).label}
+            % {"action": _transition_label(action), "status": Status(complaint.status).label}
         )
     if _is_system(actor):
         if SYSTEM not in t.roles:
@@ -287,6 +287,11 @@ def _apply_transition(
         changes=changes,
     )
     hooks.run(f"transition:{action}", complaint)
+
+
+def _transition_label(action: str) -> str:
+    known = TRANSITIONS_BY_NAME.get(action)
+    return str(known.label) if known else action.replace("_", " ")
 
 
 def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, department_id: int | None) -> dict[str, Any]:

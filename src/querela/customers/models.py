@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.models import TenantModel
+
+from .text import digits, fold
 
 
 class Channel(models.TextChoices):
@@ -43,6 +47,8 @@ class Customer(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer_records"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by save(): the name folded (no accents) and the phone's digits, for the agent's search.
+    search_key = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "customer_number"], name="customer_number_per_tenant")]
@@ -56,6 +62,12 @@ class Customer(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.customer_number})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = f"{fold(self.name)} {digits(self.phone)}"[:300]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
 
 class ConsumptionPlace(TenantModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="places")
@@ -64,6 +76,7 @@ class ConsumptionPlace(TenantModel):
     city = models.CharField(_("city"), max_length=120)
     region = models.CharField(_("county/region"), max_length=120, blank=True)
     service_type = models.CharField(_("service"), max_length=20, choices=ServiceType.choices)
+    search_key = models.CharField(max_length=400, blank=True, editable=False)  # folded address, kept by save()
 
     class Meta(TenantModel.Meta):
         indexes = [
@@ -73,6 +86,12 @@ class ConsumptionPlace(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.postal_code} {self.city}, {self.address}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = fold(f"{self.postal_code} {self.city} {self.address} {self.region}")[:400]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
 
 class Meter(TenantModel):

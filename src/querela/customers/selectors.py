@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from querela.core.errors import NotFound
 from querela.tenants.access import Actor, require
 
 from .models import Customer
+from .text import digits, fold
 
 
 def customer_search(*, actor: Actor, query: str, limit: int = 25) -> QuerySet[Customer]:
-    """Match the customer id or meter serial exactly first, then name or address parts."""
+    """What an agent types while the customer is on the phone.
+
+    An exact customer id or meter serial wins. Otherwise every word must match somewhere: the name
+    or the address without accents ("Dozsa Gyorgy" finds "Dózsa György"), the start of a customer
+    id or postal code, part of a meter serial, the phone's digits, or the e-mail.
+    """
     require(actor, "customer.search")
     q = query.strip()
     if not q:
@@ -21,16 +28,21 @@ def customer_search(*, actor: Actor, query: str, limit: int = 25) -> QuerySet[Cu
     exact = Customer.objects.filter(Q(customer_number__iexact=q) | Q(places__meters__serial__iexact=q))
     if exact.exists():
         return exact.distinct().prefetch_related("places__meters")[:limit]
-    words = [w for w in q.split() if w]
+    if len(number := digits(q)) >= 6 and len(number) >= len(q.replace(" ", "")) - 4:
+        # A phone number however it is written ("+36 30 123 4567", "06-30/1234567").
+        tail = number[-9:]  # national number: country and trunk prefixes differ
+        by_phone = Customer.objects.filter(search_key__contains=tail)
+        if by_phone.exists():
+            return by_phone.prefetch_related("places__meters")[:limit]
     cond = Q()
-    for w in words:
+    for word in q.split():
+        folded = fold(word)
         cond &= (
-            Q(name__icontains=w)
-            | Q(places__address__icontains=w)
-            | Q(places__city__icontains=w)
-            | Q(places__postal_code__startswith=w)
-            | Q(customer_number__startswith=w)
-            | Q(email__iexact=w)
+            Q(search_key__contains=folded)
+            | Q(places__search_key__contains=folded)
+            | Q(customer_number__istartswith=word)
+            | Q(places__meters__serial__icontains=word)
+            | Q(email__iexact=word)
         )
     return Customer.objects.filter(cond).distinct().prefetch_related("places__meters")[:limit]
 
@@ -39,7 +51,7 @@ def customer_get(*, actor: Actor, customer_id: int) -> Customer:
     require(actor, "customer.view")
     customer = Customer.objects.filter(pk=customer_id).prefetch_related("places__meters", "representatives").first()
     if customer is None:
-        raise NotFound("Customer not found.")
+        raise NotFound(_("Customer not found."))
     return customer
 
 
