@@ -128,3 +128,54 @@ def test_update_records_before_and_after(in_a):
     ev = AuditEvent.objects.filter(action="complaint.update").get()
     assert ev.changes == {"category": ["other", "billing"]}
     assert Complaint.objects.get(pk=c.pk).category == "billing"
+
+
+def test_a_status_cannot_be_bulk_written_around_the_workflow(in_a):
+    from querela.complaints.models import Complaint
+
+    c = _register(in_a)
+    with pytest.raises(TypeError, match="complaint_transition"):
+        Complaint.objects.filter(pk=c.pk).update(status="closed")
+    c.refresh_from_db()
+    assert c.status == Status.REGISTERED
+
+
+# A legal way into every state, from a registered complaint (received/awaiting: before registration).
+_PATHS = {
+    Status.RECEIVED: None,
+    Status.AWAITING_INFO: ["request_info"],
+    Status.REGISTERED: [],
+    Status.ASSIGNED: ["assign"],
+    Status.INVESTIGATING: ["assign", "start_investigation"],
+    Status.ANSWERED: ["assign", "start_investigation", "answer"],
+    Status.CLOSED: ["assign", "start_investigation", "answer", "close"],
+    Status.REOPENED: ["assign", "start_investigation", "answer", "reopen"],
+    Status.ESCALATED: ["assign", "start_investigation", "escalate"],
+    Status.REDIRECTED: ["redirect"],
+}
+
+
+@pytest.mark.parametrize("status", list(_PATHS))
+def test_every_illegal_move_is_refused_with_a_reason(in_a, status):
+    """Each transition, from each state it does not start from, is refused and changes nothing."""
+    from querela.complaints.workflow import TRANSITIONS
+
+    sup = in_a.actor("supervisor")
+    path = _PATHS[status]
+    c = _register(
+        in_a,
+        description="" if path is None else "Billed twice.",
+        kind=(Kind.INFORMATION_REQUEST if status == Status.REDIRECTED else Kind.COMPLAINT),
+    )
+    for action in path or []:
+        complaint_transition(actor=sup, complaint_id=c.pk, action=action, text="x", assignee_id=sup.user_id)
+    c.refresh_from_db()
+    assert c.status == status
+    illegal = [t.name for t in TRANSITIONS if status not in t.sources]
+    assert illegal
+    for name in illegal:
+        with pytest.raises(InvalidTransition) as err:
+            complaint_transition(actor=sup, complaint_id=c.pk, action=name, text="x", assignee_id=sup.user_id)
+        assert str(Status(status).label) in err.value.message
+        c.refresh_from_db()
+        assert c.status == status

@@ -45,7 +45,7 @@ def _own_complaint(w: TenantWorld, status: str = Status.REGISTERED) -> Complaint
             actor=w.actor("agent"),
             channel="email",
             subject="Bill",
-            description="Too high",
+            description="" if status == Status.RECEIVED else "Too high",  # nothing to investigate yet
             customer=w.customer,
             place=w.place,
         )
@@ -68,8 +68,6 @@ def _own_complaint(w: TenantWorld, status: str = Status.REGISTERED) -> Complaint
                 text="text",
                 assignee_id=w.users["handler"].pk if action == "assign" else None,
             )
-        if status == Status.RECEIVED:
-            Complaint.objects.filter(pk=c.pk).update(status=Status.RECEIVED)
         c.refresh_from_db()
         return c
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from querela.core.models import TenantModel
+from querela.core.models import TenantManager, TenantModel
 from querela.customers.models import Channel
 
 from .workflow import Status
@@ -50,7 +52,22 @@ class ReferenceCounter(TenantModel):
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="refcounter_tenant_year")]
 
 
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def update(self, **kwargs: Any) -> int:
+        # A status changes only through the workflow (complaint_transition: row lock, role guard,
+        # timeline, audit). A bulk update would skip all four.
+        if "status" in kwargs:
+            raise TypeError("Complaint.status is written only by complaints.services.complaint_transition.")
+        return super().update(**kwargs)
+
+
+class ComplaintManager(TenantManager.from_queryset(ComplaintQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class Complaint(TenantModel):
+    objects = ComplaintManager()
+
     reference = models.CharField(_("reference number"), max_length=20)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received (registration time)"))
