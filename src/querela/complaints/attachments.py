@@ -110,26 +110,32 @@ def store_attachment(
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
     content_type = check_upload(complaint.tenant, filename, size, head)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-        digest.update(chunk)
-    stream.seek(0)
+    sha256 = hash_stream(stream)
     attachment = Attachment(
         complaint=complaint,
         tenant_id=complaint.tenant_id,
         entry=entry,
         filename=filename[:255] or "attachment",
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         content_type=content_type,
         uploaded_by_id=uploaded_by_id,
     )
-    attachment.file.save(_safe_storage_name(filename), File(stream), save=False)
+    attachment.file.save(safe_storage_name(filename), File(stream), save=False)
     attachment.save()
     return attachment
 
 
-def _safe_storage_name(filename: str) -> str:
+def hash_stream(stream: IO[bytes]) -> str:
+    """sha256 of the whole stream, read in chunks (a 20 MB scan never sits in memory), rewound after."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def safe_storage_name(filename: str) -> str:
     # The original name is kept in the row; storage gets a plain ASCII name that cannot traverse.
     stem = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename.rsplit("/", 1)[-1])[-80:]
     return stem.lstrip(".") or "attachment"

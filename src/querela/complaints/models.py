@@ -83,6 +83,10 @@ class Complaint(TenantModel):
     place = models.ForeignKey(
         "customers.ConsumptionPlace", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
+    # Seed 000: someone acting for the customer files with a power of attorney.
+    representative = models.ForeignKey(
+        "customers.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
     # Contact as given by whoever filed it, kept even when no customer could be matched yet.
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)

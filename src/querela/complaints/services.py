@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_record
 from querela.core import clock, tenancy
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from querela.customers.models import Channel, ConsumptionPlace, Customer
+from querela.customers.models import Channel, ConsumptionPlace, Customer, Representative
 from querela.tenants.access import Actor, require
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
@@ -28,6 +28,10 @@ from .attachments import store_attachment
 from .models import COMPLAINT_KINDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import next_reference
 from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Status, transition_for
+
+
+class _Blank:
+    name = email = phone = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ def complaint_register(
     inbound_data: dict[str, Any] | None = None,
     acknowledge: bool = False,
     call_recording: str = "",
+    representative: Representative | None = None,
 ) -> Complaint:
     """Register whatever came in. Identified complaints go straight to *registered*.
 
@@ -97,7 +102,14 @@ def complaint_register(
         raise ValidationFailed(_("A subject is required."), code="subject_required")
     if place is not None and (customer is None or place.customer_id != customer.pk):
         raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
+    if representative is not None and (customer is None or representative.customer_id != customer.pk):
+        raise ValidationFailed(_("The representative does not act for this customer."), code="representative_mismatch")
     received_at = received_at or clock.now()
+    if representative is not None and not representative.may_act_on(received_at.date()):
+        # Seed 000: acting for someone needs a power of attorney; a person checks before answering.
+        needs_attention = "; ".join(
+            filter(None, [needs_attention, _("Filed by a representative without a valid power of attorney.")])
+        )
     from .deadline_service import policy_for
 
     _policy, policy_version = policy_for(tenant, tenant.deadline_policy)
@@ -113,11 +125,12 @@ def complaint_register(
             description=description,
             customer=customer,
             place=place,
-            contact_name=contact_name or (customer.name if customer else ""),
-            contact_email=contact_email or (customer.email if customer else ""),
-            contact_phone=contact_phone or (customer.phone if customer else ""),
+            contact_name=contact_name or (representative or customer or _Blank).name,
+            contact_email=contact_email or (representative or customer or _Blank).email,
+            contact_phone=contact_phone or (representative or customer or _Blank).phone,
             reply_channel=reply_channel or _default_reply_channel(channel, customer),
             call_recording=call_recording.strip()[:60],
+            representative=representative,
             policy_name=tenant.deadline_policy,
             policy_version=policy_version,
             needs_attention=needs_attention[:300],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +115,8 @@ class Representative(TenantModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     power_of_attorney = models.FileField(_("power of attorney"), upload_to="poa/%Y/%m/", blank=True)
+    poa_filename = models.CharField(max_length=255, blank=True)
+    poa_sha256 = models.CharField(max_length=64, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta(TenantModel.Meta):
@@ -121,3 +124,7 @@ class Representative(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def may_act_on(self, day: date) -> bool:
+        """A power of attorney on file, not expired on that day."""
+        return bool(self.power_of_attorney) and (self.valid_until is None or day <= self.valid_until)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from querela.audit.services import audit_record
 from querela.core.errors import NotFound
 from querela.tenants.access import Actor, require
 
-from .models import Customer
+from .models import Customer, Representative
 from .text import digits, fold
 
 
@@ -72,3 +74,20 @@ def customer_by_identifiers(
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def representative_poa_open(*, actor: Actor, customer_id: int, rep_id: int) -> Representative:
+    """A representative's power of attorney, for staff; opening it is audited like any personal document."""
+    require(actor, "customer.view")
+    rep = Representative.objects.filter(pk=rep_id, customer_id=customer_id).select_related("customer").first()
+    if rep is None or not rep.power_of_attorney:
+        raise NotFound(_("File not found."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="personal_data.download",
+            object_type="representative",
+            object_id=rep.pk,
+            changes={"customer": rep.customer.customer_number, "file": rep.poa_filename},
+        )
+    return rep

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import IO, Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ from querela.audit.services import audit_record
 from querela.core.errors import NotFound, ValidationFailed
 from querela.tenants.access import Actor, require
 
-from .models import Channel, ConsumptionPlace, Customer, Meter, ServiceType
+from .models import Channel, ConsumptionPlace, Customer, Meter, Representative, ServiceType
 
 CUSTOMER_FIELDS = ("customer_number", "name", "phone", "email", "preferred_channel", "mailing_address", "language")
 
@@ -111,3 +113,46 @@ def customer_create_with_place(*, actor: Actor, customer: dict[str, Any], place:
             serials = tuple(s.strip() for s in items if s.strip())
             place_add(actor=actor, customer=created, meter_serials=serials, **place)
     return created
+
+
+def representative_add(
+    *,
+    actor: Actor,
+    customer: Customer,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    valid_until: date | None = None,
+    power_of_attorney: tuple[str, IO[bytes], int] | None = None,
+) -> Representative:
+    """Someone acting for the customer (seed 000). The power of attorney is checked like any upload:
+    the tenant's size limit and accepted types, its real type sniffed from the bytes."""
+    from querela.complaints.attachments import check_upload, hash_stream, safe_storage_name
+
+    require(actor, "customer.edit")
+    if not name.strip():
+        raise ValidationFailed(_("The representative's name is required."))
+    rep = Representative(
+        customer=customer, name=name.strip(), email=email.strip(), phone=phone.strip(), valid_until=valid_until
+    )
+    with transaction.atomic():
+        if power_of_attorney is not None:
+            filename, stream, size = power_of_attorney
+            head = stream.read(8192)
+            stream.seek(0)
+            check_upload(customer.tenant, filename, size, head)
+            rep.poa_filename, rep.poa_sha256 = filename[:255], hash_stream(stream)
+            rep.power_of_attorney.save(safe_storage_name(filename), File(stream), save=False)
+        rep.save()
+        audit_record(
+            actor=actor,
+            action="representative.add",
+            object_type="customer",
+            object_id=customer.customer_number,
+            changes={
+                "representative": [None, rep.name],
+                "power_of_attorney": rep.poa_sha256 or None,
+                "valid_until": valid_until,
+            },
+        )
+    return rep

@@ -92,6 +92,7 @@ class StaffRegisterForm(forms.Form):
         required=False,
     )
     documents = MultipleFileField(label=_("Documents"))
+    representative = forms.IntegerField(label=_("Filed by"), required=False, widget=forms.HiddenInput)
 
 
 class TransitionForm(forms.Form):
@@ -272,3 +273,13 @@ class CustomerForm(forms.Form):
 
 class IdentifyForm(forms.Form):
     query = forms.CharField(label=_("Customer id or meter serial number"), max_length=60)
+
+
+class RepresentativeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    power_of_attorney = forms.FileField(label=_("Power of attorney"), required=False)

@@ -26,6 +26,12 @@ tenant_patterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:message_id>/raw/", inbox.inbox_raw, name="inbox_raw"),
     path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
+    path("customers/<int:customer_id>/representatives/", agent.representative_new, name="representative_new"),
+    path(
+        "customers/<int:customer_id>/representatives/<int:rep_id>/poa/",
+        agent.representative_poa,
+        name="representative_poa",
+    ),
     path("admin/", admin.tenant_admin, name="tenant_admin"),
     path("admin/settings/", admin.tenant_settings, name="tenant_settings"),
     path("admin/departments/", admin.department_add, name="department_add"),

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,13 +13,13 @@ from querela.audit.services import audit_record
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import QuerelaError, ValidationFailed
-from querela.customers.models import ConsumptionPlace, Customer
-from querela.customers.selectors import customer_get, customer_search
-from querela.customers.services import customer_create_with_place
+from querela.customers.models import ConsumptionPlace, Customer, Representative
+from querela.customers.selectors import customer_get, customer_search, representative_poa_open
+from querela.customers.services import customer_create_with_place, representative_add
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import CustomerForm, StaffRegisterForm
+from ..forms import CustomerForm, RepresentativeForm, StaffRegisterForm
 from .uploads import uploads_from
 
 
@@ -56,20 +59,52 @@ def customer_new(request: HttpRequest, tenant: str) -> HttpResponse:
     return render(request, "web/customer_new.html", {"form": form})
 
 
+def _customer_page(request: HttpRequest, customer: Customer, **extra: Any) -> dict[str, Any]:
+    actor = request.actor  # type: ignore[attr-defined]
+    return {
+        "customer": customer,
+        "complaints": customer.complaints.order_by("-received_at")[:50],
+        "form": StaffRegisterForm(initial={"customer": customer.pk}),
+        "rep_form": RepresentativeForm() if can(actor, "customer.edit") else None,
+        **extra,
+    }
+
+
 @tenant_page("customer.view")
 def customer_detail(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_get(actor=actor, customer_id=customer_id)
     audit_record(actor=actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number)
-    return render(
-        request,
-        "web/customer_detail.html",
-        {
-            "customer": customer,
-            "complaints": customer.complaints.order_by("-received_at")[:50],
-            "form": StaffRegisterForm(initial={"customer": customer.pk}),
-        },
-    )
+    return render(request, "web/customer_detail.html", _customer_page(request, customer))
+
+
+@require_POST
+@tenant_page("customer.edit")
+def representative_new(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    form = RepresentativeForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        poa = d.pop("power_of_attorney")
+        try:
+            representative_add(
+                actor=actor, customer=customer, power_of_attorney=(poa.name, poa, poa.size) if poa else None, **d
+            )
+            messages.success(request, _("Representative added."))
+            return redirect("web:customer_detail", tenant=tenant, customer_id=customer.pk)
+        except QuerelaError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "web/customer_detail.html", _customer_page(request, customer, rep_form=form), status=400)
+
+
+@tenant_page("customer.view")
+def representative_poa(request: HttpRequest, tenant: str, customer_id: int, rep_id: int) -> HttpResponseBase:
+    actor = request.actor  # type: ignore[attr-defined]
+    rep = representative_poa_open(actor=actor, customer_id=customer_id, rep_id=rep_id)
+    response = FileResponse(rep.power_of_attorney.open("rb"), as_attachment=True, filename=rep.poa_filename)
+    response["Content-Type"] = "application/octet-stream"
+    return response
 
 
 @require_POST
@@ -98,6 +133,9 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 reply_channel=data["reply_channel"] or None,
                 uploads=uploads_from(data["documents"]),
                 call_recording=data["call_recording"],
+                representative=(
+                    Representative.objects.filter(pk=data["representative"]).first() if data["representative"] else None
+                ),
                 acknowledge=True,  # a written confirmation with the answer date, where we have an address
             )
         except ValidationFailed as exc:
@@ -109,7 +147,6 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
     customer_id = form.data.get("customer")
     if customer_id and str(customer_id).isdigit():
         customer = customer_get(actor=actor, customer_id=int(customer_id))
-        context = {"customer": customer, "complaints": customer.complaints.order_by("-received_at")[:50]}
-        return render(request, "web/customer_detail.html", {**context, "form": form}, status=400)
+        return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
     recent = complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]
     return render(request, "web/home_agent.html", {"form": form, "recent": recent}, status=400)
