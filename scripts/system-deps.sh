@@ -9,6 +9,8 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 # WeasyPrint renders PDFs with Pango; python-magic needs libmagic.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || need+=(libmagic1)
+# Letters are set in DejaVu: it has every letter of Hungarian, Polish and Romanian.
+fc-list 2>/dev/null | grep -q "DejaVu Sans" || need+=(fonts-dejavu-core fontconfig)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] || [ "${CI:-}" = true ]; then
   echo "Installing Debian packages: ${need[*]}"

@@ -29,6 +29,7 @@ from querela.tenants.models import Membership, Tenant
 from querela.tenants.roles import Role
 
 from . import hooks
+from .language import complaint_language
 from .models import Complaint, DeadlineEvent, DeadlinePolicy, DeadlineStep, EntryType, TimelineEntry
 from .notifications import notification_create
 
@@ -291,8 +292,6 @@ def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = 
         if DeadlineEvent.objects.filter(complaint=complaint, event_type="acknowledged").exists():
             return
         record_event(complaint, "acknowledged")
-        from querela.intake.outbound import complaint_language
-
         with translation.override(complaint_language(complaint)):
             text = " ".join(
                 filter(
@@ -324,8 +323,6 @@ def complaint_progress_update(*, actor: Actor, complaint_id: int, text: str) -> 
 
 def _notice(complaint: Complaint, text: str, *lines: str) -> str:
     """The staff member's text, then the plain-words lines in the customer's language."""
-    from querela.intake.outbound import complaint_language
-
     with translation.override(complaint_language(complaint)):
         extra = [line for line in (*lines, consumer_due_sentence(complaint)) if line]
     return "\n\n".join([text.strip(), *extra])
@@ -360,8 +357,6 @@ def complaint_extend(*, actor: Actor, complaint_id: int, days: int | None, reaso
 
 
 def _reason_line(complaint: Complaint, reason: str) -> str:
-    from querela.intake.outbound import complaint_language
-
     with translation.override(complaint_language(complaint)):
         return _("Reason for the extension: %(reason)s.") % {"reason": _(EXTENSION_REASON_NAMES[reason]).lower()}
 

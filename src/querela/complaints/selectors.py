@@ -126,3 +126,23 @@ def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int) -
             changes={"complaint": complaint.reference, "file": attachment.filename},
         )
     return attachment
+
+
+def letter_open(*, actor: Actor, complaint: Complaint, entry_id: int) -> TimelineEntry:
+    """An outbound message to print as a letter; the letter carries personal data, so it is audited."""
+    entry = (
+        TimelineEntry.objects.filter(pk=entry_id, complaint_id=complaint.pk)
+        .select_related("complaint__customer", "complaint__place", "complaint__representative", "complaint__tenant")
+        .first()
+    )
+    if entry is None or not can(actor, "complaint.view", complaint):
+        raise NotFound(_("Letter not found."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="personal_data.letter",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"entry": entry.pk},
+        )
+    return entry

@@ -12,6 +12,7 @@ from django.template.loader import select_template
 from django.utils import translation
 
 from querela.complaints import hooks
+from querela.complaints.language import complaint_language
 from querela.complaints.models import Complaint, TimelineEntry
 from querela.core import clock
 
@@ -22,11 +23,6 @@ MAX_ATTEMPTS = 6
 
 def _new_message_id(tenant_code: str) -> str:
     return f"{uuid.uuid4().hex}.{tenant_code.lower()}@{settings.QUERELA['MAILBOX_DOMAIN']}"
-
-
-def complaint_language(complaint: Complaint) -> str:
-    customer = complaint.customer
-    return (customer.language if customer and customer.language else "") or complaint.tenant.default_language
 
 
 def render_mail(complaint: Complaint, template: str, context: dict[str, Any]) -> str:

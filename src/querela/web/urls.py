@@ -14,6 +14,9 @@ tenant_patterns = [
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
     path("complaints/<str:reference>/message/", complaints.complaint_message, name="complaint_message"),
     path("complaints/<str:reference>/classify/", complaints.complaint_classify, name="complaint_classify"),
+    path(
+        "complaints/<str:reference>/letters/<int:entry_id>.pdf", complaints.letter_download, name="letter_download"
+    ),
     path("complaints/<str:reference>/identify/", complaints.complaint_identify_view, name="complaint_identify"),
     path("complaints/<str:reference>/deadline/", complaints.complaint_deadline, name="complaint_deadline"),
     path(

@@ -15,11 +15,13 @@ from querela.complaints.deadline_service import (
     deadline_actions,
     deadline_overview,
 )
+from querela.complaints.letters import PAPER_CHANNELS, letter_pdf
 from querela.complaints.selectors import (
     attachment_open,
     complaint_for_write,
     complaint_list,
     complaint_open,
+    letter_open,
     timeline_for,
 )
 from querela.complaints.services import (
@@ -91,6 +93,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             if can(actor, "complaint.edit")
             else None,
             "identify_form": IdentifyForm() if can(actor, "complaint.edit") else None,
+            "paper_channels": sorted(PAPER_CHANNELS),
         },
     )
 
@@ -201,6 +204,17 @@ def attachment_download(request: HttpRequest, tenant: str, reference: str, attac
     attachment = attachment_open(actor=actor, complaint=complaint, attachment_id=attachment_id)
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
     response["Content-Type"] = "application/octet-stream"  # never render customer files inline
+    return response
+
+
+@tenant_page("complaint.view")
+def letter_download(request: HttpRequest, tenant: str, reference: str, entry_id: int) -> HttpResponse:
+    """The printable letter of one message sent by post (PDF)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    entry = letter_open(actor=actor, complaint=complaint, entry_id=entry_id)
+    response = HttpResponse(letter_pdf(entry), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-{entry.pk}.pdf"'
     return response
 
 

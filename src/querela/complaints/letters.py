@@ -1,0 +1,52 @@
+"""Printable letters: what goes to the customer by post (or is handed over in person) as a PDF.
+
+Seed 004: the answer goes out in the form the complaint came in. For post, the office prints the
+letter this renders; WeasyPrint lays it out, so Hungarian, Polish and Romanian letters keep their
+ő ű ą ł ș ț.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from querela.core.errors import NotFound
+
+from .language import complaint_language
+from .models import EntryType, TimelineEntry
+
+# Channels in which a message reaches the customer on paper.
+PAPER_CHANNELS = frozenset({"post", "in_person", "fax"})
+
+
+def is_letter(entry: TimelineEntry) -> bool:
+    return entry.entry_type == EntryType.OUTBOUND and entry.channel in PAPER_CHANNELS
+
+
+def letter_pdf(entry: TimelineEntry) -> bytes:
+    """The letter for one outbound message, in the customer's language, as PDF bytes."""
+    from weasyprint import HTML  # heavy import (Pango): only when a letter is printed
+
+    if not is_letter(entry):
+        raise NotFound(_("This message is not a letter."))
+    complaint = entry.complaint
+    customer = complaint.customer
+    recipient = complaint.representative or customer
+    address = (customer.mailing_address if customer else "") or (str(complaint.place) if complaint.place else "")
+    with translation.override(complaint_language(complaint)):
+        html = render_to_string(
+            "complaints/letter.html",
+            {
+                "complaint": complaint,
+                "tenant": complaint.tenant,
+                "recipient_name": recipient.name if recipient else complaint.contact_name,
+                "address": address,
+                "date": entry.created_at.astimezone(ZoneInfo(complaint.tenant.time_zone)).date(),
+                "body": entry.body,
+                "purpose": entry.data.get("purpose", "message"),
+            },
+        )
+    return bytes(HTML(string=html).write_pdf())
