@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@bash scripts/system-deps.sh run
 	$(VENV)/bin/querela serve
 
 test: $(STAMP)
