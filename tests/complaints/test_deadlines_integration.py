@@ -377,3 +377,16 @@ def test_information_asked_during_the_investigation_returns_to_the_handler(in_a,
     c.refresh_from_db()
     assert c.status == Status.INVESTIGATING and c.assignee_id == in_a.users["handler"].pk
     assert c.answer_due == date(2026, 3, 24)  # hu-electricity restarts: 15 days from the reply
+
+
+@pytest.mark.django_db
+def test_long_dates_read_naturally_in_each_language():
+    from django.utils import translation
+
+    from querela.complaints.deadline_service import long_date
+
+    day = date(2027, 1, 4)
+    expected = {"en": "4 January 2027", "hu": "2027. január 4.", "pl": "4 stycznia 2027", "ro": "4 ianuarie 2027"}
+    for language, text in expected.items():
+        with translation.override(language):
+            assert long_date(day) == text

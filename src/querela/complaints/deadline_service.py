@@ -277,8 +277,11 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
 
 
 def long_date(d: date) -> str:
-    """ "16 December 2026"; other languages use their own long form ("2026. december 16.", "16 grudnia 2026")."""
-    return date_format(d, "j F Y" if translation.get_language() in (None, "en") else "DATE_FORMAT")
+    """ "16 December 2026"; other languages use their own long form ("2026. december 16.", "16 grudnia 2026",
+    "16 decembrie 2026": Romanian writes month names in small letters, Django's catalogue capitalises them)."""
+    language = translation.get_language()
+    text = date_format(d, "j F Y" if language in (None, "en") else "DATE_FORMAT")
+    return text.lower() if language == "ro" else text
 
 
 def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = False) -> None:
