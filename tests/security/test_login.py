@@ -41,3 +41,9 @@ def test_a_spoofed_forwarded_for_is_ignored_without_a_trusted_proxy(world, setti
         "/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="3.3.3.3"
     )
     assert blocked.status_code == 429
+
+
+def test_an_anonymous_visitor_cannot_tell_real_tenant_codes_from_made_up_ones(world) -> None:
+    real, made_up = Client().get("/t/AAA/complaints/"), Client().get("/t/ZZZ/complaints/")
+    assert real.status_code == made_up.status_code == 302
+    assert real["Location"].startswith("/login/") and made_up["Location"].startswith("/login/")

@@ -99,14 +99,15 @@ def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | No
     """Enter the tenant named in the URL for this request, or refuse.
 
     An unknown tenant and a tenant the user has no role in answer the same 404, so tenant codes
-    can't be probed. Anonymous users pass through: the view's login check sends them to log in.
+    can't be probed. Anonymous users pass through, known tenant or not: the view's login check sends
+    them to log in.
     """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None  # before the tenant is looked up: anonymous visitors can't tell real codes from made-up ones
     tenant = Tenant.objects.filter(code=code.upper(), is_active=True).first()
     if tenant is None:
         return HttpResponseNotFound(_("Not found."))
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
     actor = actor_for(user, tenant, ip=client_address(request))
     if actor is None:
         return HttpResponseNotFound(_("Not found."))
