@@ -13,9 +13,9 @@ from querela.complaints.models import Category, Kind
 from querela.customers.models import Channel, ServiceType
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
 
-# The suppliers' own zones first; any IANA zone is accepted.
+# The suppliers' own zones first, then the rest of Europe, where Querela's suppliers are.
 _OURS = ("Europe/Budapest", "Europe/Warsaw", "Europe/Bucharest")
-TIME_ZONES = [*_OURS, *sorted(z for z in available_timezones() if "/" in z and z not in _OURS)]
+TIME_ZONES = [*_OURS, *sorted(z for z in available_timezones() if z.startswith("Europe/") and z not in _OURS)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from querela.complaints.deadline_service import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
 from querela.deadlines.policies import PRESETS
-from querela.intake.models import ImapMailbox
+from querela.intake.models import ImapMailbox, InboundMessage
 from querela.tenants.access import is_platform_operator
 from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.roles import Role
@@ -76,6 +77,9 @@ def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
             ),
             "departments": Department.objects.all(),
             "mailboxes": ImapMailbox.objects.all(),
+            "mail_counts": dict(
+                InboundMessage.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+            ),
             "settings_form": _settings_form(t),
             "department_form": DepartmentForm(),
             "staff_form": _staff_form(),
