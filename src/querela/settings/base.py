@@ -84,7 +84,8 @@ def _database_config(url: str) -> dict[str, object]:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # FULL: a commit is on disk when it returns (250 to a mail server is a promise).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         }
         config["CONN_MAX_AGE"] = 0
     return config
@@ -158,7 +159,7 @@ STORAGES: dict[str, dict[str, object]] = {
             },
         }
         if _S3_BUCKET
-        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        else {"BACKEND": "querela.core.storage.DurableFileSystemStorage"}
     ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
