@@ -65,3 +65,87 @@ def test_polled_mail_is_registered_once_and_errors_are_kept_for_the_admin(world,
         assert box.last_uid == 3 and not box.last_error
         assert broken.last_error  # shown to the tenant administrator
     assert all("$QuerelaDone" in m.flags for m in dovecot.messages(user))
+
+
+class _TokenEndpoint:
+    """A provider's OAuth2 token endpoint on loopback: a real HTTP conversation, answers from `reply`."""
+
+    def __init__(self, reply: tuple[int, dict]) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.requests: list[dict[str, list[str]]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                from urllib.parse import parse_qs
+
+                length = int(self.headers["Content-Length"])
+                outer.requests.append(parse_qs(self.rfile.read(length).decode()))
+                status, body = reply
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_expired_oauth2_token_is_renewed_before_polling(world, dovecot):
+    w = world.a
+    user, password = dovecot.new_user("oauth")
+    dovecot.append(user, _raw(w.customer.email, "Panasz OAuth"))
+    # Dovecot checks an XOAUTH2 bearer token like a password: the provider hands out that one.
+    endpoint = _TokenEndpoint((200, {"access_token": password, "expires_in": 3600, "refresh_token": "rotated"}))
+    failing = _TokenEndpoint((400, {"error": "invalid_grant"}))
+    try:
+        with tenancy.tenant_scope(w.tenant):
+            box = ImapMailbox.objects.create(
+                host="127.0.0.1",
+                port=dovecot.port,
+                use_ssl=False,
+                username=user,
+                auth="xoauth2",
+                secret="expired-token",
+                oauth_token_url=endpoint.url,
+                oauth_client_id="querela",
+                oauth_refresh_token="first-refresh",
+            )
+            revoked = ImapMailbox.objects.create(
+                host="127.0.0.1",
+                port=dovecot.port,
+                use_ssl=False,
+                username=user,
+                auth="xoauth2",
+                secret="expired-token",
+                oauth_token_url=failing.url,
+                oauth_client_id="querela",
+                oauth_refresh_token="revoked",
+            )
+        poll_all_mailboxes()
+        assert endpoint.requests[0]["grant_type"] == ["refresh_token"]
+        assert endpoint.requests[0]["refresh_token"] == ["first-refresh"]
+        with tenancy.tenant_scope(w.tenant):
+            assert Complaint.objects.filter(subject="Panasz OAuth").count() == 1
+            box.refresh_from_db()
+            revoked.refresh_from_db()
+            assert box.secret == password and box.oauth_refresh_token == "rotated" and not box.last_error
+            assert "invalid_grant" in revoked.last_error  # shown to the tenant administrator
+        poll_all_mailboxes()
+        assert len(endpoint.requests) == 1  # still valid: not renewed again
+    finally:
+        endpoint.close()
+        failing.close()

@@ -58,6 +58,13 @@ class ImapMailbox(TenantModel):
     username = models.CharField(max_length=255)
     auth = models.CharField(max_length=10, choices=[("password", "password"), ("xoauth2", "XOAUTH2")])
     secret = models.TextField(help_text=_("Password or OAuth2 access token."))
+    # OAuth2 (Microsoft 365, Gmail): access tokens live about an hour; with a refresh token the poller
+    # gets a new one from the provider's token endpoint before the old one runs out.
+    oauth_token_url = models.URLField(blank=True)
+    oauth_client_id = models.CharField(max_length=255, blank=True)
+    oauth_client_secret = models.TextField(blank=True)
+    oauth_refresh_token = models.TextField(blank=True)
+    oauth_expires_at = models.DateTimeField(null=True, blank=True)
     folder = models.CharField(max_length=255, default="INBOX")
     done_folder = models.CharField(max_length=255, blank=True, help_text=_("Move processed mail here; empty: flag it."))
     uidvalidity = models.BigIntegerField(null=True, blank=True)

@@ -11,6 +11,7 @@ from querela.core import clock, tenancy
 from .email.imap_poll import ImapConfig, ImapState, PollJob, PollResult, poll_many
 from .inbound import inbound_store
 from .models import ImapMailbox
+from .oauth import OAuthRefreshFailed, needs_refresh, refresh_access_token
 from .registration import inbound_failed, inbound_process
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,15 @@ def poll_all_mailboxes() -> dict[str, PollResult]:
     """One pass over every active mailbox; a slow or broken one never holds up the others."""
     with tenancy.dangerously_all_tenants():
         boxes = {str(b.pk): b for b in ImapMailbox.objects.filter(is_active=True).select_related("tenant")}
+    for key, box in list(boxes.items()):
+        if not needs_refresh(box):
+            continue
+        with tenancy.tenant_scope(box.tenant):
+            try:
+                refresh_access_token(box)
+            except OAuthRefreshFailed as exc:  # this mailbox waits for its administrator; the others go on
+                ImapMailbox.objects.filter(pk=box.pk).update(last_error=str(exc)[:4000], last_polled_at=clock.now())
+                del boxes[key]
     results = poll_many([_job(b) for b in boxes.values()], on_thread_exit=connection.close)
     for key, result in results.items():
         box = boxes[key]
