@@ -62,9 +62,13 @@ def policy_save(*, actor: Actor, name: str, definition: dict[str, Any]) -> Deadl
     """A tenant administrator copies a preset and edits it: each save is a new version."""
     require(actor, "tenant.configure")
     try:
-        Policy.from_dict(definition)
+        policy = Policy.from_dict(definition)
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_policy") from exc
+    if empty := [name for name, rule in policy.steps() if rule.period < 1]:
+        raise ValidationFailed(
+            _("A step must give at least one day: %(steps)s.") % {"steps": ", ".join(empty)}, code="invalid_policy"
+        )
     with transaction.atomic():
         last = DeadlinePolicy.objects.filter(name=name).order_by("-version").first()
         row = DeadlinePolicy.objects.create(name=name, version=(last.version + 1) if last else 1, definition=definition)

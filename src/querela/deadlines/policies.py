@@ -139,10 +139,14 @@ def _choice(value: Any, where: str, literal: Any) -> Any:
     return value
 
 
-def _int(value: Any, where: str, minimum: int) -> int:
+# No complaint law counts in years: a longer period is a typo (365 for 36), refused with its place.
+MAX_DAYS = 366
+
+
+def _int(value: Any, where: str, minimum: int, maximum: int = MAX_DAYS) -> int:
     # bool is an int subclass; `true` in a JSON period is a typo, not a 1.
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{where}: must be an integer >= {minimum}, got {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        raise ValueError(f"{where}: must be a whole number from {minimum} to {maximum}, got {value!r}")
     return value
 
 
@@ -203,7 +207,7 @@ def _parse_policy(data: Any) -> Policy:
         max_days=_int(e.get("max_days", 0), "policy.extension.max_days", 0),
         reasons=tuple(reasons),
         notice_required=notice,
-        hard_cap_days=None if cap is None else _int(cap, "policy.extension.hard_cap_days", 1),
+        hard_cap_days=None if cap is None else _int(cap, "policy.extension.hard_cap_days", 1, 2 * MAX_DAYS),
     )
     if extension.max_count > 1:
         raise ValueError(f"policy.extension.max_count: must be 0 or 1, got {extension.max_count}")

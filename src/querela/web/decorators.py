@@ -6,9 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponseForbidden
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from querela.core.errors import NotFound, PermissionDenied
@@ -29,18 +28,25 @@ def tenant_page(action: str | None = None) -> Callable[[View], View]:
             if actor is None:
                 raise Http404
             if action is not None and not can(actor, action):
-                return HttpResponseForbidden(_forbidden_text())
+                return _forbidden(request, _forbidden_text())
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             except PermissionDenied as exc:
-                messages.error(request, exc.message)
-                return HttpResponseForbidden(exc.message)
+                return _forbidden(request, exc.message)
 
         return inner
 
     return wrap
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponseBase:
+    """A page with the reason and the way back, not a bare line of text."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext
+
+    return render(request, "error_page.html", {"title": gettext("Not allowed"), "message": message}, status=403)
 
 
 def _forbidden_text() -> str:

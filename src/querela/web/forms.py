@@ -41,6 +41,7 @@ class LoginForm(forms.Form):
 
 
 class ConsumerComplaintForm(forms.Form):
+    required_css_class = "required"
     place = forms.TypedChoiceField(label=_("Consumption place"), coerce=int)
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
@@ -59,6 +60,7 @@ class ConsumerComplaintForm(forms.Form):
 
 
 class StaffRegisterForm(forms.Form):
+    required_css_class = "required"
     channel = forms.ChoiceField(
         label=_("Received by"),
         initial=Channel.PHONE,  # the call center's everyday case
@@ -249,6 +251,7 @@ class PolicyForm(forms.Form):
 
 
 class CustomerForm(forms.Form):
+    required_css_class = "required"
     customer_number = forms.CharField(label=_("Customer id (as on the bill)"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
