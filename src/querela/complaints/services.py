@@ -167,6 +167,17 @@ def complaint_register(
     return complaint
 
 
+def _store(complaint: Complaint, actor: Actor, entry: TimelineEntry, upload: Upload) -> Attachment:
+    return store_attachment(
+        complaint=complaint,
+        filename=upload.filename,
+        stream=upload.stream,
+        size=upload.size,
+        uploaded_by_id=actor.user_id,
+        entry=entry,
+    )
+
+
 def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, uploads: Sequence[Upload]) -> None:
     """A person uploading gets the refusal as an error. What arrived by mail is checked the same way,
     but a refused file (an .exe, one over the size limit) must not cost the complaint: it stays in the
@@ -174,14 +185,7 @@ def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, upl
     refused: list[str] = []
     for upload in uploads:
         try:
-            store_attachment(
-                complaint=complaint,
-                filename=upload.filename,
-                stream=upload.stream,
-                size=upload.size,
-                uploaded_by_id=actor.user_id,
-                entry=entry,
-            )
+            _store(complaint, actor, entry, upload)
         except ValidationFailed as exc:
             if not _is_system(actor):
                 raise
@@ -469,14 +473,7 @@ def complaint_attach(*, actor: Actor, complaint_id: int, upload: Upload) -> Atta
         complaint = _lock(complaint_id)
         require(actor, "complaint.attach", complaint)
         entry = _entry(complaint, actor, EntryType.ATTACHMENT, upload.filename)
-        attachment = store_attachment(
-            complaint=complaint,
-            filename=upload.filename,
-            stream=upload.stream,
-            size=upload.size,
-            uploaded_by_id=actor.user_id,
-            entry=entry,
-        )
+        attachment = _store(complaint, actor, entry, upload)
         audit_record(
             actor=actor,
             action="complaint.attach",

@@ -9,7 +9,7 @@ complaint services record them, so a refused event leaves the due dates as they 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,18 +30,28 @@ class CaseResult:
     computed: dict[str, Any]
 
 
-def load_cases(path: str | Path) -> list[Case]:
-    cases: list[Case] = []
+def _lines(path: str | Path) -> Iterator[tuple[int, Case | None, str]]:
+    """(line number, case, "") for each case; (line number, None, why) for a line that is not one."""
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             case = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            yield number, None, f"not valid JSON ({exc.msg})"
+            continue
         if not isinstance(case, dict):
-            raise ValueError(f"{path}:{number}: a case must be a JSON object")
+            yield number, None, "a case must be a JSON object"
+            continue
         case.setdefault("id", f"line-{number}")
+        yield number, case, ""
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    cases: list[Case] = []
+    for number, case, problem in _lines(path):
+        if case is None:
+            raise ValueError(f"{path}:{number}: {problem}")
         cases.append(case)
     return cases
 
@@ -96,21 +106,10 @@ def run_case(case: Mapping[str, Any]) -> CaseResult:
 
 def run_file(path: str | Path) -> list[CaseResult]:
     """Every line's result; a line that is not a JSON object fails on its own and the rest still run."""
-    results: list[CaseResult] = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-        except json.JSONDecodeError as exc:
-            results.append(CaseResult(f"line-{number}", False, {}, {"invalid case": f"not valid JSON ({exc.msg})"}))
-            continue
-        if not isinstance(case, dict):
-            results.append(CaseResult(f"line-{number}", False, {}, {"invalid case": "a case must be a JSON object"}))
-            continue
-        case.setdefault("id", f"line-{number}")
-        results.append(run_case(case))
-    return results
+    return [
+        run_case(case) if case is not None else CaseResult(f"line-{number}", False, {}, {"invalid case": problem})
+        for number, case, problem in _lines(path)
+    ]
 
 
 def format_report(results: Iterable[CaseResult]) -> str:
