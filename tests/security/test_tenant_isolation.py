@@ -20,6 +20,7 @@ from querela.customers.models import Representative
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
+from querela.tenants.models import Membership
 from tests.factories import PASSWORD, TenantWorld
 
 pytestmark = pytest.mark.django_db
@@ -89,15 +90,26 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attachment_id: int) -> str:
+    """A URL naming tenant A's real rows: every id in it exists, so a 404 means "refused", not "absent"."""
     with tenancy.dangerously_all_tenants():
-        message = InboundMessage.objects.filter(tenant_id=complaint.tenant_id).first()
-    return "/" + (
+        tid = complaint.tenant_id
+        message = InboundMessage.objects.filter(tenant_id=tid).first()
+        membership = Membership.objects.filter(tenant_id=tid).first()
+        rep = Representative.objects.filter(tenant_id=tid).first()
+        entry = complaint.timeline.filter(entry_type="outbound").first()
+    url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
         .replace("<str:reference>", complaint.reference)
         .replace("<int:customer_id>", str(customer_id))
         .replace("<int:attachment_id>", str(attachment_id))
+        .replace("<int:membership_id>", str(membership.pk if membership else 0))
+        .replace("<int:rep_id>", str(rep.pk if rep else 0))
+        .replace("<int:entry_id>", str(entry.pk if entry else 0))
+        .replace("<str:name>", "own")
     )
+    assert "<" not in url, f"fill in {url}"
+    return url
 
 
 def test_every_tenant_endpoint_refuses_other_tenants(world):
@@ -142,3 +154,28 @@ def test_a_tenants_own_staff_cannot_reach_other_tenants_rows_through_their_own_u
     assert "Secret of AAA" in listing and "Secret of BBB" not in listing
     api = client.get("/api/v1/t/AAA/complaints/").json()
     assert {r["reference"][:3] for r in api["results"]} == {"AAA"}
+
+
+def test_api_tokens_of_another_tenant_reach_nothing(world):
+    """The same walk over every API route with a token instead of a session: reads and writes."""
+    from rest_framework.authtoken.models import Token
+
+    a_complaint = _populate(world.a)
+    _populate(world.b)
+    with tenancy.tenant_scope(world.a.tenant):
+        a_attachment = a_complaint.attachments.get().pk
+        a_timeline = a_complaint.timeline.count()
+    api_routes = [r for r, _n in _patterns(get_resolver()) if r.startswith("api/")]
+    assert len(api_routes) >= 10
+    for role in ("agent", "handler", "supervisor", "tenant_admin"):
+        token, _ = Token.objects.get_or_create(user=world.b.users[role])
+        client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        for route in api_routes:
+            url = _fill(route, "AAA", a_complaint, world.a.customer.pk, a_attachment)
+            for method in ("get", "post"):
+                response = getattr(client, method)(
+                    url, {"text": "x", "action": "close"}, content_type="application/json"
+                )
+                assert response.status_code == 404, (role, method, url, response.status_code)
+    with tenancy.tenant_scope(world.a.tenant):
+        assert a_complaint.timeline.count() == a_timeline
