@@ -606,4 +606,11 @@ def deadline_overview(complaint: Complaint) -> dict[str, Any]:
                 "done_on": s.done_on,
             }
         )
-    return {"steps": steps, "extension": sched.extension, "info_owed": sched.info_owed, "policy": complaint.policy_name}
+    policy, _cal, _tz = _args(complaint)
+    return {
+        "steps": steps,
+        "extension": sched.extension,
+        "working_days": policy.answer.unit == "business_days",  # the extension counts in the answer's unit
+        "info_owed": sched.info_owed,
+        "policy": complaint.policy_name,
+    }
