@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ._headers import HeaderBlock, _line_end, parse_header_block, parse_structured
 
-MAX_DEPTH = 25
+MAX_DEPTH = 100  # far beyond real mail; bounds the work a crafted message can cause
 MAX_PARTS = 500
 _TYPE = re.compile(r"[a-z0-9!#$&^_.+-]{1,100}/[a-z0-9!#$&^_.+-]{1,100}")
 _IDENTITY = {"", "7bit", "8bit", "binary", "7-bit", "8-bit"}
@@ -20,6 +20,7 @@ _B64_CHUNK = 1 << 20
 _WHITESPACE = b" \t\r\n"
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _NOT_ALPHABET_OR_PAD = bytes(c for c in range(256) if c not in _ALPHABET + b"=")
+_QP_TRAILING_BLANKS = re.compile(rb"[ \t]+(?=\r?\n|\Z)")
 _BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*\r?\n|[ \t]*$)")
 
 
@@ -227,7 +228,9 @@ def payload(raw: bytes, part: Part, defects: list[str]) -> bytes:
     if encoding == "quoted-printable":
         if _BAD_QP.search(body):
             defects.append(f"bad quoted-printable in {part.where}")
-        return binascii.a2b_qp(body)
+        # RFC 2045 6.7 (3): blanks at the end of an encoded line were added in transport and are
+        # dropped, so "=  " before a line break is still a soft break.
+        return binascii.a2b_qp(_QP_TRAILING_BLANKS.sub(b"", body))
     if encoding not in _IDENTITY:
         defects.append(f"unknown Content-Transfer-Encoding {encoding[:40]!r} in {part.where}; kept as is")
     return body

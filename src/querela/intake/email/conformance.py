@@ -93,8 +93,8 @@ def _check_field(key: str, expected: Any, observed: dict[str, Any], out: list[Mi
     elif key == "date":
         if not _same_date(expected, observed[key]):
             out.append(Mismatch(key, expected, observed[key]))
-    elif key in _LAYOUT_FREE and _spaced(observed[key]) == _spaced(expected):
-        return
+    elif key in _LAYOUT_FREE and _spaced(observed[key] or "") == _spaced(expected or ""):
+        return  # and a missing header reads like an empty one: null and "" are both "no subject"
     elif observed[key] != expected:
         out.append(Mismatch(key, expected, observed[key]))
 
