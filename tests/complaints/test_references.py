@@ -55,7 +55,9 @@ def test_concurrent_registrations_get_distinct_gapless_numbers(world):
         try:
             with tenancy.tenant_scope(tenant):
                 for _ in range(5):
-                    complaint_register(actor=actor, channel="phone", subject="busy line")
+                    complaint_register(
+                        actor=actor, channel="phone", subject="busy line", contact_name="Caller", contact_phone="+36 1"
+                    )
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:

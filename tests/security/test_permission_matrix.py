@@ -207,7 +207,15 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.register": _http(
         "POST",
         "/t/{t}/complaints/register/",
-        {"channel": "phone", "kind": "complaint", "category": "billing", "subject": "Phoned in", "description": "D"},
+        {
+            "channel": "phone",
+            "kind": "complaint",
+            "category": "billing",
+            "subject": "Phoned in",
+            "description": "D",
+            "contact_name": "Caller",
+            "contact_phone": "+36 1 555 0000",
+        },
         done=lambda w: Complaint.objects.filter(subject="Phoned in").exists(),
     ),
     "complaint.edit": _classify,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
@@ -105,6 +105,15 @@ def complaint_register(
     if representative is not None and (customer is None or representative.customer_id != customer.pk):
         raise ValidationFailed(_("The representative does not act for this customer."), code="representative_mismatch")
     received_at = received_at or clock.now()
+    if received_at > clock.now() + timedelta(minutes=5):  # a little clock skew between machines is fine
+        raise ValidationFailed(_("The receipt time cannot be in the future."), code="received_in_future")
+    if channel in (Channel.PHONE, Channel.IN_PERSON) and customer is None and not (
+        contact_name.strip() and (contact_phone.strip() or contact_email.strip())
+    ):
+        # An oral complaint from someone not on file: without a name and a way to reach them, no answer can go out.
+        raise ValidationFailed(
+            _("Write down the caller's name and a phone number or e-mail address."), code="contact_required"
+        )
     if representative is not None and not representative.may_act_on(received_at.date()):
         # Seed 000: acting for someone needs a power of attorney; a person checks before answering.
         needs_attention = "; ".join(

@@ -80,6 +80,12 @@ def place_add(
     require(actor, "customer.edit")
     if service_type not in ServiceType.values:
         raise ValidationFailed(_("Unknown service type."))
+    taken = Meter.objects.filter(serial__in=meter_serials).values_list("serial", flat=True)
+    if taken:
+        raise ValidationFailed(
+            _("Meter %(serials)s is already registered at another consumption place.") % {"serials": ", ".join(taken)},
+            code="duplicate_meter",
+        )
     with transaction.atomic():
         place = ConsumptionPlace.objects.create(
             customer=customer,

@@ -43,6 +43,8 @@ def tenant_create(*, actor: Actor, **fields: Any) -> Tenant:
 
 def department_create(*, actor: Actor, code: str, name: str) -> Department:
     require(actor, "department.manage")
+    if Department.objects.filter(code=code).exists():
+        raise ValidationFailed(_("A department with this code already exists."), code="duplicate")
     with transaction.atomic():
         dept = Department.objects.create(code=code, name=name)
         audit_record(
@@ -115,6 +117,8 @@ def membership_set(
         raise ValidationFailed(_("Unknown department."))  # the scoped manager only sees this tenant's
     User = get_user_model()
     username = username.strip()
+    if username == getattr(actor.user, "username", None) and role != actor.role:
+        raise ValidationFailed(_("You cannot change your own role."), code="self")
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         created = user is None
@@ -125,8 +129,10 @@ def membership_set(
                 )
             first, _sep, last = full_name.strip().partition(" ")
             user = User.objects.create_user(username, email.strip(), password, first_name=first, last_name=last)
-        membership = Membership.objects.filter(user=user).first()
+        membership = Membership.objects.select_for_update().filter(user=user).first()
         before = membership.role if membership else None
+        if before == Role.TENANT_ADMIN and role != Role.TENANT_ADMIN:
+            _keep_an_administrator(membership)
         if membership is None:
             membership = Membership(user=user)
         membership.role = role
@@ -152,6 +158,8 @@ def membership_deactivate(*, actor: Actor, membership_id: int) -> Membership:
             raise ValidationFailed(_("Unknown staff member."))
         if membership.user_id == actor.user_id:
             raise ValidationFailed(_("You cannot remove your own administrator role."), code="self")
+        if membership.role == Role.TENANT_ADMIN:
+            _keep_an_administrator(membership)
         if membership.is_active:
             membership.is_active = False
             membership.save(update_fields=["is_active"])
@@ -163,3 +171,12 @@ def membership_deactivate(*, actor: Actor, membership_id: int) -> Membership:
                 changes={"active": [True, False]},
             )
     return membership
+
+
+def _keep_an_administrator(leaving: Membership | None) -> None:
+    """A supplier always keeps one active administrator: nobody else could repair its settings."""
+    others = Membership.objects.filter(role=Role.TENANT_ADMIN, is_active=True)
+    if leaving is not None:
+        others = others.exclude(pk=leaving.pk)
+    if not others.exists():
+        raise ValidationFailed(_("The supplier must keep at least one administrator."), code="last_admin")

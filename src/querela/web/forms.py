@@ -18,6 +18,19 @@ _OURS = ("Europe/Budapest", "Europe/Warsaw", "Europe/Bucharest")
 TIME_ZONES = [*_OURS, *sorted(z for z in available_timezones() if z.startswith("Europe/") and z not in _OURS)]
 
 
+RECEIVED_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y.%m.%d. %H:%M",
+    "%Y.%m.%d.",
+    "%Y. %m. %d. %H:%M",
+    "%Y. %m. %d.",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+]
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -77,7 +90,12 @@ class StaffRegisterForm(forms.Form):
         help_text=_("Tell the caller this id before the matter starts (the recording is kept for 5 years)."),
     )
     received_at = forms.DateTimeField(
-        label=_("Received at"), required=False, help_text=_("Leave empty for now. For letters: the day it arrived.")
+        label=_("Received at"),
+        required=False,
+        help_text=_("Leave empty for now. For letters: the day it arrived."),
+        # Year first, or day first as in Hungary, Poland and Romania; never the ambiguous month/day order.
+        input_formats=RECEIVED_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     place = forms.IntegerField(label=_("Consumption place"), required=False, widget=forms.Select)
