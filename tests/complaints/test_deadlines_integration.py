@@ -27,15 +27,21 @@ from tests.factories import PASSWORD
 BUDAPEST = ZoneInfo("Europe/Budapest")
 
 
+_STATE: dict[str, datetime] = {}
+
+
 @pytest.fixture
 def frozen(monkeypatch):
     """Set the application clock (the engine reads `now` from it)."""
-    state = {"now": datetime(2026, 3, 2, 9, 15, tzinfo=BUDAPEST)}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
-    return state
+    _STATE.clear()
+    _STATE["now"] = datetime(2026, 3, 2, 9, 15, tzinfo=BUDAPEST)
+    monkeypatch.setattr(clock, "now", lambda: _STATE["now"])
+    return _STATE
 
 
 def _register(w, received: datetime, **kw) -> Complaint:
+    if _STATE and received > _STATE["now"]:
+        _STATE["now"] = received  # a complaint is registered when it arrives, never before
     return complaint_register(
         actor=w.actor("agent"),
         channel="email",
@@ -390,3 +396,27 @@ def test_long_dates_read_naturally_in_each_language():
     for language, text in expected.items():
         with translation.override(language):
             assert long_date(day) == text
+
+
+@pytest.mark.django_db
+def test_a_disputed_answer_is_due_again_from_the_day_it_was_reopened(in_a, frozen):
+    from querela.complaints.deadline_service import deadline_overview
+    from querela.complaints.selectors import complaint_list
+
+    c = _register(in_a, frozen["now"])  # due 17 March
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Corrected.")
+    frozen["now"] = datetime(2026, 3, 20, 9, tzinfo=BUDAPEST)
+    complaint_transition(actor=in_a.actor("consumer"), complaint_id=c.pk, action="reopen", text="Still wrong.")
+    c.refresh_from_db()
+    assert c.answer_due == date(2026, 4, 4)  # 15 days from the dispute
+    answer = next(s for s in deadline_overview(c)["steps"] if s["name"] == "Answer")
+    assert answer["done_on"] is None and answer["due"] == date(2026, 4, 4)
+    frozen["now"] = datetime(2026, 4, 6, 9, tzinfo=BUDAPEST)
+    assert c in complaint_list(actor=in_a.actor("supervisor"), deadline="overdue")
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Refunded.")
+    c.refresh_from_db()
+    assert not DeadlineStep.objects.filter(complaint=c, next_check_on__isnull=False).exists()

@@ -34,7 +34,9 @@ from .models import Complaint, DeadlineEvent, DeadlinePolicy, DeadlineStep, Entr
 from .notifications import notification_create
 
 log = logging.getLogger(__name__)
-ENGINE_EVENTS = frozenset({"acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent"})
+ENGINE_EVENTS = frozenset(
+    {"acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent", "reopened"}
+)
 
 
 # --- policy and calendar -------------------------------------------------------------------------
@@ -145,12 +147,14 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
     answer_step = sched.step("answer")
     answered = answer_step is not None and answer_step.done_on is not None
     closed = answered or complaint.status in ("answered", "closed", "redirected")
+    # After a first answer, a reopened complaint owes only a new answer, not a late acknowledgement.
+    ever_answered = DeadlineEvent.objects.filter(complaint=complaint, event_type="answered").exists()
     for s in sched.steps:
         due = s.due
         if s.name == "answer" and (new := _rescheduled_to(complaint)):
             due = new
         step, _created = DeadlineStep.objects.get_or_create(complaint=complaint, step=s.name)
-        done = s.done_on is not None or closed
+        done = s.done_on is not None or closed or (s.name != "answer" and ever_answered)
         if step.due_date != due:
             step.reminded_at = None  # a moved deadline deserves its own reminder
             if due and step.missed_at and due >= clock.now().astimezone(ZoneInfo(complaint.tenant.time_zone)).date():
@@ -239,11 +243,18 @@ def _on_info_complete(complaint: Complaint) -> None:
 
 @hooks.on("transition:answer", in_transaction=True)
 def _on_answer(complaint: Complaint) -> None:
-    if not DeadlineEvent.objects.filter(complaint=complaint, event_type="answered").exists():
+    last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["answered", "reopened"]).last()
+    if last is None or last.event_type == "reopened":
         record_event(complaint, "answered")
 
 
-for _name in ("close", "redirect", "reopen"):
+@hooks.on("transition:reopen", in_transaction=True)
+def _on_reopen(complaint: Complaint) -> None:
+    # The customer disputes the answer: it is due again, counted from today under the same policy.
+    record_event(complaint, "reopened")
+
+
+for _name in ("close", "redirect"):
     hooks.on(f"transition:{_name}", in_transaction=True)(deadlines_recompute)  # type: ignore[arg-type]
 
 

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from .calendar import BusinessCalendar
 from .policies import OnMiss, Policy, Roll, StepName, StepRule, Unit
 
-EventType = Literal["acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent"]
+EventType = Literal[
+    "acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent", "reopened"
+]
 State = Literal["open", "met", "due_soon", "breached", "waiting"]
 RefusalCode = Literal["extension_not_allowed", "extension_too_long", "extension_after_due", "notice_after_due"]
 
@@ -111,6 +113,9 @@ class _Facts:
     # (requested on, received on or None while owed, steps already done when it was requested)
     pauses: list[tuple[date, date | None, frozenset[StepName]]] = field(default_factory=list)
     extensions: list[int] = field(default_factory=list)
+    # A disputed answer reopens the complaint: the answer is due again, counted afresh from that day.
+    reopened_on: date | None = None
+    done_index: dict[StepName, int] = field(default_factory=dict)  # the event that made each step done
 
     @property
     def owed(self) -> bool:
@@ -168,10 +173,16 @@ def roll(cal: BusinessCalendar, day: date, mode: Roll) -> date:
 
 def _fold(ctx: _Ctx, events: Iterable[Event]) -> _Facts:
     f = _Facts(received_on=ctx.received_on, complete_on=ctx.received_on)
-    for e in events:
+    for i, e in enumerate(events):
         day = ctx.local(e.at)
         if e.type in DONE_BY:
-            f.done.setdefault(DONE_BY[e.type], day)
+            if DONE_BY[e.type] not in f.done:
+                f.done[DONE_BY[e.type]] = day
+                f.done_index[DONE_BY[e.type]] = i
+        elif e.type == "reopened" and "answer" in f.done:
+            # What counted for the first answer (its pauses, its extension) is spent.
+            del f.done["answer"], f.done_index["answer"]
+            f.reopened_on, f.pauses, f.extensions = day, [], []
         elif e.type == "info_requested" and not f.owed:
             f.pauses.append((day, None, frozenset(f.done)))
         elif e.type == "info_received":
@@ -189,7 +200,9 @@ def _unrolled(ctx: _Ctx, name: StepName, rule: StepRule, f: _Facts) -> date | No
     if f.owed and mode != "continue":
         return None
     anchor: date | None
-    if rule.start == "acknowledged":
+    if name == "answer" and f.reopened_on is not None:
+        anchor = max(f.reopened_on, f.complete_on) if mode == "restart" else f.reopened_on
+    elif rule.start == "acknowledged":
         # No acknowledgement yet: count from its due day, so sending it on that day changes nothing.
         anchor = f.done.get("ack") or _due(ctx, "ack", f)
     elif rule.start == "complete" or mode == "restart":
@@ -220,7 +233,15 @@ def _as_done(prefix: _Facts, facts: _Facts) -> _Facts:
     if full_end is None:
         return prefix
     pauses = [*prefix.pauses[:-1], (start, full_end, done)]
-    return _Facts(prefix.received_on, full_end, dict(prefix.done), pauses, list(prefix.extensions))
+    return _Facts(
+        prefix.received_on,
+        full_end,
+        dict(prefix.done),
+        pauses,
+        list(prefix.extensions),
+        prefix.reopened_on,
+        dict(prefix.done_index),
+    )
 
 
 def _due(ctx: _Ctx, name: StepName, f: _Facts) -> date | None:
@@ -304,7 +325,7 @@ def compute(
     today = ctx.local(now) if now is not None else None
     steps = []
     for name, rule in policy.steps():
-        done_at = next((i for i, e in enumerate(history) if DONE_BY.get(e.type) == name), None)
+        done_at = facts.done_index.get(name)
         f = facts if done_at is None else _as_done(_fold(ctx, history[:done_at]), facts)
         unrolled = _unrolled(ctx, name, rule, f)
         due = roll(calendar, unrolled, policy.roll) if unrolled else None
