@@ -93,7 +93,14 @@ def test_a_policy_is_copied_from_a_preset_edited_and_versioned(world) -> None:
     definition = PRESETS["hu-electricity"].to_dict()
     definition["steps"]["answer"]["period"] = 20
     response = client.post("/t/AAA/admin/policies/hu-electricity/", {"definition": json.dumps(definition)}, follow=True)
-    assert "Saved as version 1." in response.content.decode()
+    assert "Saved hu-electricity, version 1." in response.content.decode()
+    copy = client.post(
+        "/t/AAA/admin/policies/hu-electricity/",
+        {"definition": json.dumps(definition), "save_as": "our-own"},
+        follow=True,
+    ).content.decode()
+    assert "Saved our-own, version 1." in copy
+    assert "our-own" in client.get("/t/AAA/admin/").content.decode()  # offered in the settings
     definition["roll"] = "sideways"
     response = client.post("/t/AAA/admin/policies/hu-electricity/", {"definition": json.dumps(definition)})
     assert "policy.roll" in response.content.decode()  # says which field is wrong

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,6 +64,9 @@ def policy_for(tenant: Tenant, name: str, version: int | None = None) -> tuple[P
 def policy_save(*, actor: Actor, name: str, definition: dict[str, Any]) -> DeadlinePolicy:
     """A tenant administrator copies a preset and edits it: each save is a new version."""
     require(actor, "tenant.configure")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", name):
+        raise ValidationFailed(_("A policy name is small letters, digits and dashes."), code="invalid_policy")
+    definition = {**definition, "name": name}  # the name it is saved under is its name
     try:
         policy = Policy.from_dict(definition)
     except ValueError as exc:
@@ -216,7 +220,7 @@ def _refusal_text(code: str, detail: str) -> str:
         "extension_after_due": _("The deadline has already passed: it can no longer be extended."),
         "notice_after_due": _("The written notice must reach the customer before the deadline."),
     }
-    return f"{texts.get(code, code)} ({detail})"
+    return f"{texts.get(code, code)} — {detail}"
 
 
 # --- workflow reactions (in the same transaction as the status change) --------------------------

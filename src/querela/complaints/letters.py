@@ -34,15 +34,24 @@ def letter_pdf(entry: TimelineEntry) -> bytes:
         raise NotFound(_("This message is not a letter."))
     complaint = entry.complaint
     customer = complaint.customer
-    recipient = complaint.representative or customer
-    address = (customer.mailing_address if customer else "") or (str(complaint.place) if complaint.place else "")
+    rep = complaint.representative
+    customer_address = (customer.mailing_address if customer else "") or (
+        str(complaint.place) if complaint.place else ""
+    )
+    if rep is not None and rep.address:
+        # The representative filed it and gave where to write: the letter goes to them.
+        recipient_name, address = rep.name, rep.address
+    else:
+        recipient_name = customer.name if customer else complaint.contact_name
+        address = customer_address
     with translation.override(complaint_language(complaint)):
         html = render_to_string(
             "complaints/letter.html",
             {
                 "complaint": complaint,
                 "tenant": complaint.tenant,
-                "recipient_name": recipient.name if recipient else complaint.contact_name,
+                "recipient_name": recipient_name,
+                "on_behalf_of": customer.name if rep is not None and rep.address and customer else "",
                 "address": address,
                 "date": entry.created_at.astimezone(ZoneInfo(complaint.tenant.time_zone)).date(),
                 "body": entry.body,

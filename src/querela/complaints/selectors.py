@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_record
 from querela.core import clock, tenancy
 from querela.core.errors import NotFound
+from querela.customers.text import fold
 from querela.tenants.access import Actor, can, require
 from querela.tenants.roles import Role
 
@@ -49,17 +50,18 @@ def complaint_list(
         qs = Complaint.objects.all()
     if status:
         qs = qs.filter(status=status)
-    if only_open or deadline:
+    if only_open or deadline in DEADLINE_FILTERS:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
     if query.strip():
         q = query.strip()
         qs = qs.filter(
-            Q(reference__iexact=q)
+            Q(reference__icontains=q)  # "000024" finds AAA-2026-000024
             | Q(subject__icontains=q)
             | Q(customer__customer_number__iexact=q)
-            | Q(customer__name__icontains=q)
+            | Q(customer__search_key__contains=fold(q))  # names without accents
+            | Q(contact_name__icontains=q)
             | Q(contact_email__iexact=q)
         )
     open_steps = DeadlineStep.objects.filter(complaint=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)

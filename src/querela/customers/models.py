@@ -114,6 +114,7 @@ class Representative(TenantModel):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("mailing address"), max_length=300, blank=True)
     power_of_attorney = models.FileField(_("power of attorney"), upload_to="poa/%Y/%m/", blank=True)
     poa_filename = models.CharField(max_length=255, blank=True)
     poa_sha256 = models.CharField(max_length=64, blank=True)
@@ -124,6 +125,12 @@ class Representative(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def poa_valid_today(self) -> bool:
+        from querela.core import clock
+
+        return self.may_act_on(clock.now().date())
 
     def may_act_on(self, day: date) -> bool:
         """A power of attorney on file, not expired on that day."""

@@ -128,6 +128,7 @@ def representative_add(
     name: str,
     email: str = "",
     phone: str = "",
+    address: str = "",
     valid_until: date | None = None,
     power_of_attorney: tuple[str, IO[bytes], int] | None = None,
 ) -> Representative:

@@ -43,7 +43,9 @@ def inbound_process(*, inbound_id: int) -> InboundMessage | None:
         parsed = parse_message(raw)
         msg.subject = (parsed.subject or "")[:500]
         msg.from_address = (parsed.from_address or "")[:320]
-        _register(msg, parsed)
+        # Notes the intake writes on complaints ("needs a person: …") are read by the supplier's staff.
+        with translation.override(msg.tenant.default_language):
+            _register(msg, parsed)
         msg.processed_at = clock.now()
         msg.save()
     return msg

@@ -250,6 +250,12 @@ class StaffForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    save_as = forms.SlugField(
+        label=_("Save as a new policy named"),
+        required=False,
+        max_length=64,
+        help_text=_("Empty: a new version of this policy. A name: a copy the supplier can choose in its settings."),
+    )
     definition = forms.CharField(
         label=_("Policy (JSON)"), widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code"})
     )
@@ -300,6 +306,7 @@ class RepresentativeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Mailing address"), max_length=300, required=False)
     valid_until = forms.DateField(
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -155,10 +155,13 @@ def policy_edit(request: HttpRequest, tenant: str, name: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     form = PolicyForm(request.POST or None, initial={"definition": json.dumps(current.to_dict(), indent=2)})
     if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["save_as"] or name
         try:
-            row = policy_save(actor=actor, name=name, definition=form.cleaned_data["definition"])
-            messages.success(request, _("Saved as version %(version)s.") % {"version": row.version})
-            return redirect("web:policy_edit", tenant=tenant, name=name)
+            row = policy_save(actor=actor, name=target, definition=form.cleaned_data["definition"])
+            messages.success(
+                request, _("Saved %(name)s, version %(version)s.") % {"name": target, "version": row.version}
+            )
+            return redirect("web:policy_edit", tenant=tenant, name=target)
         except QuerelaError as exc:
             form.add_error("definition", exc.message)
     return render(request, "web/policy_edit.html", {"form": form, "name": name, "version": version, "policy": current})
