@@ -392,10 +392,19 @@ def complaint_identify(*, actor: Actor, complaint_id: int, query: str) -> Compla
     """Link a complaint to the customer named by a customer id or meter serial (read out on the phone,
     or sent after an information request). A meter gives its consumption place; so does a customer
     with a single place."""
-    from querela.customers.selectors import customer_by_identifiers
+    from querela.customers.selectors import customer_by_identifiers, customer_search
 
     q = query.strip()
     customer = customer_by_identifiers(customer_numbers=[q], meter_serials=[q]) if q else None
+    if customer is None and q:
+        # Not an exact number: the agent's search (name, address, phone); only one match links.
+        found = list(customer_search(actor=actor, query=q, limit=6))
+        if len(found) > 1:
+            names = "; ".join(f"{c.name} ({c.customer_number})" for c in found[:5])
+            raise ValidationFailed(
+                _("Several customers match: %(names)s. Give the customer id.") % {"names": names}, code="ambiguous"
+            )
+        customer = found[0] if found else None
     if customer is None:
         raise ValidationFailed(_("No customer has this customer id or meter serial number."), code="not_found")
     place = ConsumptionPlace.objects.filter(customer=customer, meters__serial__iexact=q).first()

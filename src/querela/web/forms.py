@@ -299,7 +299,11 @@ class CustomerForm(forms.Form):
 
 
 class IdentifyForm(forms.Form):
-    query = forms.CharField(label=_("Customer id or meter serial number"), max_length=60)
+    query = forms.CharField(
+        label=_("Customer id or meter serial number"),
+        max_length=60,
+        help_text=_("Or a name, address or phone number that finds exactly one customer."),
+    )
 
 
 class RepresentativeForm(forms.Form):
