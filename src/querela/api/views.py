@@ -13,7 +13,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from querela.audit.services import audit_record
 from querela.complaints.deadline_service import complaint_deadline_step, deadline_overview
 from querela.complaints.selectors import (
     attachment_open,
@@ -33,7 +32,7 @@ from querela.complaints.services import (
 )
 from querela.core.errors import ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
-from querela.customers.selectors import customer_get, customer_search
+from querela.customers.selectors import customer_open, customer_search
 from querela.customers.services import customer_create_with_place
 
 from .base import TenantAPIView
@@ -173,10 +172,7 @@ class CustomerItem(TenantAPIView):
 
     @extend_schema(responses=CustomerOut, summary="A customer (audited)", tags=["customers"])
     def get(self, request: Request, tenant: str, customer_id: int) -> Response:
-        customer = customer_get(actor=self.actor, customer_id=customer_id)
-        audit_record(
-            actor=self.actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number
-        )
+        customer = customer_open(actor=self.actor, customer_id=customer_id)
         return Response(CustomerOut(customer).data)
 
 

@@ -89,6 +89,17 @@ class VerifyResult:
         return self.broken_seq is None
 
 
+def audit_personal_data(*, actor: Any, what: str, object_type: str, object_id: object, **changes: Any) -> AuditEvent:
+    """Seeing personal data is audited like changing it: `what` is view, search, download or letter."""
+    return audit_record(
+        actor=actor,
+        action=f"personal_data.{what}",
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or None,
+    )
+
+
 def _events(tenant_id: int) -> Iterator[AuditEvent]:
     return AuditEvent.objects.filter(tenant_id=tenant_id).order_by("seq").iterator(chunk_size=2000)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from querela.audit.services import audit_record
+from querela.audit.services import audit_personal_data
 from querela.core import clock, tenancy
 from querela.core.errors import NotFound
 from querela.customers.text import fold
@@ -91,8 +90,7 @@ def complaint_open(*, actor: Actor, reference: str) -> Complaint:
     if complaint is None or not can(actor, "complaint.view", complaint):
         # The same answer for "not there" and "not yours", so references can't be probed.
         raise NotFound(_("Complaint not found."))
-    with transaction.atomic():
-        audit_record(actor=actor, action="personal_data.view", object_type="complaint", object_id=complaint.reference)
+    audit_personal_data(actor=actor, what="view", object_type="complaint", object_id=complaint.reference)
     return complaint
 
 
@@ -119,14 +117,14 @@ def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int) -
     attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
     if attachment is None or not can(actor, "complaint.view", complaint):
         raise NotFound(_("File not found."))
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="personal_data.download",
-            object_type="attachment",
-            object_id=attachment.pk,
-            changes={"complaint": complaint.reference, "file": attachment.filename},
-        )
+    audit_personal_data(
+        actor=actor,
+        what="download",
+        object_type="attachment",
+        object_id=attachment.pk,
+        complaint=complaint.reference,
+        file=attachment.filename,
+    )
     return attachment
 
 
@@ -139,12 +137,7 @@ def letter_open(*, actor: Actor, complaint: Complaint, entry_id: int) -> Timelin
     )
     if entry is None or not can(actor, "complaint.view", complaint):
         raise NotFound(_("Letter not found."))
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="personal_data.letter",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={"entry": entry.pk},
-        )
+    audit_personal_data(
+        actor=actor, what="letter", object_type="complaint", object_id=complaint.reference, entry=entry.pk
+    )
     return entry

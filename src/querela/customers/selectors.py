@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from querela.audit.services import audit_record
+from querela.audit.services import audit_personal_data
 from querela.core.errors import NotFound
 from querela.tenants.access import Actor, require
 
@@ -49,6 +48,13 @@ def customer_search(*, actor: Actor, query: str, limit: int = 25) -> QuerySet[Cu
     return Customer.objects.filter(cond).distinct().prefetch_related("places__meters")[:limit]
 
 
+def customer_open(*, actor: Actor, customer_id: int) -> Customer:
+    """A customer's record for display: a view of personal data, audited."""
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    audit_personal_data(actor=actor, what="view", object_type="customer", object_id=customer.customer_number)
+    return customer
+
+
 def customer_get(*, actor: Actor, customer_id: int) -> Customer:
     require(actor, "customer.view")
     customer = Customer.objects.filter(pk=customer_id).prefetch_related("places__meters", "representatives").first()
@@ -82,12 +88,12 @@ def representative_poa_open(*, actor: Actor, customer_id: int, rep_id: int) -> R
     rep = Representative.objects.filter(pk=rep_id, customer_id=customer_id).select_related("customer").first()
     if rep is None or not rep.power_of_attorney:
         raise NotFound(_("File not found."))
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="personal_data.download",
-            object_type="representative",
-            object_id=rep.pk,
-            changes={"customer": rep.customer.customer_number, "file": rep.poa_filename},
-        )
+    audit_personal_data(
+        actor=actor,
+        what="download",
+        object_type="representative",
+        object_id=rep.pk,
+        customer=rep.customer.customer_number,
+        file=rep.poa_filename,
+    )
     return rep

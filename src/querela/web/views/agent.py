@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.audit.services import audit_record
+from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import QuerelaError, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer, Representative
-from querela.customers.selectors import customer_get, customer_search, representative_poa_open
+from querela.customers.selectors import customer_get, customer_open, customer_search, representative_poa_open
 from querela.customers.services import customer_create_with_place, representative_add
 from querela.tenants.access import can
 
@@ -29,12 +29,13 @@ def customer_search_view(request: HttpRequest, tenant: str) -> HttpResponse:
     query = request.GET.get("q", "")
     results = list(customer_search(actor=actor, query=query))
     if results:  # names, addresses and meters were shown: a view of personal data
-        audit_record(
+        audit_personal_data(
             actor=actor,
-            action="personal_data.search",
+            what="search",
             object_type="customer",
             object_id="",
-            changes={"query": query[:100], "shown": [c.customer_number for c in results]},
+            query=query[:100],
+            shown=[c.customer_number for c in results],
         )
     template = "web/partials/customer_results.html" if request.headers.get("HX-Request") else "web/customer_search.html"
     return render(
@@ -73,8 +74,7 @@ def _customer_page(request: HttpRequest, customer: Customer, **extra: Any) -> di
 @tenant_page("customer.view")
 def customer_detail(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    customer = customer_get(actor=actor, customer_id=customer_id)
-    audit_record(actor=actor, action="personal_data.view", object_type="customer", object_id=customer.customer_number)
+    customer = customer_open(actor=actor, customer_id=customer_id)
     return render(request, "web/customer_detail.html", _customer_page(request, customer))
 
 

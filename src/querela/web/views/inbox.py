@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from querela.audit.services import audit_record
+from querela.audit.services import audit_personal_data
 from querela.intake.models import InboundMessage, InboundStatus
 
 from ..decorators import tenant_page
@@ -28,12 +28,12 @@ def inbox_raw(request: HttpRequest, tenant: str, message_id: int) -> HttpRespons
     msg = InboundMessage.objects.filter(pk=message_id).first()
     if msg is None:
         raise Http404
-    audit_record(
+    audit_personal_data(
         actor=request.actor,  # type: ignore[attr-defined]
-        action="personal_data.download",
+        what="download",
         object_type="inbound_message",
         object_id=msg.pk,
-        changes={"message_id": msg.message_id},
+        message_id=msg.message_id,
     )
     response = FileResponse(msg.raw.open("rb"), as_attachment=True, filename=f"message-{msg.pk}.eml")
     response["Content-Type"] = "application/octet-stream"
