@@ -71,6 +71,36 @@ class ConsumerComplaintForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Supporting documents"))
 
+    def __init__(self, *args: Any, product: bool = False, **kwargs: Any) -> None:
+        """`product`: a product or service vendor (seed 002) asks for the device and what the customer proposes."""
+        super().__init__(*args, **kwargs)
+        self.product = product
+        if product:
+            self.fields["place"].label = _("Installation")
+            self.fields["category"].choices = [  # type: ignore[attr-defined]
+                (c, label) for c, label in Category.choices if c in (Category.PRODUCT, Category.SERVICE, Category.OTHER)
+            ]
+            self.fields["meter_serial"].label = _("Serial number of the device")
+            self.fields["product_model"] = forms.CharField(label=_("Model"), max_length=120, required=False)
+            self.fields["ticket_number"] = forms.CharField(
+                label=_("Service ticket number"), max_length=60, required=False
+            )
+            self.fields["proposed_solution"] = forms.CharField(
+                label=_("What solution do you propose?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+            )
+
+    def complaint_text(self) -> str:
+        """The description with the extra facts the customer gave, each on its own labelled line."""
+        d = self.cleaned_data
+        facts = [
+            (self.fields["meter_serial"].label, d.get("meter_serial")),
+            (_("Model"), d.get("product_model")),
+            (_("Service ticket number"), d.get("ticket_number")),
+            (_("Proposed solution"), d.get("proposed_solution")),
+        ]
+        lines = [f"{label}: {value}" for label, value in facts if value]
+        return "\n\n".join([d["description"], "\n".join(lines)]) if lines else d["description"]
+
 
 class StaffRegisterForm(forms.Form):
     required_css_class = "required"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +24,13 @@ def consumer_places(actor: Actor) -> list[tuple[int, str]]:
     return [(p.pk, f"{p} — {p.customer.customer_number}") for p in places]
 
 
+def consumer_form(request: HttpRequest, *args: Any) -> ConsumerComplaintForm:
+    """The complaint form as this supplier asks it: a utility asks for the meter, a vendor for the device."""
+    form = ConsumerComplaintForm(*args, product=request.tenant.sector == "product_service")  # type: ignore[attr-defined]
+    form.fields["place"].choices = consumer_places(request.actor)  # type: ignore[attr-defined]
+    return form
+
+
 @require_POST
 @tenant_page("complaint.file_own")
 def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
@@ -29,14 +38,11 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
     if not hit("file", str(actor.user_id), setting="RATE_LIMIT_PUBLIC_FORM"):
         messages.error(request, _("You have sent many complaints in a short time. Please try again later."))
         return redirect("web:tenant_home", tenant=tenant)
-    form = ConsumerComplaintForm(request.POST, request.FILES)
-    form.fields["place"].choices = consumer_places(actor)  # type: ignore[attr-defined]
+    form = consumer_form(request, request.POST, request.FILES)
     if form.is_valid():
         place = ConsumptionPlace.objects.get(pk=form.cleaned_data["place"], customer__user_id=actor.user_id)
         customer = Customer.objects.get(pk=place.customer_id)
-        description = form.cleaned_data["description"]
-        if form.cleaned_data["meter_serial"]:
-            description += "\n\n" + _("Meter serial number: %s") % form.cleaned_data["meter_serial"]
+        description = form.complaint_text()
         try:
             complaint = complaint_register(
                 actor=actor,

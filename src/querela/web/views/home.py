@@ -12,8 +12,8 @@ from querela.customers.models import Customer
 from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
-from ..forms import ConsumerComplaintForm, StaffRegisterForm
-from .consumer import consumer_places
+from ..forms import StaffRegisterForm
+from .consumer import consumer_form
 
 
 @tenant_page()
@@ -21,8 +21,7 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     role = actor.role
     if role == Role.CONSUMER:
-        form = ConsumerComplaintForm()
-        form.fields["place"].choices = consumer_places(actor)  # type: ignore[attr-defined]
+        form = consumer_form(request)
         return render(
             request,
             "web/home_consumer.html",
