@@ -209,3 +209,14 @@ def test_the_schema_describes_each_operation_by_what_it_does(client):
         for t in op.get("tags", [])
     }
     assert {"complaints", "customers", "deadlines", "attachments"} <= tags
+
+
+def test_a_token_is_issued_on_its_page_and_works(world):
+    c = Client()
+    assert c.login(username="aaa-handler", password=PASSWORD)
+    page = c.post("/t/AAA/api-token/").content.decode()
+    token = page.split('<pre class="token">')[1].split("</pre>")[0]
+    assert Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/t/AAA/complaints/").status_code == 200
+    consumer = Client()
+    assert consumer.login(username="aaa-consumer", password=PASSWORD)
+    assert consumer.post("/t/AAA/api-token/").status_code == 403

@@ -42,6 +42,7 @@ tenant_patterns = [
     path("admin/staff/<int:membership_id>/remove/", admin.staff_deactivate, name="staff_deactivate"),
     path("admin/policies/<str:name>/", admin.policy_edit, name="policy_edit"),
     path("audit/", admin.audit_log, name="audit_log"),
+    path("api-token/", admin.api_token, name="api_token"),
     path("audit/verify/", admin.audit_verify_view, name="audit_verify"),
     path("billing/", admin.tenant_billing, name="tenant_billing"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from querela.api.tokens import api_token_issue
 from querela.audit.models import AuditEvent
 from querela.audit.services import audit_verify
 from querela.billing import usage_by_month
@@ -165,6 +167,14 @@ def policy_edit(request: HttpRequest, tenant: str, name: str) -> HttpResponse:
         except QuerelaError as exc:
             form.add_error("definition", exc.message)
     return render(request, "web/policy_edit.html", {"form": form, "name": name, "version": version, "policy": current})
+
+
+@tenant_page("api.token")
+def api_token(request: HttpRequest, tenant: str) -> HttpResponse:
+    """Issue a token for an integration; it is shown once, on this page."""
+    token = api_token_issue(actor=request.actor) if request.method == "POST" else ""  # type: ignore[attr-defined]
+    days = settings.QUERELA["API_TOKEN_DAYS"]
+    return render(request, "web/api_token.html", {"token": token, "token_days": days})
 
 
 @tenant_page("audit.view")

@@ -51,7 +51,7 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
         )
     if role == Role.SUPERVISOR:
         qs = complaint_list(actor=actor, only_open=True)
-        counts = {s.label: qs.filter(status=s.value).count() for s in Status if s.value in _OPEN_ORDER}
+        counts = [(s.value, s.label, qs.filter(status=s.value).count()) for s in Status if s.value in _OPEN_ORDER]
         return render(
             request,
             "web/home_supervisor.html",
