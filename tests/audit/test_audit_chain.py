@@ -109,3 +109,26 @@ def test_cli_audit_verify_reports_ok(world, settings):
 def test_querela_help_lists_operator_commands():
     out = subprocess.run([sys.executable, "-m", "querela.cli", "--help"], capture_output=True, text=True, check=True)
     assert "audit verify" in out.stdout and "deadlines check" in out.stdout and "serve" in out.stdout
+
+
+@pytest.mark.django_db
+def test_the_audit_log_page_reads_as_before_and_after_and_pages(in_a):
+    from django.test import Client
+
+    from querela.audit.services import AUDIT_PAGE
+    from querela.complaints.services import complaint_register
+    from tests.factories import PASSWORD
+
+    c = complaint_register(
+        actor=in_a.actor("agent"), channel="post", subject="s", description="d", customer=in_a.customer
+    )
+    client = Client()
+    assert client.login(username="aaa-supervisor", password=PASSWORD)
+    page = client.get("/t/AAA/audit/", {"object": c.reference}).content.decode()
+    assert "received → registered" in page and "complaint.register" in page
+    for _ in range(AUDIT_PAGE):
+        client.get(f"/t/AAA/complaints/{c.reference}/")  # each view is audited
+    first = client.get("/t/AAA/audit/").content.decode()
+    assert "Older events" in first
+    older = first.split('href="?before=')[1].split("&")[0]
+    assert "complaint.register" in client.get("/t/AAA/audit/", {"before": older}).content.decode()

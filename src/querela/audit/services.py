@@ -124,3 +124,32 @@ def audit_verify(*, tenant: Any) -> VerifyResult:
         if head is not None and (head.seq != checked or head.last_hash != prev):
             return VerifyResult(tenant.code, checked, checked + 1, "the newest events were removed")
     return VerifyResult(tenant.code, checked, None, "")
+
+
+AUDIT_PAGE = 100
+
+
+def audit_page(*, before_seq: int | None = None, action: str = "", object_id: str = "") -> list[AuditEvent]:
+    """The newest events of the active tenant's chain, one page at a time, optionally narrowed."""
+    qs = AuditEvent.objects.filter(tenant=tenancy.current_tenant()).order_by("-seq")
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    return list(qs[:AUDIT_PAGE])
+
+
+def readable_changes(changes: Any) -> list[tuple[str, str]]:
+    """`{"status": ["received", "registered"]}` as ("status", "received → registered") rows for people."""
+    if not isinstance(changes, dict):
+        return [("", str(changes))] if changes else []
+    rows = []
+    for key, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            before, after = ("—" if v is None else v for v in value)
+            rows.append((str(key), f"{before} → {after}"))
+        else:
+            rows.append((str(key), "—" if value is None else str(value)))
+    return rows

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.api.tokens import api_token_issue
-from querela.audit.models import AuditEvent
-from querela.audit.services import audit_verify
+from querela.audit.services import AUDIT_PAGE, audit_page, audit_verify, readable_changes
 from querela.billing import usage_by_month
 from querela.complaints.deadline_service import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
@@ -179,8 +178,12 @@ def api_token(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @tenant_page("audit.view")
 def audit_log(request: HttpRequest, tenant: str) -> HttpResponse:
-    events = AuditEvent.objects.order_by("-seq")[:200]
-    return render(request, "web/audit_log.html", {"events": events, "verify": None})
+    before = request.GET.get("before", "")
+    action, object_id = request.GET.get("action", "").strip(), request.GET.get("object", "").strip()
+    events = audit_page(before_seq=int(before) if before.isdigit() else None, action=action, object_id=object_id)
+    rows = [(e, readable_changes(e.changes)) for e in events]
+    more = events[-1].seq if len(events) == AUDIT_PAGE else None
+    return render(request, "web/audit_log.html", {"rows": rows, "more": more, "action": action, "object": object_id})
 
 
 @require_POST
