@@ -52,3 +52,21 @@ def test_the_supervisor_home_lists_overdue_complaints(in_a, three) -> None:
     assert three[0].reference in overdue and three[2].reference not in overdue
     listed = client.get("/t/AAA/complaints/", {"deadline": "overdue"}).content.decode()
     assert three[0].reference in listed and three[1].reference not in listed
+
+
+def test_the_list_filters_by_channel_kind_and_assignee(in_a, three) -> None:
+    from querela.complaints.services import complaint_transition
+
+    sup = in_a.actor("supervisor")
+    complaint_transition(actor=sup, complaint_id=three[1].pk, action="assign", assignee_id=in_a.users["handler"].pk)
+    client = Client()
+    assert client.login(username="aaa-supervisor", password=PASSWORD)
+    mine = client.get("/t/AAA/complaints/", {"assignee": in_a.users["handler"].pk}).content.decode()
+    assert three[1].reference in mine and three[0].reference not in mine
+    assert three[0].reference not in client.get("/t/AAA/complaints/", {"channel": "email"}).content.decode()
+    assert (
+        three[0].reference
+        in client.get("/t/AAA/complaints/", {"channel": "post", "kind": "complaint"}).content.decode()
+    )
+    rows = client.get("/t/AAA/complaints/", {"channel": "post"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in rows and three[0].reference in rows

@@ -36,6 +36,9 @@ def complaint_list(
     query: str = "",
     deadline: str | None = None,
     order: str = "received",
+    channel: str = "",
+    kind: str = "",
+    department_id: int | None = None,
 ) -> QuerySet[Complaint]:
     """Complaints the actor may list, each with `next_due`: the earliest due date of a step not yet done.
 
@@ -53,6 +56,12 @@ def complaint_list(
         qs = qs.filter(status__in=OPEN_STATUSES)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
     if query.strip():
         q = query.strip()
         qs = qs.filter(

@@ -16,6 +16,7 @@ from querela.complaints.deadline_service import (
     deadline_overview,
 )
 from querela.complaints.letters import PAPER_CHANNELS, letter_pdf
+from querela.complaints.models import Kind
 from querela.complaints.selectors import (
     attachment_open,
     complaint_for_write,
@@ -34,7 +35,9 @@ from querela.complaints.services import (
 )
 from querela.complaints.workflow import Status, available_from
 from querela.core.errors import InvalidTransition, QuerelaError
+from querela.customers.models import Channel
 from querela.tenants.access import can
+from querela.tenants.models import Department
 
 from ..decorators import tenant_page
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
@@ -44,11 +47,26 @@ from .uploads import uploads_from
 @tenant_page("complaint.list")
 def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    status = request.GET.get("status") or None
-    deadline = request.GET.get("deadline") or None
-    order = "due" if request.GET.get("order") == "due" or deadline else "received"
-    qs = complaint_list(actor=actor, status=status, query=request.GET.get("q", ""), deadline=deadline, order=order)
-    template = "web/partials/complaint_rows.html" if request.headers.get("HX-Request") else "web/complaint_list.html"
+    g = request.GET
+    status = g.get("status") or None
+    deadline = g.get("deadline") or None
+    order = "due" if g.get("order") == "due" or deadline else "received"
+    assignee = g.get("assignee", "")
+    department = g.get("department", "")
+    qs = complaint_list(
+        actor=actor,
+        status=status,
+        query=g.get("q", ""),
+        deadline=deadline,
+        order=order,
+        channel=g.get("channel", ""),
+        kind=g.get("kind", ""),
+        assignee_id=int(assignee) if assignee.isdigit() else None,
+        department_id=int(department) if department.isdigit() else None,
+    )
+    # A filter change swaps only the rows; a history restore (back button) needs the whole page.
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "web/partials/complaint_rows.html" if partial else "web/complaint_list.html"
     return render(
         request,
         template,
@@ -58,6 +76,11 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
             "status": status,
             "deadline": deadline,
             "order": order,
+            "channels": Channel.choices,
+            "kinds": Kind.choices,
+            "handlers": handlers_of_tenant(),
+            "departments": Department.objects.order_by("name"),
+            "chosen": g,
         },
     )
 
