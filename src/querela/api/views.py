@@ -54,6 +54,20 @@ from .serializers import (
 from .tokens import api_token_issue
 
 
+class BoundedPagination(LimitOffsetPagination):
+    max_limit = 200  # one page is never the whole table
+
+    def get_limit(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.limit_query_param, "")
+        if raw and (not raw.isdigit() or len(raw) > 6):
+            return self.default_limit
+        return super().get_limit(request)
+
+    def get_offset(self, request: Request) -> int:
+        raw = request.query_params.get(self.offset_query_param, "")
+        return 0 if raw and (not raw.isdigit() or len(raw) > 9) else super().get_offset(request)
+
+
 class ComplaintCollection(TenantAPIView):
     """Complaints of the tenant: list and search them, or register one received by any channel."""
 
@@ -69,7 +83,7 @@ class ComplaintCollection(TenantAPIView):
         qs = complaint_list(
             actor=self.actor, status=request.query_params.get("status"), query=request.query_params.get("q", "")
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ComplaintOut(page, many=True).data)
 

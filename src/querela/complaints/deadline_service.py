@@ -61,14 +61,23 @@ def policy_for(tenant: Tenant, name: str, version: int | None = None) -> tuple[P
     return PRESETS[name], 0
 
 
-def policy_save(*, actor: Actor, name: str, definition: dict[str, Any]) -> DeadlinePolicy:
+def policy_save(*, actor: Actor, name: str, definition: dict[str, Any], new: bool = False) -> DeadlinePolicy:
     """A tenant administrator copies a preset and edits it: each save is a new version."""
     require(actor, "tenant.configure")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", name):
         raise ValidationFailed(_("A policy name is small letters, digits and dashes."), code="invalid_policy")
     definition = {**definition, "name": name}  # the name it is saved under is its name
+    if new and (name in PRESETS or DeadlinePolicy.objects.filter(name=name).exists()):
+        raise ValidationFailed(
+            _("A policy named %(name)s exists already: open it to change it, or choose another name.") % {"name": name},
+            code="policy_exists",
+        )
     try:
         policy = Policy.from_dict(definition)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_policy") from exc
+    try:
+        calendar_for(tenancy.current_tenant(), policy)  # a country without a holiday calendar stops every registration
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_policy") from exc
     if empty := [name for name, rule in policy.steps() if rule.period < 1]:

@@ -19,6 +19,7 @@ from querela.audit.services import audit_record
 from querela.core import clock, tenancy
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from querela.customers.models import Channel, ConsumptionPlace, Customer, Representative
+from querela.customers.text import fold
 from querela.tenants.access import Actor, require
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
@@ -102,6 +103,11 @@ def complaint_register(
         raise ValidationFailed(_("A subject is required."), code="subject_required")
     if place is not None and (customer is None or place.customer_id != customer.pk):
         raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
+    answer_by = reply_channel or _default_reply_channel(channel, customer)
+    has_address = contact_email or (representative or _Blank).email or (customer or _Blank).email
+    # A person registering can fix it now; mail without a readable sender is still registered (and flagged).
+    if answer_by == Channel.EMAIL and not has_address and not _is_system(actor):
+        raise ValidationFailed(_("To answer by e-mail, an e-mail address is needed."), code="email_required")
     if representative is not None and (customer is None or representative.customer_id != customer.pk):
         raise ValidationFailed(_("The representative does not act for this customer."), code="representative_mismatch")
     received_at = received_at or clock.now()
@@ -135,7 +141,7 @@ def complaint_register(
             customer=customer,
             place=place,
             contact_name=contact_name or (representative or customer or _Blank).name,
-            contact_email=contact_email or (representative or customer or _Blank).email,
+            contact_email=contact_email or (representative or _Blank).email or (customer or _Blank).email,
             contact_phone=contact_phone or (representative or customer or _Blank).phone,
             reply_channel=reply_channel or _default_reply_channel(channel, customer),
             call_recording=call_recording.strip()[:60],
@@ -257,6 +263,8 @@ def _apply_transition(
     department_id: int | None = None,
     record_text: bool = True,
 ) -> None:
+    if action not in TRANSITIONS_BY_NAME:
+        raise InvalidTransition(_("Unknown step."))
     t = transition_for(action, complaint.status)
     if t is None:
         raise InvalidTransition(
@@ -396,7 +404,7 @@ def complaint_identify(*, actor: Actor, complaint_id: int, query: str) -> Compla
 
     q = query.strip()
     customer = customer_by_identifiers(customer_numbers=[q], meter_serials=[q]) if q else None
-    if customer is None and q:
+    if customer is None and len(fold(q)) >= 3:
         # Not an exact number: the agent's search (name, address, phone); only one match links.
         found = list(customer_search(actor=actor, query=q, limit=6))
         if len(found) > 1:

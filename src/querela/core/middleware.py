@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from . import tenancy
 
@@ -21,6 +21,10 @@ class SecureHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 405 and request.method == "GET" and request.path.startswith("/t/"):
+            # A form's address opened directly (typically after logging in again with ?next=…/note/):
+            # back to the page the form belongs to, instead of an empty "method not allowed".
+            response = HttpResponseRedirect(request.path.rstrip("/").rsplit("/", 1)[0] + "/")
         # Swagger UI needs inline script for its bootstrap; everything else is same-origin only.
         if not request.path.startswith("/api/v1/docs"):
             response.headers.setdefault("Content-Security-Policy", CSP)

@@ -36,7 +36,10 @@ def customer_search(*, actor: Actor, query: str, limit: int = 25) -> QuerySet[Cu
         if by_phone.exists():
             return by_phone.prefetch_related("places__meters")[:limit]
     cond = Q()
-    for word in q.split():
+    words = [w for w in q.split() if fold(w)]  # "%", "*", "🙂" say nothing about anyone
+    if not words:
+        return Customer.objects.none()
+    for word in words:
         folded = fold(word)
         cond &= (
             Q(search_key__contains=folded)

@@ -80,6 +80,7 @@ def place_add(
     require(actor, "customer.edit")
     if service_type not in ServiceType.values:
         raise ValidationFailed(_("Unknown service type."))
+    meter_serials = tuple(dict.fromkeys(s.strip() for s in meter_serials if s.strip()))  # "A1, A1" is one meter
     taken = Meter.objects.filter(serial__in=meter_serials).values_list("serial", flat=True)
     if taken:
         raise ValidationFailed(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from querela.core import tenancy
@@ -95,6 +95,12 @@ def actor_for(user: Any, tenant: Tenant, *, ip: str = "") -> Actor | None:
     return None
 
 
+def _not_found(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    return render(request, "404.html", status=404)
+
+
 def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | None:
     """Enter the tenant named in the URL for this request, or refuse.
 
@@ -107,10 +113,10 @@ def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | No
         return None  # before the tenant is looked up: anonymous visitors can't tell real codes from made-up ones
     tenant = Tenant.objects.filter(code=code.upper(), is_active=True).first()
     if tenant is None:
-        return HttpResponseNotFound(_("Not found."))
+        return _not_found(request)
     actor = actor_for(user, tenant, ip=client_address(request))
     if actor is None:
-        return HttpResponseNotFound(_("Not found."))
+        return _not_found(request)
     tenancy._active.set(tenant)
     request.tenant = tenant  # type: ignore[attr-defined]
     request.actor = actor  # type: ignore[attr-defined]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from querela.core import tenancy
 from querela.core.errors import ValidationFailed
 
 from .access import Actor, require
-from .models import Department, Membership, Tenant
+from .models import Department, Membership, PlatformOperator, Tenant
 from .roles import Role
 
 TENANT_FIELDS = ("name", "code", "country", "sector", "default_language", "time_zone", "mailbox", "deadline_policy")
@@ -122,11 +124,17 @@ def membership_set(
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         created = user is None
+        if user is not None:
+            _may_join(actor.tenant, user)
         if user is None:
             if len(password) < 10:
                 raise ValidationFailed(
                     _("A new person needs an initial password of at least 10 characters."), code="password"
                 )
+            try:
+                validate_password(password, User(username=username, email=email))
+            except DjangoValidationError as exc:
+                raise ValidationFailed(" ".join(exc.messages), code="password") from exc
             first, _sep, last = full_name.strip().partition(" ")
             user = User.objects.create_user(username, email.strip(), password, first_name=first, last_name=last)
         membership = Membership.objects.select_for_update().filter(user=user).first()
@@ -180,3 +188,16 @@ def _keep_an_administrator(leaving: Membership | None) -> None:
         others = others.exclude(pk=leaving.pk)
     if not others.exists():
         raise ValidationFailed(_("The supplier must keep at least one administrator."), code="last_admin")
+
+
+def _may_join(tenant: Any, user: Any) -> None:
+    """An existing account joins this supplier only if it works for no other one, or for suppliers run by
+    the same operator company (seeds 000, 003). Never the platform operator: that role is above tenants."""
+    if PlatformOperator.objects.filter(user=user).exists():
+        raise ValidationFailed(_("The platform operator cannot be a member of a supplier."), code="operator")
+    with tenancy.dangerously_all_tenants():
+        elsewhere = list(Membership.objects.filter(user=user).exclude(tenant=tenant).select_related("tenant"))
+    if any(tenant.operator_id is None or m.tenant.operator_id != tenant.operator_id for m in elsewhere):
+        raise ValidationFailed(
+            _("This account belongs to another supplier: create a new account for this person."), code="elsewhere"
+        )

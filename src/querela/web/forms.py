@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
@@ -161,7 +162,9 @@ class MessageForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    action = forms.ChoiceField(label=_("Step"))
+    action = forms.ChoiceField(
+        label=_("Step"), error_messages={"invalid_choice": _("This step is not possible on this complaint now.")}
+    )
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
     reason = forms.ChoiceField(label=_("Reason"), required=False)
     new_date = forms.DateField(label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -264,7 +267,7 @@ class DepartmentForm(forms.Form):
 
 
 class StaffForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()])
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     password = forms.CharField(
@@ -280,14 +283,18 @@ class StaffForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    save_as = forms.SlugField(
+    save_as = forms.RegexField(
+        regex=r"^[a-z0-9][a-z0-9-]*$",
+        error_messages={"invalid": _("A policy name is small letters, digits and dashes.")},
         label=_("Save as a new policy named"),
         required=False,
         max_length=64,
         help_text=_("Empty: a new version of this policy. A name: a copy the supplier can choose in its settings."),
     )
     definition = forms.CharField(
-        label=_("Policy (JSON)"), widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code"})
+        label=_("Policy (JSON)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code"}),
     )
 
     def clean_definition(self) -> dict[str, Any]:
@@ -299,6 +306,8 @@ class PolicyForm(forms.Form):
             raise forms.ValidationError(
                 _("Not valid JSON: %(problem)s (line %(line)s).") % {"problem": exc.msg, "line": exc.lineno}
             ) from None
+        except (RecursionError, ValueError):  # absurdly deep nesting or huge numbers: no policy looks like that
+            raise forms.ValidationError(_("This is not a deadline policy.")) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_("The policy must be a JSON object."))
         return value

@@ -27,6 +27,7 @@ from querela.tenants.roles import Role
 from querela.tenants.services import department_create, membership_deactivate, membership_set, tenant_configure
 
 from ..decorators import tenant_page
+from ..feedback import form_errors
 from ..forms import DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
 
 MB = 1024 * 1024
@@ -98,9 +99,7 @@ def _back_to_admin(request: HttpRequest, form: Any, run: Any) -> HttpResponse:
         except QuerelaError as exc:
             messages.error(request, exc.message)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        form_errors(request, form)
     return redirect("web:tenant_admin", tenant=request.tenant.code)  # type: ignore[attr-defined]
 
 
@@ -158,7 +157,7 @@ def policy_edit(request: HttpRequest, tenant: str, name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["save_as"] or name
         try:
-            row = policy_save(actor=actor, name=target, definition=form.cleaned_data["definition"])
+            row = policy_save(actor=actor, name=target, definition=form.cleaned_data["definition"], new=target != name)
             messages.success(
                 request, _("Saved %(name)s, version %(version)s.") % {"name": target, "version": row.version}
             )

@@ -34,12 +34,13 @@ from querela.complaints.services import (
     handlers_of_tenant,
 )
 from querela.complaints.workflow import Status, available_from
-from querela.core.errors import InvalidTransition, QuerelaError
+from querela.core.errors import QuerelaError
 from querela.customers.models import Channel
 from querela.tenants.access import can
 from querela.tenants.models import Department
 
 from ..decorators import tenant_page
+from ..feedback import form_errors
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
 from .uploads import uploads_from
 
@@ -61,8 +62,8 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
         order=order,
         channel=g.get("channel", ""),
         kind=g.get("kind", ""),
-        assignee_id=int(assignee) if assignee.isdigit() else None,
-        department_id=int(department) if department.isdigit() else None,
+        assignee_id=_small_id(assignee),
+        department_id=_small_id(department),
     )
     # A filter change swaps only the rows; a history restore (back button) needs the whole page.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -121,6 +122,11 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
     )
 
 
+def _small_id(text: str) -> int | None:
+    """An id from a query string, or None: "abc" and 10**30 are not ids of anything."""
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
 def _deadline_form(complaint: Any, data: Any = None) -> DeadlineForm | None:
     actions, reasons = deadline_actions(complaint)
     return DeadlineForm(data, actions=actions, reasons=reasons) if actions else None
@@ -146,10 +152,10 @@ def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpRespo
                 assignee_id=form.cleaned_data["assignee"],
             )
             messages.success(request, _("Done."))
-        except InvalidTransition as exc:
-            messages.error(request, exc.message)
         except QuerelaError as exc:
             messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
     return _back(tenant, reference)
 
 
@@ -164,6 +170,8 @@ def complaint_note(request: HttpRequest, tenant: str, reference: str) -> HttpRes
             complaint_add_note(actor=actor, complaint_id=complaint.pk, text=form.cleaned_data["text"])
         except QuerelaError as exc:
             messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
     return _back(tenant, reference)
 
 
@@ -185,8 +193,7 @@ def complaint_message(request: HttpRequest, tenant: str, reference: str) -> Http
         except QuerelaError as exc:
             messages.error(request, exc.message)
     else:
-        for err in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in err))
+        form_errors(request, form)
     return _back(tenant, reference)
 
 
@@ -202,6 +209,8 @@ def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> Htt
             messages.success(request, _("Saved."))
         except QuerelaError as exc:
             messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
     return _back(tenant, reference)
 
 
@@ -217,6 +226,8 @@ def complaint_identify_view(request: HttpRequest, tenant: str, reference: str) -
             messages.success(request, _("Linked to %(customer)s.") % {"customer": c.customer})
         except QuerelaError as exc:
             messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
     return _back(tenant, reference)
 
 
@@ -251,8 +262,7 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         messages.error(request, _("No deadline step can be taken on this complaint now."))
         return _back(tenant, reference)
     if not form.is_valid():
-        for err in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in err))
+        form_errors(request, form)
         return _back(tenant, reference)
     try:
         complaint_deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import ValidationFailed
 from querela.core.ratelimit import hit
@@ -63,4 +64,5 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
                 request, _("Your complaint was registered under number %(ref)s.") % {"ref": complaint.reference}
             )
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
-    return render(request, "web/home_consumer.html", {"form": form, "complaints": []}, status=400)
+    complaints = complaint_list(actor=actor)[:50]  # the page shows them beside the form, refused or not
+    return render(request, "web/home_consumer.html", {"form": form, "complaints": complaints}, status=400)
