@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
+
+from querela.core.errors import QuerelaError
 
 
 def form_errors(request: HttpRequest, form: forms.Form) -> None:
@@ -12,3 +17,23 @@ def form_errors(request: HttpRequest, form: forms.Form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         text = " ".join(str(e) for e in errors)
         messages.error(request, f"{label}: {text}" if label else text)
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    run: Callable[[dict[str, Any]], Any],
+    success: str | Callable[[Any], str] | None = None,
+) -> bool:
+    """Validate the form, call the service with its data, and tell the person the outcome either way."""
+    if not form.is_valid():
+        form_errors(request, form)
+        return False
+    try:
+        result = run(form.cleaned_data)
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return True

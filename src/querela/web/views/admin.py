@@ -27,7 +27,7 @@ from querela.tenants.roles import Role
 from querela.tenants.services import department_create, membership_deactivate, membership_set, tenant_configure
 
 from ..decorators import tenant_page
-from ..feedback import form_errors
+from ..feedback import submit
 from ..forms import DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
 
 MB = 1024 * 1024
@@ -92,14 +92,7 @@ def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
 
 def _back_to_admin(request: HttpRequest, form: Any, run: Any) -> HttpResponse:
     """Run the service with the cleaned form, or show why the input was refused."""
-    if form.is_valid():
-        try:
-            run(form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+    submit(request, form, run, _("Saved."))
     return redirect("web:tenant_admin", tenant=request.tenant.code)  # type: ignore[attr-defined]
 
 

@@ -40,7 +40,7 @@ from querela.tenants.access import can
 from querela.tenants.models import Department
 
 from ..decorators import tenant_page
-from ..feedback import form_errors
+from ..feedback import form_errors, submit
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
 from .uploads import uploads_from
 
@@ -141,21 +141,17 @@ def _back(tenant: str, reference: str) -> HttpResponse:
 def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_transition(
-                actor=actor,
-                complaint_id=complaint.pk,
-                action=form.cleaned_data["action"],
-                text=form.cleaned_data["text"] or "",
-                assignee_id=form.cleaned_data["assignee"],
-            )
-            messages.success(request, _("Done."))
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+
+    def run(d: dict[str, Any]) -> Any:
+        return complaint_transition(
+            actor=actor,
+            complaint_id=complaint.pk,
+            action=d["action"],
+            text=d["text"] or "",
+            assignee_id=d["assignee"],
+        )
+
+    submit(request, TransitionForm(request.POST), run, _("Done."))
     return _back(tenant, reference)
 
 
@@ -164,14 +160,7 @@ def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpRespo
 def complaint_note(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_add_note(actor=actor, complaint_id=complaint.pk, text=form.cleaned_data["text"])
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+    submit(request, NoteForm(request.POST), lambda d: complaint_add_note(actor=actor, complaint_id=complaint.pk, **d))
     return _back(tenant, reference)
 
 
@@ -180,20 +169,13 @@ def complaint_note(request: HttpRequest, tenant: str, reference: str) -> HttpRes
 def complaint_message(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            complaint_add_message(
-                actor=actor,
-                complaint_id=complaint.pk,
-                text=form.cleaned_data["text"] or "",
-                uploads=uploads_from(form.cleaned_data["documents"]),
-            )
-            messages.success(request, _("Your message was added."))
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+
+    def run(d: dict[str, Any]) -> Any:
+        return complaint_add_message(
+            actor=actor, complaint_id=complaint.pk, text=d["text"] or "", uploads=uploads_from(d["documents"])
+        )
+
+    submit(request, MessageForm(request.POST, request.FILES), run, _("Your message was added."))
     return _back(tenant, reference)
 
 
@@ -202,15 +184,8 @@ def complaint_message(request: HttpRequest, tenant: str, reference: str) -> Http
 def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = ClassifyForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_update(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+    run = lambda d: complaint_update(actor=actor, complaint_id=complaint.pk, **d)  # noqa: E731
+    submit(request, ClassifyForm(request.POST), run, _("Saved."))
     return _back(tenant, reference)
 
 
@@ -219,15 +194,8 @@ def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> Htt
 def complaint_identify_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    form = IdentifyForm(request.POST)
-    if form.is_valid():
-        try:
-            c = complaint_identify(actor=actor, complaint_id=complaint.pk, query=form.cleaned_data["query"])
-            messages.success(request, _("Linked to %(customer)s.") % {"customer": c.customer})
-        except QuerelaError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
+    run = lambda d: complaint_identify(actor=actor, complaint_id=complaint.pk, query=d["query"])  # noqa: E731
+    submit(request, IdentifyForm(request.POST), run, lambda c: _("Linked to %(customer)s.") % {"customer": c.customer})
     return _back(tenant, reference)
 
 
