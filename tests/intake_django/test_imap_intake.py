@@ -104,6 +104,21 @@ class _TokenEndpoint:
         self.server.server_close()
 
 
+def _oauth_box(dovecot, user: str, token_url: str, refresh_token: str) -> ImapMailbox:
+    """A Microsoft 365 / Gmail style mailbox whose access token has run out."""
+    return ImapMailbox.objects.create(
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_ssl=False,
+        username=user,
+        auth="xoauth2",
+        secret="expired-token",
+        oauth_token_url=token_url,
+        oauth_client_id="querela",
+        oauth_refresh_token=refresh_token,
+    )
+
+
 def test_an_expired_oauth2_token_is_renewed_before_polling(world, dovecot):
     w = world.a
     user, password = dovecot.new_user("oauth")
@@ -113,28 +128,8 @@ def test_an_expired_oauth2_token_is_renewed_before_polling(world, dovecot):
     failing = _TokenEndpoint((400, {"error": "invalid_grant"}))
     try:
         with tenancy.tenant_scope(w.tenant):
-            box = ImapMailbox.objects.create(
-                host="127.0.0.1",
-                port=dovecot.port,
-                use_ssl=False,
-                username=user,
-                auth="xoauth2",
-                secret="expired-token",
-                oauth_token_url=endpoint.url,
-                oauth_client_id="querela",
-                oauth_refresh_token="first-refresh",
-            )
-            revoked = ImapMailbox.objects.create(
-                host="127.0.0.1",
-                port=dovecot.port,
-                use_ssl=False,
-                username=user,
-                auth="xoauth2",
-                secret="expired-token",
-                oauth_token_url=failing.url,
-                oauth_client_id="querela",
-                oauth_refresh_token="revoked",
-            )
+            box = _oauth_box(dovecot, user, endpoint.url, "first-refresh")
+            revoked = _oauth_box(dovecot, user, failing.url, "revoked")
         poll_all_mailboxes()
         assert endpoint.requests[0]["grant_type"] == ["refresh_token"]
         assert endpoint.requests[0]["refresh_token"] == ["first-refresh"]
