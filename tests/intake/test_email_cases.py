@@ -77,7 +77,9 @@ def test_json_shape() -> None:
         "message_id",
         "mailbox",
         "from_address",
+        "from_address_as_written",
         "from_name",
+        "sender_doubt",
         "subject",
         "text",
         "attachments",
@@ -87,6 +89,7 @@ def test_json_shape() -> None:
         "complaint_refs",
         "identifiers",
         "defects",
+        "oversize",
     ]
     assert set(data["attachments"][0]) == {"filename", "content_type", "size", "sha256"}
     json.dumps(data)

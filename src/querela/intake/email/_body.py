@@ -116,11 +116,21 @@ class _Reader:
 
 def read_body(raw: bytes, root: Part, defects: list[str]) -> Body:
     reader = _Reader(raw, defects)
-    leaves = reader.choose(root)
-    plain = [p for p in leaves if p.content_type == "text/plain"]
-    html = [p for p in leaves if p.content_type == "text/html"]
-    chosen = plain if reader.has_plain(plain) else html or plain
-    text = "\n\n".join(t for t in (reader.text_of(p).strip("\n") for p in chosen) if t.strip())
+    # Plain over HTML is chosen inside multipart/alternative only (choose); every other readable leaf,
+    # an HTML message inside a mixed container included, is part of what the sender wrote, in order.
+    texts: list[str] = []
+    budget = TEXT_LIMIT_BYTES
+    for part in reader.choose(root):
+        text = reader.text_of(part).strip("\n")
+        if not text.strip():
+            continue
+        if len(text) > budget:
+            defects.append(f"the text is longer than {TEXT_LIMIT_BYTES} characters; the rest is in the raw mail")
+            texts.append(text[:budget])
+            break
+        budget -= len(text)
+        texts.append(text)
+    text = "\n\n".join(texts)
     sources: list[str] = []
     for part in root.walk():
         if is_body_leaf(part) and part.content_type == "text/html":

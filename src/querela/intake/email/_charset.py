@@ -5,6 +5,11 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from chardetng_py import detect
 
 # Mislabels seen in the wild that Python's codec registry does not know under these names.
 _ALIASES = {
@@ -20,10 +25,39 @@ _ALIASES = {
     "win-1250": "cp1250",
     "windows1250": "cp1250",
     "ms-ee": "cp1250",
+    # The GB family: senders label GBK (and GB 18030) text as GB2312; gb18030 is the superset of all.
+    "gb2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "euc-cn": "gb18030",
+    "x-euc-cn": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "chinese": "gb18030",
+    # Likewise the supersets that mail clients really write under the older names.
+    "euc-kr": "cp949",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+    "big5": "big5hkscs",
 }
-# Our senders write Hungarian, Polish or Romanian: when a legacy 8-bit text is unlabelled or mislabelled,
-# Windows-1250 is the likeliest single-byte charset; latin-1 is the last resort because it never fails.
-_REGIONAL_FALLBACK = "cp1250"
+# Escape sequences of ISO-2022-JP (RFC 1468): 7-bit text that is Japanese, labelled or not.
+_ISO_2022_JP = re.compile(rb"\x1b(?:\$[@B]|\([BJ])")
+DETECT_SAMPLE_BYTES = 1 << 20
+# The sender's country (ccTLD of the From domain or the supplier's country): legacy 8-bit text from a
+# .hu sender is windows-1250 far more often than windows-1252, and a short header gives the detector
+# little else to go on.
+_REGION: ContextVar[str | None] = ContextVar("querela_mail_region", default=None)
+
+
+@contextmanager
+def region(code: str | None) -> Iterator[None]:
+    token = _REGION.set(code.lower() if code and len(code) == 2 and code.isalpha() and code.isascii() else None)
+    try:
+        yield
+    finally:
+        _REGION.reset(token)
 
 
 def lookup(charset: str | None) -> str | None:
@@ -46,14 +80,26 @@ def lookup(charset: str | None) -> str | None:
 
 
 def _guess(data: bytes) -> str:
+    """Unlabelled (or mislabelled) bytes: UTF-8 when valid, ISO-2022-JP by its escapes, otherwise the
+    legacy charset a detector (Firefox's chardetng) reads from the bytes, never a lossy fixed guess."""
+    if data.isascii():
+        if _ISO_2022_JP.search(data):
+            try:
+                return data.decode("iso-2022-jp")
+            except UnicodeDecodeError:
+                pass
+        return data.decode("ascii")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    tld = _REGION.get()
+    name = detect(data[:DETECT_SAMPLE_BYTES], allow_utf8=False, tld=tld.encode("ascii") if tld else None)
+    codec = lookup(name) or "cp1252"
     try:
-        return data.decode(_REGIONAL_FALLBACK)
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return data.decode(codec, errors="replace")
 
 
 def decode_bytes(data: bytes, charset: str | None, defects: list[str], what: str) -> str:
@@ -61,7 +107,7 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str], what: str
     if not data:
         return ""
     if charset is None or not charset.strip():
-        if data.isascii():
+        if data.isascii() and b"\x1b" not in data:
             return data.decode("ascii")
         return _guess(data)
     codec = lookup(charset)
@@ -73,8 +119,9 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str], what: str
     except (UnicodeDecodeError, LookupError, ValueError, TypeError):
         pass
     defects.append(f"undecodable bytes for charset {charset.strip()[:60]!r} in {what}")
-    if codec == "ascii":
-        # 8-bit text labelled us-ascii: the sender's client lied about the charset, not about the text.
+    # A wrong label (8-bit text called us-ascii, UTF-8 called latin-2) lies about the charset, not the
+    # text: valid UTF-8 and the detector's reading come before any lossy decoding.
+    if codec == "ascii" or _is_utf8(data):
         return _guess(data)
     try:
         return data.decode(codec, errors="replace")
@@ -82,15 +129,26 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str], what: str
         return data.decode("latin-1")
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_header_bytes(raw: bytes) -> str:
-    """Raw header bytes: ASCII normally, UTF-8 under SMTPUTF8, legacy 8-bit from broken clients."""
-    if raw.isascii():
+    """Raw header bytes: ASCII normally, UTF-8 under SMTPUTF8, legacy 8-bit (or bare ISO-2022-JP) from
+    broken clients."""
+    if raw.isascii() and b"\x1b" not in raw:
         return raw.decode("ascii")
     return _guess(raw)
 
 
 # charset, optional RFC 2231 language, encoding, text: each piece is bounded by '?', so matching is linear.
-_ENCODED_WORD = re.compile(r"=\?([^?\s*]{1,60})(?:\*[^?\s]{0,40})?\?([QqBb])\?([^?\s]*)\?=")
+# The encoded text may contain blanks (clients that fold inside a word, or never encode a space): read
+# leniently, as mail clients do. It can't contain '?', so two candidate words never overlap.
+ENCODED_WORD = re.compile(r"=\?([^?\s*]{1,60})(?:\*[^?\s]{0,40})?\?([QqBb])\?([^?]*)\?=")
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 
 
@@ -130,7 +188,7 @@ def decode_words(text: str, defects: list[str]) -> str:
     pieces: list[tuple[str | None, bytearray | str]] = []
     pos = 0
     previous_encoded = False
-    for match in _ENCODED_WORD.finditer(text):
+    for match in ENCODED_WORD.finditer(text):
         between = text[pos : match.start()]
         if between and not (previous_encoded and between.isspace()):
             pieces.append((None, between))

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
-from ._charset import decode_bytes, decode_header_bytes, decode_words
+from ._charset import ENCODED_WORD, decode_bytes, decode_header_bytes, decode_words
 
 # Any printable ASCII except ':' may name a header; RFC 5322 allows no whitespace before the colon but
 # some gateways add one.
@@ -51,12 +51,35 @@ def _unfold(first: bytes, continuations: list[bytes]) -> str:
     return value.strip()[:MAX_VALUE_CHARS]
 
 
+# Header names that, on the line after a garbled one, show the header block goes on.
+_KNOWN_FIELDS = frozenset(
+    {"received", "return-path", "delivered-to", "date", "from", "sender", "reply-to", "to", "cc", "bcc", "subject"}
+    | {"message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding"}
+    | {"content-disposition", "authentication-results", "dkim-signature", "received-spf", "list-id"}
+)
+
+
+def _known_field_follows(raw: bytes, pos: int, end: int) -> bool:
+    """The next line that is not a continuation is a header field we know (a few lines ahead at most)."""
+    for _ in range(20):
+        stop, after = _line_end(raw, pos, end)
+        if stop > pos and raw[pos] in (0x20, 0x09):
+            pos = after
+            continue
+        break
+    match = _FIELD.match(raw, pos, stop)
+    if match is None:
+        return False
+    name = match.group(1).lower()
+    return name.startswith(b"x-") or name.decode("ascii") in _KNOWN_FIELDS
+
+
 def parse_header_block(raw: bytes, start: int, end: int, defects: list[str], where: str) -> tuple[HeaderBlock, int]:
     """Read headers from raw[start:end]; returns them and where the body starts."""
     block = HeaderBlock()
     pos = start
-    if raw.startswith(b"From ", pos) and pos == 0:
-        pos = _line_end(raw, pos, end)[1]  # mbox envelope line
+    if pos == 0 and raw.startswith(b"From ") and not _FIELD.match(raw, 0, _line_end(raw, 0, end)[0]):
+        pos = _line_end(raw, pos, end)[1]  # mbox envelope line ("From  : x" is a From header)
     name: str | None = None
     first = b""
     continuations: list[bytes] = []
@@ -87,6 +110,12 @@ def parse_header_block(raw: bytes, start: int, end: int, defects: list[str], whe
             continue
         match = _FIELD.match(line)
         if match is None:
+            if _known_field_follows(raw, nxt, end):
+                # A garbled line among the headers ("quite Delivered-To: …", RFC 5322's "__" stand-in
+                # for a blank line): the headers go on after it, so skip it rather than lose them.
+                defects.append(f"unreadable header line in {where} skipped")
+                pos = nxt
+                continue
             flush()
             if block.items:
                 defects.append(f"no blank line between the headers and the body of {where}")
@@ -101,22 +130,30 @@ def parse_header_block(raw: bytes, start: int, end: int, defects: list[str], whe
 
 
 def _split_top(value: str, separators: str) -> list[str]:
-    """Split at separators outside quoted strings, comments and angle brackets."""
+    """Split at separators outside quoted strings, comments, angle brackets and RFC 2047 encoded words
+    (`=?iso-8859-1?Q?B=FCrling,=20Andreas?=` is one name, though its raw comma is not encoded)."""
     out: list[str] = []
-    buf: list[str] = []
+    start = 0
+    i = 0
+    n = len(value)
     quote = False
-    escape = False
     comment = 0
     angle = False
-    for ch in value:
-        if escape:
-            escape = False
-        elif ch == "\\" and (quote or comment):
-            escape = True
-        elif quote:
-            quote = ch != '"'
-        elif comment:
-            comment += {"(": 1, ")": -1}.get(ch, 0)
+    while i < n:
+        ch = value[i]
+        if quote or comment:
+            if ch == "\\":
+                i += 2
+                continue
+            if quote:
+                quote = ch != '"'
+            else:
+                comment += {"(": 1, ")": -1}.get(ch, 0)
+        elif ch == "=" and value.startswith("=?", i):
+            word = ENCODED_WORD.match(value, i)
+            if word is not None:
+                i = word.end()
+                continue
         elif ch == '"':
             quote = True
         elif ch == "(":
@@ -126,11 +163,10 @@ def _split_top(value: str, separators: str) -> list[str]:
         elif ch == ">":
             angle = False
         elif ch in separators and not angle:
-            out.append("".join(buf))
-            buf = []
-            continue
-        buf.append(ch)
-    out.append("".join(buf))
+            out.append(value[start:i])
+            start = i + 1
+        i += 1
+    out.append(value[start:])
     return out
 
 
@@ -207,7 +243,8 @@ def parse_structured(value: str, defects: list[str]) -> tuple[str, dict[str, str
 @dataclass(frozen=True)
 class Address:
     name: str | None
-    address: str | None
+    address: str | None  # as written: case kept (compare case-insensitively where needed)
+    doubt: str | None = None  # why the address may not be what the sender meant
 
 
 def _clean_name(text: str, defects: list[str]) -> str | None:
@@ -216,57 +253,135 @@ def _clean_name(text: str, defects: list[str]) -> str | None:
     return name or None
 
 
-def _mailbox(text: str, defects: list[str]) -> Address | None:
-    display: list[str] = []
-    comments: list[str] = []
+@dataclass
+class _Tokens:
+    """A mailbox's text split into what RFC 5322 tells apart: words (atoms and quoted strings, with the
+    blanks between them), comments, and the angle-bracketed address."""
+
+    words: list[tuple[str, bool]] = field(default_factory=list)  # (text, was quoted); " " for blanks
+    comments: list[str] = field(default_factory=list)
     angle: str | None = None
-    i = 0
+
+
+def _close_quote(text: str, i: int) -> int:
+    """Index after the quoted string starting at text[i] == '"'."""
     n = len(text)
+    j = i + 1
+    while j < n and text[j] != '"':
+        j += 2 if text[j] == "\\" else 1
+    return min(j + 1, n)
+
+
+def _close_comment(text: str, i: int) -> int:
+    """Index after the (possibly nested) comment starting at text[i] == '('."""
+    depth, j, n = 1, i + 1, len(text)
+    while j < n and depth:
+        if text[j] == "\\":
+            j += 1
+        elif text[j] in "()":
+            depth += 1 if text[j] == "(" else -1
+        j += 1
+    return j
+
+
+def _tokens(text: str) -> _Tokens:
+    out = _Tokens()
+    i, n = 0, len(text)
+    atom: list[str] = []
+
+    def flush() -> None:
+        if atom:
+            out.words.append(("".join(atom), False))
+            atom.clear()
+
     while i < n:
         ch = text[i]
         if ch == '"':
-            j = i + 1
-            chunk: list[str] = []
-            while j < n and text[j] != '"':
-                if text[j] == "\\" and j + 1 < n:
-                    j += 1
-                chunk.append(text[j])
-                j += 1
-            display.append("".join(chunk))
-            i = j + 1
-        elif ch == "(":
-            depth, j = 1, i + 1
-            start = j
-            while j < n and depth:
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] in "()":
-                    depth += 1 if text[j] == "(" else -1
-                j += 1
-            comments.append(text[start : j - 1 if depth == 0 else j])
+            flush()
+            j = _close_quote(text, i)
+            out.words.append((re.sub(r"\\(.)", r"\1", text[i + 1 : j - 1 if text[j - 1 : j] == '"' else j]), True))
             i = j
-        elif ch == "<":
+        elif ch == "(":
+            j = _close_comment(text, i)
+            out.comments.append(text[i + 1 : j - 1])
+            i = j  # a comment separates nothing: pete(his account)@silly.test is pete@silly.test
+        elif ch == "<" and out.angle is None:
+            flush()
             close = text.find(">", i + 1)
             stop = n if close < 0 else close
-            angle = text[i + 1 : stop]
+            out.angle = text[i + 1 : stop]
             i = stop + 1
-        else:
-            display.append(ch)
+        elif ch in " \t\r\n":
+            flush()
+            if out.words and out.words[-1][0] != " ":
+                out.words.append((" ", False))
             i += 1
-    words = "".join(display)
-    if angle is not None:
-        address = angle.rsplit(":", 1)[-1]  # drop an obsolete source route
-        name = _clean_name(words, defects)
-    elif "@" in words:
-        address, name = words, None
-    else:
-        address, name = "", _clean_name(words, defects)
-    cleaned = "".join(address.split()).strip(".").lower() or None
-    if name is None and comments:
-        name = _clean_name(" ".join(comments), defects)
-    if cleaned is None and name is None:
-        return None
-    return Address(name, cleaned)
+        else:
+            atom.append(ch)
+            i += 1
+    flush()
+    return out
+
+
+def _addr_spec(text: str) -> tuple[str, str | None]:
+    """The address inside angle brackets: comments and folding blanks removed, case kept. Blanks that
+    separate two words (not around '@' or '.') are not folding: then the word with the '@' is taken and
+    the doubt said."""
+    tokens = _tokens(text.rsplit(":", 1)[-1] if '"' not in text else text)  # drop an obsolete source route
+    words = [(w if not quoted else '"' + w + '"') for w, quoted in tokens.words]
+    joined: list[str] = []
+    doubt = None
+    for index, word in enumerate(words):
+        if word == " ":
+            before = joined[-1] if joined else ""
+            after = words[index + 1] if index + 1 < len(words) else ""
+            if before and after and not (before.endswith(("@", ".")) or after.startswith(("@", "."))):
+                doubt = "blanks inside the address"
+                joined.append(" ")
+            continue
+        joined.append(word)
+    address = "".join(joined)
+    if " " in address:
+        candidates = [w for w in address.split(" ") if "@" in w]
+        address = candidates[0] if candidates else address.replace(" ", "")
+    return address.strip("."), doubt
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _mailbox(text: str, defects: list[str]) -> list[Address]:
+    tokens = _tokens(text)
+    comment_name = _clean_name(" ".join(tokens.comments), defects) if tokens.comments else None
+    if tokens.angle is not None:
+        address, doubt = _addr_spec(tokens.angle)
+        name = _clean_name("".join(w for w, _quoted in tokens.words), defects)
+        if "@" not in address and address:
+            doubt = doubt or "no @ in the address"
+        return [Address(name or comment_name, address or None, doubt)]
+    # No angle brackets: the word with an '@' is the address (a quoted local part belongs to it); the
+    # other words are a display name written without the brackets. Blanks never join two words into
+    # one address: "Test test@example.com" is Test at test@example.com, and two bare addresses are two.
+    words: list[str] = [""]
+    for word, quoted in tokens.words:
+        if word == " ":
+            words.append("")
+        else:
+            words[-1] += '"' + word + '"' if quoted else word
+    words = [w for w in words if w]
+    addresses = [w.strip(".") for w in words if "@" in _QUOTED.sub("q", w).strip("@")]
+    others = [w for w in words if w.strip(".") not in addresses]
+    name = _clean_name(" ".join(_QUOTED.sub(lambda m: m.group()[1:-1], w) for w in others), defects) or comment_name
+    if not addresses:
+        if name is None:
+            return []
+        return [Address(name, None, "no address")]
+    doubt = None
+    if len(addresses) > 1:
+        doubt = "several addresses without a comma between them"
+    elif others:
+        doubt = "a display name without angle brackets"
+    return [Address(name if len(addresses) == 1 else None, a, doubt) for a in addresses]
 
 
 def parse_addresses(value: str, defects: list[str]) -> list[Address]:
@@ -276,9 +391,7 @@ def parse_addresses(value: str, defects: list[str]) -> list[Address]:
         groups = _split_top(chunk, ":")
         if len(groups) > 1 and "@" not in groups[0] and "<" not in groups[0]:
             chunk = ":".join(groups[1:])
-        mailbox = _mailbox(chunk.strip(), defects)
-        if mailbox is not None:
-            out.append(mailbox)
+        out += _mailbox(chunk.strip(), defects)
     return out
 
 

@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from ._headers import HeaderBlock, _line_end, parse_header_block, parse_structured
+from ._headers import HeaderBlock, parse_header_block, parse_structured
 
 MAX_DEPTH = 100  # far beyond real mail; bounds the work a crafted message can cause
 MAX_PARTS = 500
@@ -20,7 +20,6 @@ _B64_CHUNK = 1 << 20
 _WHITESPACE = b" \t\r\n"
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _NOT_ALPHABET_OR_PAD = bytes(c for c in range(256) if c not in _ALPHABET + b"=")
-_QP_TRAILING_BLANKS = re.compile(rb"[ \t]+(?=\r?\n|\Z)")
 _BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*\r?\n|[ \t]*$)")
 
 
@@ -57,8 +56,27 @@ class Part:
         return out
 
 
+@dataclass
+class _Budget:
+    """Work a crafted message may cause: parts read, and bytes scanned for boundaries. Nested
+    multiparts each scan the bytes they enclose, so without a cap 100 levels around a large body cost
+    100 scans of it; the cap keeps the whole parse linear in the message's size."""
+
+    parts: int
+    scan_bytes: int
+
+    def scan(self, size: int) -> bool:
+        self.scan_bytes -= size
+        return self.scan_bytes >= 0
+
+
+SCAN_FACTOR = 16  # real mail nests a handful of levels; each scans at most the whole message once
+SCAN_ALLOWANCE = 4 << 20
+
+
 def parse_tree(raw: bytes, defects: list[str]) -> Part:
-    return _part(raw, 0, len(raw), "text/plain", 0, defects, [MAX_PARTS], "the message")
+    budget = _Budget(parts=MAX_PARTS, scan_bytes=SCAN_FACTOR * len(raw) + SCAN_ALLOWANCE)
+    return _part(raw, 0, len(raw), "text/plain", 0, defects, budget, "the message")
 
 
 def _encoding(headers: HeaderBlock) -> str:
@@ -67,7 +85,7 @@ def _encoding(headers: HeaderBlock) -> str:
 
 
 def _part(
-    raw: bytes, start: int, end: int, default_type: str, depth: int, defects: list[str], budget: list[int], where: str
+    raw: bytes, start: int, end: int, default_type: str, depth: int, defects: list[str], budget: _Budget, where: str
 ) -> Part:
     headers, body_start = parse_header_block(raw, start, end, defects, where)
     content_type, params = default_type, dict[str, str]()
@@ -87,57 +105,61 @@ def _part(
     if part.is_multipart:
         if depth >= MAX_DEPTH:
             defects.append(f"MIME nesting deeper than {MAX_DEPTH} levels at {where}; not descended into")
+        elif not budget.scan(end - body_start):
+            defects.append(f"MIME structure too large to read at {where}; not descended into")
         else:
             _split(raw, part, depth, defects, budget)
     return part
 
 
+# A delimiter line: "--" boundary, "--" again for the close delimiter, blanks, the line end. The leading
+# line break is part of the pattern, so the regex engine's fast literal search finds candidates and a
+# lookalike in the middle of a line costs nothing in Python.
+_DELIMITER_TAIL = rb"(--)?[ \t]*+\r?(?:\n|\Z)"
+# Lines that look like a delimiter, for a multipart that lacks (or never uses) its boundary parameter.
+_ANY_DELIMITER = re.compile(rb"\n--([^\s]{1,200}?)(?:--)?[ \t]*+\r?(?=\n|\Z)")
+MAX_GUESS_LINES = 2000
+
+
 def _delimiters(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int, int, bool]]:
     """(line start, start of the following line, is the close delimiter) of each boundary line."""
     marker = b"--" + boundary
+    tail = re.compile(re.escape(marker) + _DELIMITER_TAIL)
+    anywhere = re.compile(b"\n" + re.escape(marker) + _DELIMITER_TAIL)
     found: list[tuple[int, int, bool]] = []
-    pos = start
-    while True:
-        i = raw.find(marker, pos, end)
-        if i < 0:
-            return found
-        pos = i + len(marker)
-        if i != start and raw[i - 1] != 0x0A:
-            continue
-        j = pos
-        close = raw.startswith(b"--", j) and j + 2 <= end
-        if close:
-            j += 2
-        while j < end and raw[j] in (0x20, 0x09):
-            j += 1
-        if j < end and raw[j] not in (0x0D, 0x0A):
-            continue  # a longer boundary or text that merely starts like this one
-        found.append((i, _line_end(raw, j, end)[1], close))
-        if close:
-            return found
+    first = tail.match(raw, start, end)
+    if first is not None:
+        found.append((start, first.end(), first.group(1) is not None))
+    if found and found[0][2]:
+        return found
+    for match in anywhere.finditer(raw, start, end):
+        close = match.group(1) is not None
+        found.append((match.start() + 1, match.end(), close))
+        if close or len(found) > MAX_PARTS + 1:
+            break
+    return found
 
 
 def _guess_boundary(raw: bytes, start: int, end: int) -> bytes | None:
-    """A boundary the body actually uses: the first `--token` line that recurs."""
-    pos, tries = start, 0
-    while tries < 20:
-        i = raw.find(b"--", pos, end)
-        if i < 0:
-            return None
-        pos = i + 2
-        if i != start and raw[i - 1] != 0x0A:
-            continue
-        token = raw[i + 2 : _line_end(raw, i, end)[0]].strip()
-        token = token.removesuffix(b"--")
-        if not token or len(token) > 200 or any(c in token for c in b" \t"):
-            continue
-        tries += 1
-        if len(_delimiters(raw, start, end, token)) >= 2:
-            return token
-    return None
+    """A boundary the body actually uses: the first `--token` line whose token recurs."""
+    seen: dict[bytes, int] = {}
+    first = _ANY_DELIMITER.match(b"\n" + raw[start : start + 256])
+    if first is not None:
+        seen[first.group(1)] = 1
+    for lines, match in enumerate(_ANY_DELIMITER.finditer(raw, start, end)):
+        if lines >= MAX_GUESS_LINES:
+            break
+        token = match.group(1)
+        if token in seen:
+            seen[token] += 1
+            if next(iter(seen)) == token:
+                break  # the earliest candidate recurs: nothing later can come first
+        elif len(seen) < 20:
+            seen[token] = 1
+    return next((token for token, count in seen.items() if count >= 2), None)
 
 
-def _split(raw: bytes, part: Part, depth: int, defects: list[str], budget: list[int]) -> None:
+def _split(raw: bytes, part: Part, depth: int, defects: list[str], budget: _Budget) -> None:
     boundary = part.params.get("boundary", "").encode("utf-8", errors="replace")
     delimiters = _delimiters(raw, part.start, part.end, boundary) if boundary else []
     if not delimiters:
@@ -165,10 +187,10 @@ def _split(raw: bytes, part: Part, depth: int, defects: list[str], budget: list[
                     stop -= 1
         else:
             stop = part.end
-        if budget[0] <= 0:
+        if budget.parts <= 0:
             defects.append(f"more than {MAX_PARTS} MIME parts; the rest is not read")
             return
-        budget[0] -= 1
+        budget.parts -= 1
         number = len(part.children) + 1
         where = f"part {number}" if part.where == "the message" else f"{part.where}.{number}"
         part.children.append(_part(raw, after, stop, child_type, depth + 1, defects, budget, where))
@@ -215,6 +237,20 @@ def _base64(raw: bytes, start: int, end: int, defects: list[str], where: str) ->
     return out.getvalue()
 
 
+def _strip_line_ends(body: bytes) -> bytes:
+    """Blanks at each line's end removed, in one pass (a regex anchored on the line end rescans a long
+    run of blanks from every start position: quadratic in a run that is not at a line end)."""
+    if b" \n" not in body and b"\t\n" not in body and b" \r" not in body and b"\t\r" not in body:
+        return body.rstrip(b" \t")
+    lines = body.split(b"\n")
+    for index, line in enumerate(lines):
+        if line.endswith(b"\r"):
+            lines[index] = line[:-1].rstrip(b" \t") + b"\r"
+        else:
+            lines[index] = line.rstrip(b" \t")
+    return b"\n".join(lines)
+
+
 def payload(raw: bytes, part: Part, defects: list[str]) -> bytes:
     """The part body with its Content-Transfer-Encoding undone."""
     encoding = part.encoding
@@ -230,7 +266,7 @@ def payload(raw: bytes, part: Part, defects: list[str]) -> bytes:
             defects.append(f"bad quoted-printable in {part.where}")
         # RFC 2045 6.7 (3): blanks at the end of an encoded line were added in transport and are
         # dropped, so "=  " before a line break is still a soft break.
-        return binascii.a2b_qp(_QP_TRAILING_BLANKS.sub(b"", body))
+        return binascii.a2b_qp(_strip_line_ends(body))
     if encoding not in _IDENTITY:
         defects.append(f"unknown Content-Transfer-Encoding {encoding[:40]!r} in {part.where}; kept as is")
     return body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,13 +12,22 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from ._body import is_attachment, is_body_leaf, read_body
-from ._charset import decode_words
-from ._headers import HeaderBlock, message_ids, parse_addresses, parse_structured
+from ._charset import decode_words, region
+from ._headers import HeaderBlock, message_ids, parse_addresses, parse_header_block, parse_structured
 from ._mime import Part, parse_tree, payload
 from .identifiers import find_identifiers, find_references
 
 DEFAULT_MAILBOX_DOMAIN = "complaints.querela.test"
 MAX_DEFECTS = 50
+# Beyond this a message is not worked on: its headers are read (to route and show it) and it is kept raw
+# for a person. The SMTP server and the IMAP poller refuse larger ones before they are stored.
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024
+OVERSIZE_HEADER_BYTES = 256 * 1024
+MAX_ID_CHARS = 255
+# PostgreSQL refuses NUL in text and lone surrogates are not UTF-8: replaced, so the same message reads
+# the same on SQLite and PostgreSQL (the raw bytes keep what was sent).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_ID_JUNK = re.compile(r"[\x00-\x20\x7f\ud800-\udfff]")
 # Delivery headers name the address the mail actually reached, so they outrank To/Cc.
 _RECIPIENT_HEADERS = ("delivered-to", "x-original-to", "to", "cc")
 _AUTO_PRECEDENCE = frozenset({"bulk", "junk", "auto_reply"})
@@ -60,14 +70,25 @@ class ParsedEmail:
     identifiers: dict[str, list[str]] = field(default_factory=lambda: {"customer_id": [], "meter_serial": []})
     date: datetime | None = None
     defects: list[str] = field(default_factory=list)
+    # Why the sender can't be read with confidence (no From, two From headers, several addresses, a
+    # name and an address without brackets…): then a person decides and nothing is sent automatically.
+    sender_doubt: str | None = None
+    # RFC 3834 / list mail: never answered automatically, though it may still be a complaint.
+    from_list: bool = False
+    # Authentication-Results header values, topmost first (RFC 8601): trusted only from our own MTA.
+    authentication_results: list[str] = field(default_factory=list)
+    oversize: bool = False
 
     def to_json_dict(self) -> dict[str, Any]:
         """The shape printed by `querela intake parse FILE.eml --json`."""
         return {
             "message_id": self.message_id,
             "mailbox": self.mailbox,
-            "from_address": self.from_address,
+            # The conformance format compares addresses lower-case; the address as written is kept too.
+            "from_address": self.from_address.lower() if self.from_address else self.from_address,
+            "from_address_as_written": self.from_address,
             "from_name": self.from_name,
+            "sender_doubt": self.sender_doubt,
             "subject": self.subject,
             "text": self.text,
             "attachments": [a.to_json_dict() for a in self.attachments],
@@ -77,6 +98,7 @@ class ParsedEmail:
             "complaint_refs": list(self.complaint_refs),
             "identifiers": {k: list(v) for k, v in self.identifiers.items()},
             "defects": list(self.defects),
+            "oversize": self.oversize,
         }
 
 
@@ -110,8 +132,15 @@ def _recipients(headers: HeaderBlock, domain: str, defects: list[str]) -> tuple[
         for value in headers.get_all(name):
             found[name] += [a.address for a in parse_addresses(value, defects) if a.address and "@" in a.address]
     suffix = "@" + domain.lower().strip(".")
+    # The tenant mailbox is a routing key: compared and returned lower-case.
     mailbox = next(
-        (addr for name in _RECIPIENT_HEADERS for addr in found[name] if addr.rstrip(".").endswith(suffix)), None
+        (
+            addr.lower().rstrip(".")
+            for name in _RECIPIENT_HEADERS
+            for addr in found[name]
+            if addr.lower().rstrip(".").endswith(suffix)
+        ),
+        None,
     )
     ordered = [addr for name in ("to", "cc", "delivered-to", "x-original-to") for addr in found[name]]
     return mailbox, list(dict.fromkeys(ordered))
@@ -119,16 +148,37 @@ def _recipients(headers: HeaderBlock, domain: str, defects: list[str]) -> tuple[
 
 def _sender(email: ParsedEmail, headers: HeaderBlock, defects: list[str]) -> None:
     values = headers.get_all("from")
+    doubts: list[str] = []
     if not values:
         defects.append("missing From header")
+        doubts.append("no From header")
         values = headers.get_all("sender")
-    for value in values[:1]:
-        addresses = parse_addresses(value, defects)
-        if not addresses or not addresses[0].address:
-            defects.append("From header has no address")
-        if addresses:
-            email.from_address = addresses[0].address or None
-            email.from_name = addresses[0].name
+    elif len(values) > 1:
+        doubts.append("two From headers")
+    addresses = [a for a in parse_addresses(values[0], defects) if a.address or a.name] if values else []
+    with_address = [a for a in addresses if a.address]
+    if values and not with_address:
+        defects.append("From header has no address")
+        doubts.append("no address in From")
+    if len(with_address) > 1:
+        doubts.append("several addresses in From")
+    chosen = with_address[0] if with_address else (addresses[0] if addresses else None)
+    if chosen is not None:
+        email.from_address = chosen.address
+        email.from_name = chosen.name
+        if chosen.doubt:
+            doubts.append(chosen.doubt)
+        if chosen.address and "@" not in chosen.address:
+            doubts.append("no @ in the address")
+    email.sender_doubt = "; ".join(dict.fromkeys(doubts)) or None
+
+
+def _from_list(headers: HeaderBlock) -> bool:
+    """Mailing-list or bulk mail (RFC 2369/2919, RFC 3834 3.1.3): no automatic answer goes back to it."""
+    precedence = {_first_token(v) for v in headers.get_all("precedence")}
+    if precedence & {"list", "bulk", "junk"}:
+        return True
+    return any(headers.has(name) for name in ("list-id", "list-unsubscribe", "list-post", "list-help"))
 
 
 def _date(headers: HeaderBlock, defects: list[str]) -> datetime | None:
@@ -181,26 +231,84 @@ def _safely(defects: list[str], what: str, step: Callable[[], T], default: T) ->
         return default
 
 
-def parse_message(raw: bytes, mailbox_domain: str = DEFAULT_MAILBOX_DOMAIN) -> ParsedEmail:
-    """Everything Querela reads from one raw RFC 5322 message (CRLF or LF line endings)."""
-    email = ParsedEmail()
-    defects: list[str] = []
+_FROM_TLD = re.compile(rb"^from:[^\n]{0,400}?@[A-Za-z0-9.-]{1,200}\.([A-Za-z]{2})(?![A-Za-z0-9.-])", re.I | re.M)
+
+
+def _region_hint(raw: bytes, country: str | None) -> str | None:
+    """The sender's ccTLD, else the supplier's country: what legacy 8-bit text most likely is."""
+    found = _FROM_TLD.search(raw, 0, min(len(raw), 64 * 1024))
+    return found.group(1).decode("ascii").lower() if found else country
+
+
+def parse_message(raw: bytes, mailbox_domain: str = DEFAULT_MAILBOX_DOMAIN, country: str | None = None) -> ParsedEmail:
+    """Everything Querela reads from one raw RFC 5322 message (CRLF or LF line endings).
+
+    `country` (the supplier's, ISO 3166 alpha-2) helps read legacy 8-bit text that names no charset."""
     if not isinstance(raw, bytes):
         # bytearray/memoryview from a socket, or a str from a careless caller: read it rather than fail.
         raw = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
+    with region(_region_hint(raw, country)):
+        return _parse(raw, mailbox_domain)
+
+
+def _parse(raw: bytes, mailbox_domain: str) -> ParsedEmail:
+    email = ParsedEmail()
+    defects: list[str] = []
     if not raw.strip():
         defects.append("empty message")
-    root = _safely(defects, "the MIME structure", lambda: parse_tree(raw, defects), None)
-    if root is not None:
-        _fill(email, raw, root, mailbox_domain, defects)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        _oversize(email, raw, mailbox_domain, defects)
+    else:
+        root = _safely(defects, "the MIME structure", lambda: parse_tree(raw, defects), None)
+        if root is not None:
+            _fill(email, raw, root, mailbox_domain, defects)
+    _storable(email)
     seen = list(dict.fromkeys(defects))
     overflow = [f"... and {len(seen) - MAX_DEFECTS} more"] if len(seen) > MAX_DEFECTS else []
     email.defects = seen[:MAX_DEFECTS] + overflow
     return email
 
 
-def _fill(email: ParsedEmail, raw: bytes, root: Part, domain: str, defects: list[str]) -> None:
-    headers = root.headers
+def _oversize(email: ParsedEmail, raw: bytes, domain: str, defects: list[str]) -> None:
+    """Too large to work on: the headers say who sent it and where to; the rest stays in the raw mail."""
+    email.oversize = True
+    defects.append(f"message of {len(raw)} bytes is larger than the {MAX_MESSAGE_BYTES}-byte limit; kept, not read")
+    headers, _body = parse_header_block(raw, 0, min(len(raw), OVERSIZE_HEADER_BYTES), defects, "the message")
+    _headers(email, headers, domain, defects)
+
+
+def _storable_text(value: str | None) -> str | None:
+    return _UNSTORABLE.sub("\ufffd", value) if value else value
+
+
+def _storable_id(value: str | None) -> str | None:
+    """Message ids are ASCII without blanks; NULs and controls dropped, and one too long to store is
+    shortened with a digest of the whole so two long ids never end up equal."""
+    if not value:
+        return value
+    value = _ID_JUNK.sub("", value)
+    if len(value) > MAX_ID_CHARS:
+        digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
+        value = f"{value[: MAX_ID_CHARS - 40]}…sha256:{digest}"
+    return value or None
+
+
+def _storable(email: ParsedEmail) -> None:
+    email.message_id = _storable_id(email.message_id)
+    email.in_reply_to = _storable_id(email.in_reply_to)
+    email.references = [r for r in (_storable_id(r) for r in email.references) if r]
+    email.from_address = _storable_text(email.from_address)
+    email.from_name = _storable_text(email.from_name)
+    email.subject = _storable_text(email.subject)
+    email.text = _storable_text(email.text) or ""
+    email.html = _storable_text(email.html)
+    email.recipients = [r for r in (_storable_text(r) for r in email.recipients) if r]
+    for attachment in email.attachments + email.unnamed_parts:
+        attachment.filename = _storable_text(attachment.filename)
+
+
+def _headers(email: ParsedEmail, headers: HeaderBlock, domain: str, defects: list[str]) -> None:
+    """Everything read from the top-level header block."""
     ids: list[str] = _safely(defects, "the Message-ID", lambda: message_ids(headers.get("message-id")), [])
     email.message_id = ids[0] if ids else None
     if email.message_id is None:
@@ -218,6 +326,13 @@ def _fill(email: ParsedEmail, raw: bytes, root: Part, domain: str, defects: list
     )
     email.references = list(dict.fromkeys(refs))[:200]
     email.auto_submitted = _safely(defects, "auto-reply headers", lambda: is_auto_submitted(headers, defects), False)
+    email.from_list = _safely(defects, "list headers", lambda: _from_list(headers), False)
+    email.authentication_results = headers.get_all("authentication-results")[:20]
+
+
+def _fill(email: ParsedEmail, raw: bytes, root: Part, domain: str, defects: list[str]) -> None:
+    headers = root.headers
+    _headers(email, headers, domain, defects)
     body = _safely(defects, "the body text", lambda: read_body(raw, root, defects), None)
     if body is not None:
         email.text, email.html = body.text, body.html
