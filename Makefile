@@ -17,7 +17,7 @@ run: $(STAMP)
 	@bash scripts/system-deps.sh run
 	$(VENV)/bin/querela serve
 
-test: $(STAMP)
+test: $(STAMP) lint
 	bash scripts/test.sh
 
 bench: $(STAMP)

@@ -12,6 +12,8 @@ if [ -n "$PG" ]; then
   psql "${PG%/*}/postgres" -qc "CREATE DATABASE ${PG##*/}" 2>/dev/null || true
   QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_sweep.py
 fi
+echo "== e-mail parser on 10 MB of hostile input =="
+.venv/bin/python benchmarks/bench_hostile_mail.py
 echo "== e-mail intake =="
 .venv/bin/python benchmarks/bench_email.py
 if [ -n "$PG" ]; then QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_email.py; fi

@@ -101,18 +101,80 @@ def test_unknown_sender_is_asked_for_data_then_completed_by_the_reply(world):
         assert c.timeline.filter(entry_type="inbound").count() == 2
 
 
-def test_reply_by_reference_reopens_an_answered_complaint(world):
-    w = world.a
+def _answered(w) -> Complaint:
     c = _deliver(w, _mail(w, sender=w.customer.email))
+    assert c is not None
     with tenancy.tenant_scope(w.tenant):
         h = w.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
         complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben van.")
+    return c
+
+
+def test_a_forged_from_can_post_but_not_reopen_an_answered_complaint(world):
+    """Anyone can write the customer's address in From: the text is kept and shown, nothing changes."""
+    w = world.a
+    c = _answered(w)
     again = _deliver(
         w, _mail(w, sender=w.customer.email.upper(), subject=f"VS: Válasz: {c.reference}", body="Nem értek egyet.")
     )
     assert again == c
+    with tenancy.tenant_scope(w.tenant):
+        c.refresh_from_db()
+        assert c.status == Status.ANSWERED
+        assert "Sender not verified" in c.needs_attention
+        assert c.timeline.filter(entry_type="inbound", body__contains="Nem értek egyet.").exists()
+        assert InboundMessage.objects.filter(complaint=c, sender_verified=False).count() == 2
+
+
+def test_a_reply_quoting_our_message_id_reopens_an_answered_complaint(world):
+    w = world.a
+    c = _answered(w)
+    with tenancy.tenant_scope(w.tenant):
+        answer = OutboundEmail.objects.filter(complaint=c).order_by("-created_at").first()
+    assert answer is not None
+    reply = _mail(
+        w,
+        sender=w.customer.email,
+        subject=f"Re: {answer.subject}",
+        body="Nem értek egyet.",
+        headers={"In-Reply-To": f"<{answer.message_id}>"},
+    )
+    assert _deliver(w, reply) == c
+    with tenancy.tenant_scope(w.tenant):
+        c.refresh_from_db()
+        assert c.status == Status.REOPENED
+
+
+def test_our_mtas_dmarc_pass_verifies_the_sender_and_a_forged_result_does_not(world, settings):
+    settings.QUERELA = {**settings.QUERELA, "TRUSTED_AUTHSERV_IDS": ["mx.querela.test"]}
+    w = world.a
+    domain = w.customer.email.split("@")[1]
+    c = _answered(w)
+    forged = _mail(
+        w,
+        sender=w.customer.email,
+        subject=f"Re: {c.reference}",
+        body="Hamis.",
+        headers={"Authentication-Results": f"mx.attacker.example; dmarc=pass header.from={domain}"},
+    )
+    _deliver(w, forged)
+    with tenancy.tenant_scope(w.tenant):
+        c.refresh_from_db()
+        assert c.status == Status.ANSWERED
+    genuine = _mail(
+        w,
+        sender=w.customer.email,
+        subject=f"Re: {c.reference}",
+        body="Nem értek egyet.",
+        headers={
+            "Authentication-Results": (
+                f"mx.querela.test; spf=pass smtp.mailfrom={domain}; dmarc=pass (p=none) header.from={domain}"
+            )
+        },
+    )
+    _deliver(w, genuine)
     with tenancy.tenant_scope(w.tenant):
         c.refresh_from_db()
         assert c.status == Status.REOPENED

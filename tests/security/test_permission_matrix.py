@@ -196,6 +196,21 @@ def _tenant_create(w: TenantWorld, actor: Actor) -> None:
     )
 
 
+def _release_held_mail(w: TenantWorld, actor: Actor) -> None:
+    from email.message import EmailMessage
+
+    from querela.intake.inbound import inbound_store
+    from querela.intake.registration import inbound_process, inbound_release
+
+    Tenant.objects.filter(pk=w.tenant.pk).update(intake_limit_per_sender=0)
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "flood@example.net", w.tenant.mailbox, "again"
+    mail.set_content("held")
+    msg = inbound_store(raw=mail.as_bytes(), tenant=Tenant.objects.get(pk=w.tenant.pk), source="smtp")
+    inbound_process(inbound_id=msg.pk)
+    inbound_release(actor=actor, inbound_id=msg.pk)
+
+
 EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.view": _http("GET", "/t/{t}/complaints/{ref}/"),
     "complaint.list": _http("GET", "/t/{t}/complaints/"),
@@ -264,6 +279,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "billing.view": _http("GET", "/t/{t}/billing/"),
     "platform.manage_tenants": _service(_tenant_create),
     "api.token": _http("POST", "/api/v1/t/{t}/token/", ok=(201,)),
+    "mail.release": _service(_release_held_mail),
 }
 for _t in TRANSITIONS:
     EXECUTORS[f"complaint.transition.{_t.name}"] = _transition(_t.name)

@@ -513,3 +513,24 @@ def complaint_attach(*, actor: Actor, complaint_id: int, upload: Upload) -> Atta
 def handlers_of_tenant() -> list[Any]:
     user_ids = Membership.objects.filter(is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]).values("user_id")
     return list(get_user_model().objects.filter(pk__in=user_ids).order_by("username"))
+
+
+def complaint_flag(*, actor: Actor, complaint_id: int, note: str) -> None:
+    """Ask a person to look: the reason is added to what is already flagged (never overwrites it)."""
+    note = " ".join(note.split())
+    if not note:
+        return
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if note in complaint.needs_attention:
+            return
+        before = complaint.needs_attention
+        complaint.needs_attention = "; ".join(filter(None, [before, note]))[:300]
+        complaint.save(update_fields=["needs_attention"])
+        audit_record(
+            actor=actor,
+            action="complaint.flag",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"needs_attention": [before, complaint.needs_attention]},
+        )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from querela.core import clock, tenancy
 from querela.tenants.models import Tenant
 
+from .email._headers import parse_header_block
 from .email.parse import parse_message
 from .models import InboundMessage
 
@@ -44,6 +45,17 @@ def header_message_id(raw: bytes) -> str:
     return f"sha256:{hashlib.sha256(content.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
+def content_digest(raw: bytes) -> str:
+    """What the sender wrote, independent of the route: From, Date, Subject and the body, line endings
+    normalised. Two deliveries of one message agree; a reused Message-ID with other content does not."""
+    headers, body_start = parse_header_block(raw, 0, min(len(raw), HEADER_PREFIX_BYTES), [], "the message")
+    digest = hashlib.sha256()
+    for name in ("from", "date", "subject"):
+        digest.update((headers.get(name) or "").encode("utf-8", "surrogatepass") + b"\x00")
+    digest.update(raw[body_start:].replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
+
+
 def tenants_for_recipients(recipients: Iterable[str]) -> list[Tenant]:
     wanted = {r.strip().lower() for r in recipients if r}
     return [t for t in Tenant.objects.filter(is_active=True) if t.mailbox.lower() in wanted]
@@ -61,19 +73,24 @@ def inbound_store(*, raw: bytes, tenant: Tenant, source: str, mailbox: str = "",
     """
     message_id = header_message_id(raw)
     digest = hashlib.sha256(raw).hexdigest()
+    content = content_digest(raw)
     with tenancy.tenant_scope(tenant):
-        existing = InboundMessage.objects.filter(message_id=message_id).first()
+        same_id = list(InboundMessage.objects.filter(message_id=message_id)[:50])
+        existing = next((m for m in same_id if m.content_sha256 in (content, "")), None)
         if existing is not None:
-            return existing
+            return existing  # the same message again (a retry, another route): stored once
         try:
             with transaction.atomic():
                 msg = InboundMessage(
                     message_id=message_id,
+                    content_sha256=content,
+                    # Another message under a Message-ID we already have: kept as its own, flagged.
+                    reused_message_id=bool(same_id),
                     mailbox=mailbox or tenant.mailbox,
                     source=source,
                     raw_sha256=digest,
                     size=len(raw),
-                    mail_from=mail_from[:320],
+                    mail_from=mail_from.replace("\x00", "")[:320],
                     received_at=clock.now(),
                 )
                 msg.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
@@ -83,7 +100,7 @@ def inbound_store(*, raw: bytes, tenant: Tenant, source: str, mailbox: str = "",
                 ids = (tenant.pk, msg.pk)
                 transaction.on_commit(lambda: process_inbound_task(*ids))
         except IntegrityError:  # the same message arrived concurrently on another path
-            return InboundMessage.objects.get(message_id=message_id)
+            return InboundMessage.objects.get(message_id=message_id, content_sha256=content)
     return msg
 
 

@@ -13,6 +13,7 @@ class InboundStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered as a new complaint")
     ATTACHED = "attached", _("Added to an existing complaint")
     AUTO = "auto", _("Automatic message (no reply sent)")
+    HELD = "held", _("Held: over the intake limit, waiting for a person")
     QUARANTINED = "quarantined", _("Could not be processed: needs a person")
 
 
@@ -32,15 +33,29 @@ class InboundMessage(TenantModel):
         "complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
     )
     subject = models.CharField(max_length=500, blank=True)
-    from_address = models.CharField(max_length=320, blank=True)
+    from_address = models.CharField(max_length=320, blank=True)  # as written
+    sender_key = models.CharField(max_length=320, blank=True)  # lower-case: counts mail per sender
+    # Route-independent digest of what the sender wrote (From, Date, Subject, body): a second copy of a
+    # message (another route, a retry) has the same one; a reused Message-ID with other content does not.
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    reused_message_id = models.BooleanField(default=False)
+    # The From was authenticated (our MTA's DMARC/DKIM/SPF result, or a reply quoting our Message-ID).
+    sender_verified = models.BooleanField(default=False)
+    released = models.BooleanField(default=False)  # a person let a held message through the limits
     problem = models.TextField(blank=True)  # why a person must look at it
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["tenant", "message_id"], name="inbound_once_per_tenant")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "message_id", "content_sha256"], name="inbound_once_per_tenant_content"
+            )
+        ]
         indexes = [
             models.Index(fields=["tenant", "status", "received_at"], name="inbound_tenant_status"),
+            models.Index(fields=["tenant", "sender_key", "received_at"], name="inbound_tenant_sender"),
+            models.Index(fields=["tenant", "received_at"], name="inbound_tenant_received"),
             models.Index(fields=["tenant", "complaint"], name="inbound_tenant_complaint"),
         ]
         ordering = ["-received_at"]

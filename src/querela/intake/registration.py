@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
@@ -15,6 +16,7 @@ from querela.complaints.models import Complaint
 from querela.complaints.services import (
     Upload,
     complaint_add_message,
+    complaint_flag,
     complaint_register,
     complaint_transition,
     complaint_update,
@@ -27,7 +29,9 @@ from querela.tenants.access import system_actor
 
 from .email.identifiers import strip_subject_prefixes
 from .email.parse import ParsedEmail, parse_message
+from .limits import may_auto_reply, over_intake_limit
 from .models import InboundMessage, InboundStatus, OutboundEmail
+from .sender_auth import verified_by_mta
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +44,10 @@ def inbound_process(*, inbound_id: int) -> InboundMessage | None:
             return msg
         with msg.raw.open("rb") as fh:
             raw = fh.read()
-        parsed = parse_message(raw)
+        parsed = parse_message(raw, country=msg.tenant.country)
         msg.subject = (parsed.subject or "")[:500]
         msg.from_address = (parsed.from_address or "")[:320]
+        msg.sender_key = msg.from_address.lower()
         # Notes the intake writes on complaints ("needs a person: …") are read by the supplier's staff.
         with translation.override(msg.tenant.default_language):
             _register(msg, parsed)
@@ -111,7 +116,17 @@ _HARMLESS_DEFECTS = ("missing Date header", "unreadable Date header", "missing M
 def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
     actor = system_actor(msg.tenant, label="e-mail")
     sender = (parsed.from_address or msg.mail_from or "").lower()
-    complaint, why = find_thread(msg, parsed, sender)
+    if parsed.oversize:
+        msg.status = InboundStatus.QUARANTINED
+        msg.problem = _("Too large to read (%(size)d bytes); kept as received for a person.") % {"size": msg.size}
+        return
+    complaint, why, token = find_thread(msg, parsed, sender)
+    # Anyone can write any From: only our MTA's authentication result or a reply quoting one of our
+    # random Message-IDs makes the sender the customer.
+    trusted = cast("list[str]", settings.QUERELA["TRUSTED_AUTHSERV_IDS"])
+    msg.sender_verified = bool(token) or bool(
+        verified_by_mta(parsed.from_address, parsed.authentication_results, trusted)
+    )
     problems = [d for d in parsed.defects if not d.startswith(_HARMLESS_DEFECTS)]
     if _automatic(msg, parsed):
         # Out-of-office, bounces, lists: kept (on the complaint if it threads), never answered.
@@ -127,46 +142,86 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
                 reopen=False,
             )
         return
+    if not msg.released and (held := over_intake_limit(msg)):
+        msg.status = InboundStatus.HELD
+        msg.problem = held
+        return
+    notes = _notes(msg, parsed, problems)
     if complaint is not None:
         complaint_add_message(
-            actor=actor, complaint_id=complaint.pk, text=_text(parsed), channel="email", uploads=_uploads(parsed)
+            actor=actor,
+            complaint_id=complaint.pk,
+            text=_text(parsed),
+            channel="email",
+            uploads=_uploads(parsed),
+            reopen=msg.sender_verified,
         )
         msg.complaint = complaint
         msg.status = InboundStatus.ATTACHED
-        _complete_if_identified(complaint, parsed, sender)
-        if problems:
-            Complaint.objects.filter(pk=complaint.pk).update(
-                needs_attention=_("Malformed e-mail: %s") % "; ".join(problems)[:250]
+        if msg.sender_verified:
+            _complete_if_identified(complaint, parsed, sender)
+        else:
+            notes.append(
+                _("Sender not verified (%(sender)s): the message was added but changed nothing; a person decides.")
+                % {"sender": parsed.from_address or sender}
             )
+        for note in notes:
+            complaint_flag(actor=actor, complaint_id=complaint.pk, note=note)
         return
-    customer = customer_by_identifiers(
-        email=sender,
-        customer_numbers=parsed.identifiers.get("customer_id", []),
-        meter_serials=parsed.identifiers.get("meter_serial", []),
-    )
-    place = _place(customer, parsed.identifiers.get("meter_serial", []))
-    why = "; ".join(filter(None, [why, _identity_doubt(customer, sender)]))
+    _register_new(msg, parsed, sender, why, notes)
+
+
+def _notes(msg: InboundMessage, parsed: ParsedEmail, problems: list[str]) -> list[str]:
+    """What a person must know before answering this mail."""
+    notes: list[str] = []
+    if parsed.sender_doubt:
+        notes.append(
+            _("Sender unclear (%(why)s): check who wrote before answering; nothing was sent automatically.")
+            % {"why": parsed.sender_doubt}
+        )
+    if msg.reused_message_id:
+        notes.append(_("Its Message-ID was already used by a different message: check it is genuine."))
     if problems:
-        why = "; ".join(filter(None, [why, _("Malformed e-mail: %s") % "; ".join(problems)]))
+        notes.append(_("Malformed e-mail: %s") % "; ".join(problems))
+    return notes
+
+
+def _register_new(msg: InboundMessage, parsed: ParsedEmail, sender: str, why: str, notes: list[str]) -> None:
+    actor = system_actor(msg.tenant, label="e-mail")
+    numbers = parsed.identifiers.get("customer_id", [])
+    serials = parsed.identifiers.get("meter_serial", [])
+    customer = customer_by_identifiers(customer_numbers=numbers, meter_serials=serials)
+    if customer is None and sender:
+        customer = customer_by_identifiers(email=sender)
+        if customer is not None and not msg.sender_verified:
+            notes.append(
+                _("Matched to the customer by the sender address alone, which is not verified: check the identity.")
+            )
+    place = _place(customer, serials)
+    # RFC 3834: nothing automatic to an unclear sender, to a list, or twice to one sender in the period.
+    automatic_ok = not parsed.sender_doubt and not parsed.from_list and may_auto_reply(msg.tenant, sender)
+    if customer is None and sender and not automatic_ok:
+        notes.append(_("Not identified, and no automatic request for data was sent: ask the customer."))
+    flag = "; ".join(filter(None, [why, _identity_doubt(customer, sender), *notes]))
     subject = strip_subject_prefixes(parsed.subject or "") or _("(no subject)")
     complaint = complaint_register(
         actor=actor,
         channel="email",
-        subject=subject,
+        subject=subject[:300],
         description=_text(parsed),
         received_at=msg.received_at,
         customer=customer,
         place=place,
-        contact_name=parsed.from_name or "",
-        contact_email=sender,
+        contact_name=(parsed.from_name or "")[:200],
+        contact_email=(parsed.from_address or sender)[:254],
         uploads=_uploads(parsed),
-        needs_attention=why,
+        needs_attention=flag,
         inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
-        acknowledge=True,
+        acknowledge=automatic_ok,
     )
     msg.complaint = complaint
     msg.status = InboundStatus.REGISTERED
-    if customer is None and sender:
+    if customer is None and sender and automatic_ok:
         with translation.override(msg.tenant.default_language):
             text = _(
                 "We received your message. To investigate it we need to identify you and the consumption place: "
@@ -175,6 +230,26 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
             )
         complaint_transition(actor=actor, complaint_id=complaint.pk, action="request_info", text=text)
         OutboundEmail.objects.filter(complaint=complaint).update(automatic=True)
+
+
+def inbound_release(*, actor: Any, inbound_id: int) -> InboundMessage:
+    """A person lets held mail through the intake limits: it is registered as any other mail."""
+    from querela.audit.services import audit_record
+    from querela.tenants.access import require
+
+    require(actor, "mail.release")
+    with transaction.atomic():
+        msg = InboundMessage.objects.select_for_update().filter(pk=inbound_id).first()
+        if msg is None or msg.status != InboundStatus.HELD:
+            from querela.core.errors import NotFound
+
+            raise NotFound(_("No held message with this number."))
+        msg.status, msg.released, msg.problem = InboundStatus.PENDING, True, ""
+        msg.save(update_fields=["status", "released", "problem"])
+        audit_record(actor=actor, action="inbound.release", object_type="inbound_message", object_id=str(msg.pk))
+    processed = inbound_process(inbound_id=inbound_id)
+    assert processed is not None
+    return processed
 
 
 def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: str) -> None:
@@ -198,7 +273,7 @@ def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: s
             place=_place(customer, parsed.identifiers.get("meter_serial", [])),
         )
         if doubt := _identity_doubt(customer, sender):
-            Complaint.objects.filter(pk=complaint.pk).update(needs_attention=doubt[:300])
+            complaint_flag(actor=actor, complaint_id=complaint.pk, note=doubt)
     complaint.refresh_from_db()
     action = "resume" if complaint.assignee_id is not None else "register"
     complaint_transition(actor=actor, complaint_id=complaint.pk, action=action)
@@ -249,8 +324,11 @@ def is_party(complaint: Complaint, sender: str) -> bool:
     return sender in (emails - {""})
 
 
-def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[Complaint | None, str]:
-    """(complaint, "") when the mail continues one; (None, reason) when it must stand alone and why.
+def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[Complaint | None, str, bool]:
+    """(complaint, "", token) when the mail continues one; (None, reason, False) when it must stand alone.
+
+    `token` is true when the mail quotes one of our own Message-IDs of that complaint: random, so only
+    someone who received our mail can quote it — proof of the sender that a From header is not.
 
     Only a party joins a complaint, whether the mail names it by its headers or by a reference number:
     anyone else gets a new item flagged for a person, never a look at someone else's case.
@@ -265,7 +343,7 @@ def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[
             complaint = earlier.complaint if earlier else None
         if complaint is not None:
             if is_party(complaint, sender):
-                return complaint, ""
+                return complaint, "", hit is not None and hit.complaint_id == complaint.pk
             refused = _("Replies to complaint %(ref)s, but the sender is not a party to it.") % {
                 "ref": complaint.reference
             }
@@ -277,8 +355,8 @@ def find_thread(msg: InboundMessage, parsed: ParsedEmail, sender: str) -> tuple[
         if complaint is None:
             continue
         if is_party(complaint, sender):
-            return complaint, ""
+            return complaint, "", False
         refused = refused or _("Quotes reference %(ref)s, but the sender is not a party to that complaint.") % {
             "ref": ref
         }
-    return None, refused
+    return None, refused, False

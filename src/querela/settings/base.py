@@ -216,6 +216,10 @@ QUERELA = {
     "SMTP_PORT": int(os.environ.get("QUERELA_SMTPD_PORT", "2525")),
     "SMTP_MAX_BYTES": int(os.environ.get("QUERELA_SMTPD_MAX_BYTES", str(40 * 1024 * 1024))),
     "MAILBOX_DOMAIN": os.environ.get("QUERELA_MAILBOX_DOMAIN", "complaints.querela.test"),
+    # authserv-ids of our own MTAs: only their Authentication-Results headers can verify a sender.
+    "TRUSTED_AUTHSERV_IDS": [
+        x.strip() for x in os.environ.get("QUERELA_TRUSTED_AUTHSERV_IDS", "").split(",") if x.strip()
+    ],
 }
 
 LOGGING = {

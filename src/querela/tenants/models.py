@@ -68,6 +68,16 @@ class Tenant(models.Model):
     reminder_working_days = models.PositiveSmallIntegerField(
         _("remind the assignee this many working days before a due date"), default=3
     )
+    # Mail intake limits (issue: 2,010 mails from one address in 4 minutes): beyond them mail is kept and
+    # held for a person — never lost, never billed, never answered automatically.
+    intake_limit_per_sender = models.PositiveIntegerField(_("mails per sender and hour before holding"), default=20)
+    intake_limit_per_mailbox = models.PositiveIntegerField(
+        _("mails per hour to the mailbox before holding"), default=2000
+    )
+    # RFC 3834: at most one automatic reply to the same sender in this period.
+    auto_reply_interval_hours = models.PositiveSmallIntegerField(
+        _("hours between automatic replies to one sender"), default=24
+    )
     price_per_complaint = models.DecimalField(_("price per complaint"), max_digits=8, decimal_places=2, default=6)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     is_active = models.BooleanField(_("active"), default=True)

@@ -54,6 +54,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "audit.verify": (_("Verify the audit chain"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
     "billing.view": (_("See complaints billed per month"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
     "platform.manage_tenants": (_("Create and configure tenants"), frozenset({R.PLATFORM_OPERATOR})),
+    "mail.release": (_("Let mail held by the intake limits through"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
     "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
 }
 for _t in TRANSITIONS:

@@ -28,6 +28,7 @@ tenant_patterns = [
     path("customers/new/", agent.customer_new, name="customer_new"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:message_id>/raw/", inbox.inbox_raw, name="inbox_raw"),
+    path("inbox/<int:message_id>/release/", inbox.inbox_release, name="inbox_release"),
     path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
     path("customers/<int:customer_id>/representatives/", agent.representative_new, name="representative_new"),
     path(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_personal_data
+from querela.core.errors import QuerelaError
 from querela.intake.models import InboundMessage, InboundStatus
+from querela.intake.registration import inbound_release
+from querela.tenants.access import can
 
 from ..decorators import tenant_page
 
@@ -18,9 +24,27 @@ def inbox(request: HttpRequest, tenant: str) -> HttpResponse:
     qs = InboundMessage.objects.select_related("complaint").order_by("-received_at")
     if status:
         qs = qs.filter(status=status)
-    return render(
-        request, "web/inbox.html", {"messages_in": qs[:200], "statuses": InboundStatus.choices, "status": status}
-    )
+    context = {
+        "messages_in": qs[:200],
+        "statuses": InboundStatus.choices,
+        "status": status,
+        "held": InboundStatus.HELD,
+        "pending": InboundStatus.PENDING,
+        "may_release": can(request.actor, "mail.release"),  # type: ignore[attr-defined]
+    }
+    return render(request, "web/inbox.html", context)
+
+
+@require_POST
+@tenant_page("mail.release")
+def inbox_release(request: HttpRequest, tenant: str, message_id: int) -> HttpResponse:
+    try:
+        msg = inbound_release(actor=request.actor, inbound_id=message_id)  # type: ignore[attr-defined]
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Released: %(outcome)s") % {"outcome": msg.get_status_display()})
+    return redirect("web:inbox", tenant=tenant)
 
 
 @tenant_page("complaint.list")
