@@ -99,8 +99,14 @@ def test_a_failed_send_is_visible_on_the_complaint_and_retried(in_a, settings):
     c.refresh_from_db()
     assert out.status == OutboundStatus.FAILED and out.attempts == 1 and out.last_error
     assert "not delivered" in c.needs_attention
+    first_id = out.message_id
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert outbound_send(outbound_id=out.pk)
     assert not outbound_send(outbound_id=out.pk)  # already sent: not sent twice
     out.refresh_from_db()
     assert out.status == OutboundStatus.SENT
+    # One identity across retries: a repeat after a crash can be deduplicated by the receiver.
+    from django.core import mail as django_mail
+
+    sent = [m for m in django_mail.outbox if m.extra_headers.get("Message-ID") == f"<{first_id}>"]
+    assert len(sent) == 1 and out.message_id == first_id
