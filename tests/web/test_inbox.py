@@ -57,3 +57,22 @@ def test_an_agent_sees_no_release_button_and_cant_release(world) -> None:
     with tenancy.tenant_scope(w.tenant):
         held.refresh_from_db()
         assert held.status == InboundStatus.HELD
+
+
+def test_the_inbox_costs_the_same_statements_for_few_or_many_mails(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world.a
+    supervisor = _login("supervisor")
+    _flood(w, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert supervisor.get(f"/t/{w.tenant.code}/inbox/").status_code == 200
+    for i in range(6):
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"], m["Message-ID"] = f"p{i}@example.net", w.tenant.mailbox, "s", f"<p{i}@x>"
+        m.set_content("hi")
+        inbound_store(raw=m.as_bytes(), tenant=w.tenant, source="smtp")
+    with CaptureQueriesContext(connection) as many:
+        assert supervisor.get(f"/t/{w.tenant.code}/inbox/").status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
