@@ -46,7 +46,7 @@ class TenantAPIView(APIView):
         actor = actor_for(request.user, tenant, ip=client_address(request))
         if actor is None:
             raise Http404  # same answer as an unknown tenant
-        tenancy._active.set(tenant)
+        tenancy.enter_for_request(tenant)
         self.actor: Actor = actor
         needed = self.permissions_by_method.get(request.method or "GET")
         if needed and not can(actor, needed):

@@ -11,7 +11,6 @@ import logging
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import translation
@@ -146,7 +145,7 @@ def schedule_for(complaint: Complaint, *, now: datetime | None = None) -> engine
 
 def _rescheduled_to(complaint: Complaint) -> date | None:
     last = DeadlineEvent.objects.filter(complaint=complaint, event_type="rescheduled").order_by("-at").first()
-    return last.notice_at.astimezone(ZoneInfo(complaint.tenant.time_zone)).date() if last and last.notice_at else None
+    return clock.tenant_date(complaint.tenant, last.notice_at) if last and last.notice_at else None
 
 
 def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
@@ -170,7 +169,7 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
         done = s.done_on is not None or closed or (s.name != "answer" and ever_answered)
         if step.due_date != due:
             step.reminded_at = None  # a moved deadline deserves its own reminder
-            if due and step.missed_at and due >= clock.now().astimezone(ZoneInfo(complaint.tenant.time_zone)).date():
+            if due and step.missed_at and due >= clock.tenant_today(complaint.tenant):
                 step.missed_at = None
         step.due_date = due
         step.done_at = step.done_at or (clock.now() if done else None)
@@ -293,7 +292,7 @@ def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
     due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
     if due is None:
         return ""
-    if due < clock.now().astimezone(ZoneInfo(complaint.tenant.time_zone)).date():
+    if due < clock.tenant_today(complaint.tenant):
         if step != "answer":
             return ""
         # Never promise a day that has passed.
@@ -416,7 +415,7 @@ def complaint_reschedule(*, actor: Actor, complaint_id: int, new_date: date | No
                 _("A new target date can be given only when the current one is near or missed."),
                 code="reschedule_too_early",
             )
-        tz = ZoneInfo(complaint.tenant.time_zone)
+        tz = clock.tenant_zone(complaint.tenant)
         if new_date <= clock.now().astimezone(tz).date():
             raise ValidationFailed(_("The new date must be in the future."))
         before = complaint.answer_due
@@ -536,7 +535,7 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
 
 def deadline_sweep_tenant(tenant: Tenant, *, now: datetime | None = None, batch: int = 500) -> int:
     """Reminders and misses for one tenant. Reads only the steps whose check date has come."""
-    today = (now or clock.now()).astimezone(ZoneInfo(tenant.time_zone)).date()
+    today = clock.tenant_date(tenant, now or clock.now())
     handled = 0
     with tenancy.tenant_scope(tenant):
         ids = list(
@@ -614,7 +613,7 @@ def deadline_overview(complaint: Complaint) -> dict[str, Any]:
     if not complaint.policy_name:
         return {"steps": [], "extension": None}
     sched = schedule_for(complaint)
-    today = clock.now().astimezone(ZoneInfo(complaint.tenant.time_zone)).date()
+    today = clock.tenant_today(complaint.tenant)
     stored = {s.step: s for s in DeadlineStep.objects.filter(complaint=complaint)}
     steps = []
     for s in sched.steps:

@@ -7,12 +7,11 @@ letter this renders; WeasyPrint lays it out, so Hungarian, Polish and Romanian l
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from querela.core import clock
 from querela.core.errors import NotFound
 
 from .language import complaint_language
@@ -53,7 +52,7 @@ def letter_pdf(entry: TimelineEntry) -> bytes:
                 "recipient_name": recipient_name,
                 "on_behalf_of": customer.name if rep is not None and rep.address and customer else "",
                 "address": address,
-                "date": entry.created_at.astimezone(ZoneInfo(complaint.tenant.time_zone)).date(),
+                "date": clock.tenant_date(complaint.tenant, entry.created_at),
                 "body": entry.body,
                 "purpose": entry.data.get("purpose", "message"),
             },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ DEADLINE_FILTERS = ("overdue", "due_soon")
 def today_for(actor: Actor) -> date:
     """Today in the tenant's time zone: the day due dates are compared with."""
     tenant = actor.tenant or tenancy.current_tenant()
-    return clock.now().astimezone(ZoneInfo(tenant.time_zone)).date()
+    return clock.tenant_today(tenant)
 
 
 def complaint_list(

@@ -213,9 +213,7 @@ def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, upl
 
 
 def _tz(tenant: Any) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tenant.time_zone)
+    return clock.tenant_zone(tenant)
 
 
 def _default_reply_channel(channel: str, customer: Customer | None = None) -> str:

@@ -43,11 +43,8 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = tenancy._active.set(None)
-        try:
+        with tenancy.request_scope():
             return self.get_response(request)
-        finally:
-            tenancy._active.reset(token)
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: dict[str, Any]

@@ -10,6 +10,9 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from .errors import TenantNotActive
 
@@ -46,6 +49,25 @@ def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
     finally:
         _platform.reset(platform_token)
         _active.reset(token)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Around one web or API request: whatever tenant and time zone the request enters end with it."""
+    token = _active.set(None)
+    try:
+        yield
+    finally:
+        timezone.deactivate()
+        _active.reset(token)
+
+
+def enter_for_request(tenant: Tenant) -> None:
+    """The one way pages and API enter the tenant a request is for (inside `request_scope`): its rows,
+    and its clock — templates show stored UTC times in the tenant's zone, and forms read typed times
+    in it (a letter received at 23:30 in Budapest on 1 December is 1 December)."""
+    _active.set(tenant)
+    timezone.activate(ZoneInfo(tenant.time_zone))
 
 
 @contextmanager

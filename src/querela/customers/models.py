@@ -130,7 +130,7 @@ class Representative(TenantModel):
     def poa_valid_today(self) -> bool:
         from querela.core import clock
 
-        return self.may_act_on(clock.now().date())
+        return self.may_act_on(clock.tenant_today(self.tenant))
 
     def may_act_on(self, day: date) -> bool:
         """A power of attorney on file, not expired on that day."""

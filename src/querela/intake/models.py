@@ -97,6 +97,7 @@ class ImapMailbox(TenantModel):
 
 class OutboundStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed — will be retried")
     GAVE_UP = "gave_up", _("Failed — needs a person")
@@ -120,6 +121,7 @@ class OutboundEmail(TenantModel):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when a worker took it to send
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantModel.Meta):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import select_template
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from querela.complaints import hooks
 from querela.complaints.language import complaint_language
@@ -53,8 +55,12 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
         return None
     to = complaint.contact_email or (complaint.customer.email if complaint.customer else "")
     if not to:
-        complaint.needs_attention = "No e-mail address to send the answer to."
-        complaint.save(update_fields=["needs_attention"])
+        from querela.complaints.services import complaint_flag
+        from querela.tenants.access import system_actor
+
+        with translation.override(complaint.tenant.default_language):
+            note = _("No e-mail address to send the answer to.")
+        complaint_flag(actor=system_actor(complaint.tenant, label="e-mail"), complaint_id=complaint.pk, note=note)
         return None
     automatic = bool(entry.data.get("automatic"))
     in_reply_to, refs = _thread_headers(complaint)
@@ -79,17 +85,29 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
     return mail
 
 
-def outbound_send(*, outbound_id: int) -> bool:
-    """Send one queued mail; idempotent. A failure is recorded on the mail and the complaint, then
-    raised again (after the record is committed) so the job is retried."""
-    failure: Exception | None = None
+# A claim older than this is a worker that died mid-send: the mail may be taken again (same Message-ID).
+CLAIM_SECONDS = 600
+
+
+def _claim(outbound_id: int) -> tuple[EmailMessage, str] | None:
+    """Take the mail for sending in a short transaction of its own; None when it is sent or being sent."""
     with transaction.atomic():
         mail = (
             OutboundEmail.objects.select_for_update().select_related("complaint__tenant").filter(pk=outbound_id).first()
         )
         if mail is None or mail.status == OutboundStatus.SENT:
-            return False
+            return None
+        now = clock.now()
+        if (
+            mail.status == OutboundStatus.SENDING
+            and mail.claimed_at
+            and (now - mail.claimed_at).total_seconds() < CLAIM_SECONDS
+        ):
+            return None  # another worker is on it
         mail.attempts += 1
+        mail.status, mail.claimed_at = OutboundStatus.SENDING, now
+        mail.save(update_fields=["attempts", "status", "claimed_at"])
+        # The Message-ID was chosen when the row was made: every retry sends the same one.
         headers = {"Message-ID": f"<{mail.message_id}>"}
         if mail.in_reply_to:
             headers["In-Reply-To"] = f"<{mail.in_reply_to}>"
@@ -103,23 +121,42 @@ def outbound_send(*, outbound_id: int) -> bool:
             from_email=mail.complaint.tenant.mailbox,
             to=[mail.to],
             headers=headers,
-            connection=get_connection(),
         )
-        try:
-            message.send()
-        except (OSError, ValueError) as exc:
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            mail.status = OutboundStatus.GAVE_UP if mail.attempts >= MAX_ATTEMPTS else OutboundStatus.FAILED
-            mail.save(update_fields=["attempts", "last_error", "status"])
-            complaint = mail.complaint
-            complaint.needs_attention = f"E-mail to {mail.to} not delivered: {mail.last_error}"[:300]
-            complaint.save(update_fields=["needs_attention"])
-            failure = exc
-        else:
-            mail.status = OutboundStatus.SENT
-            mail.sent_at = clock.now()
-            mail.last_error = ""
-            mail.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    if failure is not None:
-        raise failure
+        return message, mail.to
+
+
+def outbound_send(*, outbound_id: int) -> bool:
+    """Send one queued mail; idempotent. The mail server is talked to outside any database transaction
+    (with `EMAIL_TIMEOUT`), so a slow or silent server delays mail and nothing else. A failure is
+    recorded on the mail and the complaint, then raised again so the job is retried."""
+    claimed = _claim(outbound_id)
+    if claimed is None:
+        return False
+    message, to = claimed
+    try:
+        message.connection = get_connection()
+        message.send()
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
+        _record_failure(outbound_id, to, f"{type(exc).__name__}: {exc}")
+        raise
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=outbound_id).update(
+            status=OutboundStatus.SENT, sent_at=clock.now(), last_error=""
+        )
     return True
+
+
+def _record_failure(outbound_id: int, to: str, error: str) -> None:
+    from querela.complaints.services import complaint_flag
+    from querela.tenants.access import system_actor
+
+    with transaction.atomic():
+        mail = OutboundEmail.objects.select_for_update().select_related("complaint__tenant").get(pk=outbound_id)
+        mail.last_error = error[:2000]
+        mail.status = OutboundStatus.GAVE_UP if mail.attempts >= MAX_ATTEMPTS else OutboundStatus.FAILED
+        mail.save(update_fields=["last_error", "status"])
+        with translation.override(mail.complaint.tenant.default_language):
+            note = _("E-mail to %(to)s not delivered: %(error)s") % {"to": to, "error": mail.last_error}
+        complaint_flag(
+            actor=system_actor(mail.complaint.tenant, label="e-mail"), complaint_id=mail.complaint_id, note=note
+        )

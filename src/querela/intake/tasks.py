@@ -61,9 +61,16 @@ def intake_sweep() -> None:
                 "tenant_id", "pk"
             )[:200]
         )
+        from django.db.models import Q
+
+        from .outbound import CLAIM_SECONDS
+
+        stale_claim = clock.now() - timedelta(seconds=CLAIM_SECONDS)
         unsent = list(
             OutboundEmail.objects.filter(
-                status__in=[OutboundStatus.QUEUED, OutboundStatus.FAILED], created_at__lt=cutoff
+                Q(status__in=[OutboundStatus.QUEUED, OutboundStatus.FAILED])
+                | Q(status=OutboundStatus.SENDING, claimed_at__lt=stale_claim),
+                created_at__lt=cutoff,
             ).values_list("tenant_id", "pk")[:200]
         )
     for tenant_id, pk in pending:

@@ -170,6 +170,8 @@ EMAIL_PORT = int(os.environ.get("QUERELA_EMAIL_PORT", "1025"))
 EMAIL_HOST_USER = os.environ.get("QUERELA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("QUERELA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("QUERELA_EMAIL_TLS", "0") == "1"
+# A mail server that accepts the connection and never answers must delay mail, never anything else.
+EMAIL_TIMEOUT = int(os.environ.get("QUERELA_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("QUERELA_FROM_EMAIL", "noreply@complaints.querela.test")
 
 REST_FRAMEWORK = {

@@ -117,7 +117,7 @@ def resolve_request_tenant(request: HttpRequest, code: str) -> HttpResponse | No
     actor = actor_for(user, tenant, ip=client_address(request))
     if actor is None:
         return _not_found(request)
-    tenancy._active.set(tenant)
+    tenancy.enter_for_request(tenant)
     request.tenant = tenant  # type: ignore[attr-defined]
     request.actor = actor  # type: ignore[attr-defined]
     return None
