@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from querela.audit.models import AuditEvent
 from querela.core import tenancy
@@ -11,9 +10,20 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _token_client(user) -> Client:
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+def _token_client(user, tenant_code: str = "AAA") -> Client:
+    """A client holding a token of this person in that tenant (made directly, whatever the role, so
+    every role's API permissions can be tried)."""
+    import secrets
+
+    from querela.api.models import ApiToken
+    from querela.api.tokens import _digest
+    from querela.tenants.models import Tenant
+
+    key = secrets.token_urlsafe(32)
+    with tenancy.tenant_scope(Tenant.objects.get(code=tenant_code)):
+        ApiToken.objects.filter(user=user).delete()
+        ApiToken.objects.create(user=user, key_sha256=_digest(key))
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def test_register_move_and_read_a_complaint_with_a_token(world):
@@ -189,9 +199,12 @@ def test_an_old_token_is_refused(world, settings):
 
     from django.utils import timezone
 
-    token, _ = Token.objects.get_or_create(user=world.a.users["agent"])
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=91))
-    r = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/t/AAA/complaints/")
+    from querela.api.models import ApiToken
+
+    client = _token_client(world.a.users["agent"])
+    with tenancy.tenant_scope(world.a.tenant):
+        ApiToken.objects.update(created=timezone.now() - timedelta(days=91))
+    r = client.get("/api/v1/t/AAA/complaints/")
     assert r.status_code in (401, 403) and "expired" in r.json()["detail"]
 
 
@@ -220,3 +233,32 @@ def test_a_token_is_issued_on_its_page_and_works(world):
     consumer = Client()
     assert consumer.login(username="aaa-consumer", password=PASSWORD)
     assert consumer.post("/t/AAA/api-token/").status_code == 403
+
+
+def test_a_token_reaches_only_the_tenant_it_was_issued_in(world):
+    """One person working for two suppliers: the token issued under one never reads the other's."""
+    from querela.tenants.models import Membership
+
+    person = world.a.users["handler"]
+    with tenancy.tenant_scope(world.b.tenant):
+        Membership.objects.create(user=person, role="handler")
+    session = Client()
+    session.force_login(person)
+    assert session.get("/api/v1/t/BBB/complaints/").status_code == 200  # the person may work in BBB
+    under_a = _token_client(person, "AAA")
+    assert under_a.get("/api/v1/t/AAA/complaints/").status_code == 200
+    assert under_a.get("/api/v1/t/BBB/complaints/").status_code == 404
+    under_b = _token_client(person, "BBB")
+    assert under_b.get("/api/v1/t/BBB/complaints/").status_code == 200
+    assert under_a.get("/api/v1/t/AAA/complaints/").status_code == 200  # one token per tenant: A's still works
+
+
+def test_only_the_keys_digest_is_stored(world):
+    from querela.api.models import ApiToken
+
+    session = Client()
+    session.force_login(world.a.users["agent"])
+    key = session.post("/api/v1/t/AAA/token/").json()["token"]
+    with tenancy.tenant_scope(world.a.tenant):
+        stored = ApiToken.objects.get()
+    assert key not in stored.key_sha256 and len(stored.key_sha256) == 64

@@ -196,6 +196,21 @@ def _tenant_create(w: TenantWorld, actor: Actor) -> None:
     )
 
 
+def _internal_view(w: TenantWorld, role: str) -> Outcome:
+    """Reads the complaint through the API and the page: internal fields and flags shown, or not."""
+    c = _own_complaint(w)
+    with tenancy.tenant_scope(w.tenant):
+        Complaint.objects.filter(pk=c.pk).update(needs_attention="Internal flag 7731")
+    client = _client(w, role)
+    api = client.get(f"/api/v1/t/{w.tenant.code}/complaints/{c.reference}/")
+    page = client.get(f"/t/{w.tenant.code}/complaints/{c.reference}/")
+    if api.status_code != 200:
+        return False
+    shown = "assignee" in api.json() and "needs_attention" in api.json()
+    assert shown == ("Internal flag 7731" in page.content.decode()), "page and API must agree"
+    return shown
+
+
 def _release_held_mail(w: TenantWorld, actor: Actor) -> None:
     from email.message import EmailMessage
 
@@ -280,6 +295,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "platform.manage_tenants": _service(_tenant_create),
     "api.token": _http("POST", "/api/v1/t/{t}/token/", ok=(201,)),
     "mail.release": _service(_release_held_mail),
+    "complaint.view_internal": _internal_view,
 }
 for _t in TRANSITIONS:
     EXECUTORS[f"complaint.transition.{_t.name}"] = _transition(_t.name)

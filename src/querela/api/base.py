@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from querela.api.models import ApiToken
 from querela.core import tenancy
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, QuerelaError, ValidationFailed
 from querela.core.ratelimit import client_address
@@ -43,6 +44,8 @@ class TenantAPIView(APIView):
         tenant = Tenant.objects.filter(code=str(kwargs.get("tenant", "")).upper(), is_active=True).first()
         if tenant is None:
             raise Http404
+        if isinstance(request.auth, ApiToken) and request.auth.tenant_id != tenant.pk:
+            raise Http404  # a token works in the tenant it was issued in; elsewhere it is a stranger
         actor = actor_for(request.user, tenant, ip=client_address(request))
         if actor is None:
             raise Http404  # same answer as an unknown tenant

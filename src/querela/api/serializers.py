@@ -8,6 +8,7 @@ from querela.complaints.models import Attachment, Category, Complaint, Kind, Tim
 from querela.complaints.workflow import TRANSITIONS_BY_NAME
 from querela.customers.models import Channel, ConsumptionPlace, Customer, Meter
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
+from querela.tenants.access import can
 
 
 class MeterOut(serializers.ModelSerializer[Meter]):
@@ -32,7 +33,24 @@ class CustomerOut(serializers.ModelSerializer[Customer]):
         fields = ["id", "customer_number", "name", "phone", "email", "preferred_channel", "mailing_address", "places"]
 
 
+# What only staff read (the page hides the same for consumers, through the same permission row).
+INTERNAL_FIELDS = frozenset(
+    {"assignee", "department", "needs_attention", "kind_confirmed", "contact_name", "contact_email", "contact_phone"}
+)
+
+
 class ComplaintOut(serializers.ModelSerializer[Complaint]):
+    """A complaint as its reader may see it: pass `context={"actor": actor}`; without an actor allowed
+    `complaint.view_internal`, the internal fields are left out."""
+
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        actor = self.context.get("actor")
+        if actor is None or not can(actor, "complaint.view_internal"):
+            for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        return data
+
     customer_number = serializers.CharField(source="customer.customer_number", default=None, read_only=True)
     assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import timedelta
 from typing import Any, cast
 
@@ -9,29 +11,56 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 from querela.audit.services import audit_record
-from querela.core import clock
+from querela.core import clock, tenancy
 from querela.tenants.access import Actor, require
+
+from .models import ApiToken
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def api_token_issue(*, actor: Actor) -> str:
+    """A new token for the actor in the actor's tenant; it replaces their earlier one there and reaches
+    no other tenant, even when the same person works for several."""
     require(actor, "api.token")
+    key = secrets.token_urlsafe(32)
     with transaction.atomic():
-        Token.objects.filter(user=actor.user).delete()  # a new token replaces the old one
-        token = Token.objects.create(user=actor.user)
+        ApiToken.objects.filter(user=actor.user).delete()  # scoped: only this tenant's
+        ApiToken.objects.create(user=actor.user, key_sha256=_digest(key))
         audit_record(actor=actor, action="api.token_issue", object_type="user", object_id=actor.label)
-    return str(token.key)
+    return key
 
 
-class ExpiringTokenAuthentication(TokenAuthentication):
-    """A leaked token stops working on its own: after `QUERELA_API_TOKEN_DAYS` a new one must be issued."""
+class TenantTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>`. The token names its tenant; `TenantAPIView` refuses it anywhere
+    else. A leaked token stops working on its own after `QUERELA_API_TOKEN_DAYS`."""
 
-    def authenticate_credentials(self, key: str) -> Any:
-        user, token = super().authenticate_credentials(key)
+    keyword = "Token"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            key = parts[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        with tenancy.dangerously_all_tenants():  # the tenant is what the token tells us
+            token = ApiToken.objects.select_related("user", "tenant").filter(key_sha256=_digest(key)).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         days = int(cast(int, settings.QUERELA["API_TOKEN_DAYS"]))
         if token.created < clock.now() - timedelta(days=days):
             raise exceptions.AuthenticationFailed(_("This token has expired: issue a new one."))
-        return user, token
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

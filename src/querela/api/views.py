@@ -85,7 +85,7 @@ class ComplaintCollection(TenantAPIView):
         )
         paginator = BoundedPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ComplaintOut(page, many=True).data)
+        return paginator.get_paginated_response(ComplaintOut(page, many=True, context={"actor": self.actor}).data)
 
     @extend_schema(
         request=ComplaintIn, responses={201: ComplaintOut}, summary="Register a complaint", tags=["complaints"]
@@ -102,7 +102,7 @@ class ComplaintCollection(TenantAPIView):
         place_id = v.pop("place_id", None)
         place = ConsumptionPlace.objects.filter(pk=place_id).first() if place_id else None
         complaint = complaint_register(actor=self.actor, customer=customer, place=place, **v)
-        return Response(ComplaintOut(complaint).data, status=status.HTTP_201_CREATED)
+        return Response(ComplaintOut(complaint, context={"actor": self.actor}).data, status=status.HTTP_201_CREATED)
 
 
 class ComplaintItem(TenantAPIView):
@@ -113,7 +113,7 @@ class ComplaintItem(TenantAPIView):
     @extend_schema(responses=ComplaintDetailOut, summary="A complaint with its timeline (audited)", tags=["complaints"])
     def get(self, request: Request, tenant: str, reference: str) -> Response:
         complaint = complaint_open(actor=self.actor, reference=reference)
-        out = ComplaintDetailOut(complaint).data
+        out = ComplaintDetailOut(complaint, context={"actor": self.actor}).data
         out["timeline"] = TimelineOut(timeline_for(actor=self.actor, complaint=complaint), many=True).data
         return Response(out)
 
@@ -137,7 +137,7 @@ class ComplaintTransition(TenantAPIView):
             text=data.validated_data["text"],
             assignee_id=data.validated_data.get("assignee_id"),
         )
-        return Response(ComplaintOut(complaint).data)
+        return Response(ComplaintOut(complaint, context={"actor": self.actor}).data)
 
 
 class ComplaintNotes(TenantAPIView):
@@ -227,7 +227,7 @@ class ComplaintIdentify(TenantAPIView):
         data.is_valid(raise_exception=True)
         complaint = complaint_for_write(actor=self.actor, reference=reference)
         complaint = complaint_identify(actor=self.actor, complaint_id=complaint.pk, query=data.validated_data["query"])
-        return Response(ComplaintOut(complaint).data)
+        return Response(ComplaintOut(complaint, context={"actor": self.actor}).data)
 
 
 class ComplaintDeadlines(TenantAPIView):

@@ -32,6 +32,7 @@ from . import hooks
 from .language import complaint_language
 from .models import Complaint, DeadlineEvent, DeadlinePolicy, DeadlineStep, EntryType, TimelineEntry
 from .notifications import notification_create
+from .workflow import FINISHED_STATUSES
 
 log = logging.getLogger(__name__)
 ENGINE_EVENTS = frozenset(
@@ -158,7 +159,7 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
     # that never went out can no longer be sent on time, and reminding about it would be noise.
     answer_step = sched.step("answer")
     answered = answer_step is not None and answer_step.done_on is not None
-    closed = answered or complaint.status in ("answered", "closed", "redirected")
+    closed = answered or complaint.status in FINISHED_STATUSES
     # After a first answer, a reopened complaint owes only a new answer, not a late acknowledgement.
     ever_answered = DeadlineEvent.objects.filter(complaint=complaint, event_type="answered").exists()
     for s in sched.steps:
@@ -587,7 +588,7 @@ def complaint_deadline_step(
 
 def deadline_actions(complaint: Complaint) -> tuple[list[str], list[str]]:
     """The deadline steps a handler may take now, and the extension reasons the policy accepts."""
-    if not complaint.policy_name or complaint.status in ("answered", "closed", "redirected"):
+    if not complaint.policy_name or complaint.status in FINISHED_STATUSES:
         return [], []
     sched = schedule_for(complaint)
     policy, _cal, _tz = _args(complaint)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from querela.core.models import TenantManager, TenantModel
 from querela.customers.models import Channel
 
-from .workflow import Status
+from .workflow import FINISHED_STATUSES, Status
 
 
 class Kind(models.TextChoices):
@@ -122,6 +122,11 @@ class Complaint(TenantModel):
             models.Index(fields=["tenant", "received_at"], name="complaint_tenant_received"),
         ]
         ordering = ["-received_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        """Answered, closed or redirected: no answer is owed now."""
+        return self.status in FINISHED_STATUSES
 
     def __str__(self) -> str:
         return self.reference

@@ -40,6 +40,9 @@ OPEN_STATUSES = frozenset(
     }
 )
 
+# Answered, closed or sent elsewhere: nothing is owed until the customer disputes it (reopen).
+FINISHED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
+
 # The background worker and the intake channels act as "system".
 SYSTEM = "system"
 

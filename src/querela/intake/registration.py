@@ -110,7 +110,12 @@ def _text(parsed: ParsedEmail) -> str:
 
 # Defects that cost nothing readable: the receipt time is ours and the stored key stands in for a
 # Message-ID. Flagging such mail for a person would bury the mail that really needs one.
-_HARMLESS_DEFECTS = ("missing Date header", "unreadable Date header", "missing Message-ID header")
+_HARMLESS_DEFECTS = (
+    "missing Date header",
+    "unreadable Date header",
+    "missing Message-ID header",
+    "UTF-8 text labelled",  # read correctly; the label was wrong, not the text
+)
 
 
 def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:

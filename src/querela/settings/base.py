@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
@@ -176,7 +175,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("QUERELA_FROM_EMAIL", "noreply@complaints.qu
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "querela.api.tokens.ExpiringTokenAuthentication",
+        "querela.api.tokens.TenantTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

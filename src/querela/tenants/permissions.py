@@ -37,6 +37,10 @@ def is_consumer(actor: Any, _obj: Any = None) -> bool:
 _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.view": (_("See a complaint with its personal data and timeline"), STAFF | {R.CONSUMER}),
     "complaint.list": (_("List and search complaints"), STAFF),
+    "complaint.view_internal": (
+        _("See who handles a complaint, its internal flags, contact details and original e-mails"),
+        STAFF,
+    ),
     "complaint.file_own": (_("File a complaint about one's own consumption places"), frozenset({R.CONSUMER})),
     "complaint.register": (_("Register a complaint received by phone, in person, post or fax"), STAFF),
     "complaint.edit": (_("Change kind, category, customer, place and reply channel"), STAFF),

@@ -45,6 +45,16 @@ _ALIASES = {
 # Escape sequences of ISO-2022-JP (RFC 1468): 7-bit text that is Japanese, labelled or not.
 _ISO_2022_JP = re.compile(rb"\x1b(?:\$[@B]|\([BJ])")
 DETECT_SAMPLE_BYTES = 1 << 20
+_SINGLE_BYTE = frozenset(
+    codecs.lookup(name).name
+    for name in (
+        *(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 9, 10, 13, 14, 15, 16)),
+        *(f"cp{n}" for n in range(1250, 1259)),
+        "latin-1",
+        "mac-roman",
+        "mac-latin2",
+    )
+)
 # The sender's country (ccTLD of the From domain or the supplier's country): legacy 8-bit text from a
 # .hu sender is windows-1250 far more often than windows-1252, and a short header gives the detector
 # little else to go on.
@@ -114,6 +124,11 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str], what: str
     if codec is None:
         defects.append(f"unknown charset {charset.strip()[:60]!r} in {what}")
         return _guess(data)
+    if codec in _SINGLE_BYTE and not data.isascii() and _is_utf8(data):
+        # A single-byte charset decodes anything, so a UTF-8 text under a latin label never "fails";
+        # but real latin text almost never forms valid multi-byte UTF-8 throughout: trust the bytes.
+        defects.append(f"UTF-8 text labelled {charset.strip()[:60]!r} in {what}; read as UTF-8")
+        return data.decode("utf-8")
     try:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError, ValueError, TypeError):

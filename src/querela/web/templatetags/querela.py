@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from querela.complaints.workflow import Status
+from querela.tenants.access import can
 from querela.tenants.roles import Role
 
 register = template.Library()
@@ -17,6 +18,13 @@ _AUTOMATIC_AUTHORS = {
     "e-mail": gettext_lazy("E-mail intake"),
     "deadline sweep": gettext_lazy("Deadline watch"),
 }
+
+
+@register.filter
+def may(actor: object, action: str) -> bool:
+    """`{% if actor|may:"complaint.list" %}`: what a page shows follows the permission table, never a
+    comparison with a role name."""
+    return actor is not None and can(actor, action)  # type: ignore[arg-type]
 
 
 @register.filter
