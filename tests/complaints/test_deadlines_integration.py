@@ -157,6 +157,18 @@ def test_sweep_reminds_once_then_escalates_once(in_a, frozen, django_capture_on_
 
 
 @pytest.mark.django_db
+def test_a_missed_deadline_adds_to_what_was_flagged_instead_of_erasing_it(in_a, frozen):
+    from querela.complaints.services import complaint_flag
+
+    c = _register(in_a, frozen["now"])
+    complaint_flag(actor=in_a.actor("agent"), complaint_id=c.pk, note="Identity to be checked.")
+    deadline_sweep(now=datetime(2026, 3, 18, 7, tzinfo=BUDAPEST))
+    c.refresh_from_db()
+    assert c.needs_attention.startswith("Identity to be checked.") and "missed" in c.needs_attention
+    assert AuditEvent.objects.filter(action="complaint.flag", object_id=c.reference).count() == 2
+
+
+@pytest.mark.django_db
 def test_an_answered_complaint_is_not_chased(in_a, frozen):
     c = _register(in_a, frozen["now"])
     _assign(in_a, c)

@@ -497,23 +497,22 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
                 "step": _(STEP_NAMES[step.step]),
                 "date": due_txt,
             }
+            from .services import complaint_flag  # services imports this module
+
             if outcome == "deemed_accepted":
-                Complaint.objects.filter(pk=c.pk).update(
-                    deemed_accepted=True, needs_attention=_("Not answered in time: the law treats it as accepted.")
-                )
+                Complaint.objects.filter(pk=c.pk).update(deemed_accepted=True)
+                flag = _("Not answered in time: the law treats it as accepted.")
                 body = _("Complaint %(ref)s was not answered in time: by law it is deemed accepted.")
             elif outcome == "reschedule":
-                Complaint.objects.filter(pk=c.pk).update(
-                    needs_attention=_("Target date missed: explain the delay and give the customer a new date.")
-                )
+                flag = _("Target date missed: explain the delay and give the customer a new date.")
                 body = _(
                     "Complaint %(ref)s missed its target date: the customer must get an explanation and a new date."
                 )
             else:
-                Complaint.objects.filter(pk=c.pk).update(
-                    needs_attention=_("Deadline missed: escalated to the supervisor.")
-                )
+                flag = _("Deadline missed: escalated to the supervisor.")
                 body = _("Complaint %(ref)s missed its deadline and is escalated to you.")
+            # Added to what is already flagged (an identity doubt must not vanish under a breach).
+            complaint_flag(actor=actor, complaint_id=c.pk, note=flag)
             notes += _notify(c, outcome, f"{step.step}:{step.due_date}", to, subject, body % {"ref": c.reference})
             TimelineEntry.objects.create(
                 complaint=c,

@@ -208,8 +208,8 @@ def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, upl
     if refused:
         note = _("Not stored as attachments (kept in the original message): %(why)s") % {"why": " ".join(refused)}
         _entry(complaint, actor, EntryType.SYSTEM, note)
-        complaint.needs_attention = "; ".join(filter(None, [complaint.needs_attention, note]))[:300]
-        complaint.save(update_fields=["needs_attention"])
+        complaint_flag(actor=actor, complaint_id=complaint.pk, note=note)
+        complaint.refresh_from_db(fields=["needs_attention"])
 
 
 def _tz(tenant: Any) -> Any:
