@@ -26,6 +26,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 messages: $(STAMP)
 	cd src/querela && ../../$(VENV)/bin/django-admin makemessages -l hu -l pl -l ro -l en --no-obsolete --no-location --settings=querela.settings.test && ../../$(VENV)/bin/django-admin compilemessages --settings=querela.settings.test

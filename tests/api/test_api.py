@@ -15,14 +15,13 @@ def _token_client(user, tenant_code: str = "AAA") -> Client:
     every role's API permissions can be tried)."""
     import secrets
 
-    from querela.api.models import ApiToken
-    from querela.api.tokens import _digest
-    from querela.tenants.models import Tenant
+    from querela.tenants.models import ApiToken, Tenant
+    from querela.tenants.tokens import digest
 
     key = secrets.token_urlsafe(32)
     with tenancy.tenant_scope(Tenant.objects.get(code=tenant_code)):
         ApiToken.objects.filter(user=user).delete()
-        ApiToken.objects.create(user=user, key_sha256=_digest(key))
+        ApiToken.objects.create(user=user, key_sha256=digest(key))
     return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
@@ -199,7 +198,7 @@ def test_an_old_token_is_refused(world, settings):
 
     from django.utils import timezone
 
-    from querela.api.models import ApiToken
+    from querela.tenants.models import ApiToken
 
     client = _token_client(world.a.users["agent"])
     with tenancy.tenant_scope(world.a.tenant):
@@ -254,7 +253,7 @@ def test_a_token_reaches_only_the_tenant_it_was_issued_in(world):
 
 
 def test_only_the_keys_digest_is_stored(world):
-    from querela.api.models import ApiToken
+    from querela.tenants.models import ApiToken
 
     session = Client()
     session.force_login(world.a.users["agent"])

@@ -10,7 +10,6 @@ from email.utils import make_msgid
 
 import pytest
 
-from querela.billing import usage_by_month
 from querela.complaints.models import Complaint
 from querela.core import tenancy
 from querela.core.errors import PermissionDenied
@@ -18,6 +17,7 @@ from querela.intake.email.smtp_server import build_controller
 from querela.intake.inbound import accepts_recipient, inbound_store, smtp_store
 from querela.intake.models import InboundMessage, InboundStatus, OutboundEmail
 from querela.intake.registration import inbound_release
+from querela.reports.usage import usage_by_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -33,7 +33,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_permissions_doc_is_generated_from_the_table():
     from pathlib import Path
 
-    from querela.core.management.commands.permissions_doc import render_permissions_markdown
+    from querela.ops.management.commands.permissions_doc import render_permissions_markdown
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
     assert doc.read_text(encoding="utf-8") == render_permissions_markdown(), "run: querela permissions_doc"

@@ -9,7 +9,6 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from querela.api.tokens import api_token_issue
 from querela.audit.models import AuditEvent
 from querela.complaints.deadline_service import complaint_acknowledge, policy_save
 from querela.complaints.models import Complaint, Notification
@@ -22,6 +21,7 @@ from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
 from querela.tenants.models import Membership
+from querela.tenants.tokens import api_token_issue
 from tests.factories import PASSWORD, TenantWorld
 
 pytestmark = pytest.mark.django_db

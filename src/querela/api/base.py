@@ -11,12 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from querela.api.models import ApiToken
 from querela.core import tenancy
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, QuerelaError, ValidationFailed
 from querela.core.ratelimit import client_address
 from querela.tenants.access import Actor, actor_for, can
-from querela.tenants.models import Tenant
+from querela.tenants.models import ApiToken, Tenant
 
 _STATUS = {
     PermissionDenied: status.HTTP_403_FORBIDDEN,

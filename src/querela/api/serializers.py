@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from querela.complaints.models import Attachment, Category, Complaint, Kind, TimelineEntry
 from querela.complaints.workflow import TRANSITIONS_BY_NAME
-from querela.customers.models import Channel, ConsumptionPlace, Customer, Meter
+from querela.core.channels import Channel
+from querela.customers.models import ConsumptionPlace, Customer, Meter
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
 from querela.tenants.access import can
 

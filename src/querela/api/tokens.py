@@ -1,40 +1,19 @@
-"""API tokens for integrations: one per person, issued from a logged-in session, valid for a limited time."""
+"""Token authentication for the API (the tokens themselves are `tenants.tokens`)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from querela.audit.services import audit_record
 from querela.core import clock, tenancy
-from querela.tenants.access import Actor, require
-
-from .models import ApiToken
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def api_token_issue(*, actor: Actor) -> str:
-    """A new token for the actor in the actor's tenant; it replaces their earlier one there and reaches
-    no other tenant, even when the same person works for several."""
-    require(actor, "api.token")
-    key = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        ApiToken.objects.filter(user=actor.user).delete()  # scoped: only this tenant's
-        ApiToken.objects.create(user=actor.user, key_sha256=_digest(key))
-        audit_record(actor=actor, action="api.token_issue", object_type="user", object_id=actor.label)
-    return key
+from querela.tenants.models import ApiToken
+from querela.tenants.tokens import digest
 
 
 class TenantTokenAuthentication(BaseAuthentication):
@@ -54,7 +33,7 @@ class TenantTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
         with tenancy.dangerously_all_tenants():  # the tenant is what the token tells us
-            token = ApiToken.objects.select_related("user", "tenant").filter(key_sha256=_digest(key)).first()
+            token = ApiToken.objects.select_related("user", "tenant").filter(key_sha256=digest(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         days = int(cast(int, settings.QUERELA["API_TOKEN_DAYS"]))

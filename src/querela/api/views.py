@@ -34,6 +34,7 @@ from querela.core.errors import ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_open, customer_search
 from querela.customers.services import customer_create_with_place
+from querela.tenants.tokens import api_token_issue
 
 from .base import TenantAPIView
 from .serializers import (
@@ -51,7 +52,6 @@ from .serializers import (
     TimelineOut,
     TransitionIn,
 )
-from .tokens import api_token_issue
 
 
 class BoundedPagination(LimitOffsetPagination):

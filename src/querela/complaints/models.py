@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.channels import Channel
 from querela.core.models import TenantManager, TenantModel
-from querela.customers.models import Channel
 
 from .workflow import FINISHED_STATUSES, Status
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_record
 from querela.core import clock, tenancy
+from querela.core.channels import Channel
 from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from querela.customers.models import Channel, ConsumptionPlace, Customer, Representative
+from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.text import fold
 from querela.tenants.access import Actor, require
 from querela.tenants.models import Department, Membership

@@ -1,13 +1,10 @@
-"""Request plumbing: secure headers and the tenant named in the URL."""
+"""Request plumbing: secure headers (the tenant named in the URL is `tenants.middleware`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-
-from . import tenancy
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -31,27 +28,3 @@ class SecureHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
-
-
-class TenantMiddleware:
-    """Enters the tenant named by the `tenant` URL argument, after checking the user may act in it.
-
-    The membership check itself lives in `querela.tenants.access`; this only scopes the request.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with tenancy.request_scope():
-            return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: dict[str, Any]
-    ) -> HttpResponse | None:
-        code = view_kwargs.get("tenant")
-        if code is None:
-            return None
-        from querela.tenants.access import resolve_request_tenant
-
-        return resolve_request_tenant(request, code)

@@ -7,21 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.channels import Channel
 from querela.core.models import TenantModel
 
 from .text import digits, fold
-
-
-class Channel(models.TextChoices):
-    """How a message came in or goes out. A reply goes out in the channel the complaint came in."""
-
-    WEB = "web", _("Web form")
-    EMAIL = "email", _("E-mail")
-    PHONE = "phone", _("Phone")
-    IN_PERSON = "in_person", _("In person")
-    POST = "post", _("Post")
-    FAX = "fax", _("Fax")
-    MESSAGE_WALL = "message_wall", _("Online message wall")
 
 
 class ServiceType(models.TextChoices):

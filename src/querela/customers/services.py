@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_record
+from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
+from querela.core.uploads import check_upload, hash_stream, safe_storage_name
 from querela.tenants.access import Actor, require
 
-from .models import Channel, ConsumptionPlace, Customer, Meter, Representative, ServiceType
+from .models import ConsumptionPlace, Customer, Meter, Representative, ServiceType
 
 CUSTOMER_FIELDS = ("customer_number", "name", "phone", "email", "preferred_channel", "mailing_address", "language")
 
@@ -135,8 +137,6 @@ def representative_add(
 ) -> Representative:
     """Someone acting for the customer (seed 000). The power of attorney is checked like any upload:
     the tenant's size limit and accepted types, its real type sniffed from the bytes."""
-    from querela.complaints.attachments import check_upload, hash_stream, safe_storage_name
-
     require(actor, "customer.edit")
     if not name.strip():
         raise ValidationFailed(_("The representative's name is required."))

@@ -34,10 +34,12 @@ INSTALLED_APPS = [
     "querela.customers",
     "querela.complaints",
     "querela.intake",
+    "querela.documents",
     "querela.deadlines",
     "querela.api",
     "querela.web",
     "querela.demo",
+    "querela.ops",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "querela.core.middleware.TenantMiddleware",
+    "querela.tenants.middleware.TenantMiddleware",
 ]
 
 ROOT_URLCONF = "querela.urls"
@@ -196,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Channel choices are shared by channel, reply channel and preferred channel: one schema enum.
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "querela.customers.models.Channel"},
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "querela.core.channels.Channel"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

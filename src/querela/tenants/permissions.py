@@ -12,8 +12,6 @@ import rules
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from querela.complaints.workflow import SYSTEM, TRANSITIONS
-
 from .roles import Role
 
 R = Role
@@ -61,19 +59,13 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "mail.release": (_("Let mail held by the intake limits through"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
     "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
 }
-for _t in TRANSITIONS:
-    _TABLE[f"complaint.transition.{_t.name}"] = (_t.label, frozenset(r for r in _t.roles if r != SYSTEM))
-
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {
     a: (label, frozenset(str(getattr(r, "value", r)) for r in roles)) for a, (label, roles) in _TABLE.items()
 }
 
 # Actions where a consumer may act only on objects that are theirs.
-OWN_ONLY_FOR_CONSUMERS = frozenset(
-    {"complaint.view", "complaint.message", "complaint.attach"}
-    | {f"complaint.transition.{t.name}" for t in TRANSITIONS}
-)
+OWN_ONLY_FOR_CONSUMERS: set[str] = {"complaint.view", "complaint.message", "complaint.attach"}
 
 
 def _role_in(roles: frozenset[str]) -> Any:
@@ -83,17 +75,26 @@ def _role_in(roles: frozenset[str]) -> Any:
     return check
 
 
-def _build_rules() -> rules.RuleSet:
-    ruleset = rules.RuleSet()
-    for action, (_label, roles) in PERMISSIONS.items():
-        pred = rules.predicate(_role_in(roles), name=f"role_in:{action}")
-        if action in OWN_ONLY_FOR_CONSUMERS:
-            pred = pred & (~is_consumer | owns_complaint)
-        ruleset.add_rule(action, pred)
-    return ruleset
+def _add_rule(ruleset: rules.RuleSet, action: str) -> None:
+    pred = rules.predicate(_role_in(PERMISSIONS[action][1]), name=f"role_in:{action}")
+    if action in OWN_ONLY_FOR_CONSUMERS:
+        pred = pred & (~is_consumer | owns_complaint)
+    ruleset.set_rule(action, pred)
 
 
-RULES = _build_rules()
+RULES = rules.RuleSet()
+for _action in PERMISSIONS:
+    _add_rule(RULES, _action)
+
+
+def register_actions(rows: dict[str, tuple[Any, frozenset[Any]]], *, own_only_for_consumers: bool = False) -> None:
+    """Rows an app above this one adds at start-up (the complaint workflow's transitions, from
+    `complaints.apps`): the table stays one table, and tenants needn't import the apps built on it."""
+    for action, (label, roles) in rows.items():
+        PERMISSIONS[action] = (label, frozenset(str(getattr(r, "value", r)) for r in roles))
+        if own_only_for_consumers:
+            OWN_ONLY_FOR_CONSUMERS.add(action)
+        _add_rule(RULES, action)
 
 
 def roles_for(action: str) -> frozenset[str]:

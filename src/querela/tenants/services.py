@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -59,6 +60,15 @@ def department_create(*, actor: Actor, code: str, name: str) -> Department:
     return dept
 
 
+# Checks for settings whose valid values live in an app above this one (deadline policies), registered
+# by that app at start-up.
+_SETTING_CHECKS: dict[str, Callable[[Tenant, Any], object]] = {}
+
+
+def register_setting_check(name: str, check: Callable[[Tenant, Any], object]) -> None:
+    _SETTING_CHECKS[name] = check
+
+
 SETTINGS_FIELDS = (
     "default_language",
     "time_zone",
@@ -79,10 +89,9 @@ def tenant_configure(*, actor: Actor, **fields: Any) -> Tenant:
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationFailed(_("These settings cannot be changed here: %s") % ", ".join(sorted(unknown)))
-    if "deadline_policy" in fields:
-        from querela.complaints.deadline_service import policy_for
-
-        policy_for(actor.tenant, fields["deadline_policy"])  # unknown names are refused with a message
+    for name, check in _SETTING_CHECKS.items():
+        if name in fields:
+            check(actor.tenant, fields[name])  # raises ValidationFailed with a message
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
         changes = {k: [getattr(tenant, k), v] for k, v in fields.items() if getattr(tenant, k) != v}

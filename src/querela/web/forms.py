@@ -11,7 +11,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
-from querela.customers.models import Channel, ServiceType
+from querela.core.channels import Channel
+from querela.customers.models import ServiceType
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
 
 # The suppliers' own zones first, then the rest of Europe, where Querela's suppliers are.

@@ -13,18 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.api.tokens import api_token_issue
 from querela.audit.services import AUDIT_PAGE, audit_page, audit_verify, readable_changes
-from querela.billing import usage_by_month
 from querela.complaints.deadline_service import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
 from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox, InboundMessage
+from querela.reports.usage import usage_by_month
 from querela.tenants.access import is_platform_operator
 from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.roles import Role
 from querela.tenants.services import department_create, membership_deactivate, membership_set, tenant_configure
+from querela.tenants.tokens import api_token_issue
 
 from ..decorators import tenant_page
 from ..feedback import submit

@@ -15,7 +15,6 @@ from querela.complaints.deadline_service import (
     deadline_actions,
     deadline_overview,
 )
-from querela.complaints.letters import PAPER_CHANNELS, letter_pdf
 from querela.complaints.models import Kind
 from querela.complaints.selectors import (
     attachment_open,
@@ -34,8 +33,9 @@ from querela.complaints.services import (
     handlers_of_tenant,
 )
 from querela.complaints.workflow import Status, available_from
+from querela.core.channels import Channel
 from querela.core.errors import QuerelaError
-from querela.customers.models import Channel
+from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.tenants.access import can
 from querela.tenants.models import Department
 

@@ -11,11 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from querela.complaints.language import complaint_language
+from querela.complaints.models import EntryType, TimelineEntry
 from querela.core import clock
 from querela.core.errors import NotFound
-
-from .language import complaint_language
-from .models import EntryType, TimelineEntry
 
 # Channels in which a message reaches the customer on paper.
 PAPER_CHANNELS = frozenset({"post", "in_person", "fax"})
@@ -45,7 +44,7 @@ def letter_pdf(entry: TimelineEntry) -> bytes:
         address = customer_address
     with translation.override(complaint_language(complaint)):
         html = render_to_string(
-            "complaints/letter.html",
+            "documents/letter.html",
             {
                 "complaint": complaint,
                 "tenant": complaint.tenant,

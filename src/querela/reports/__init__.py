@@ -1,0 +1,1 @@
+"""Figures read across complaints: usage billed per month (more reports to come)."""
