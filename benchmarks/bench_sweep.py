@@ -29,7 +29,7 @@ def main() -> None:
     from django.core.management import call_command
     from tqdm import tqdm
 
-    from querela.complaints.deadline_service import deadline_sweep_tenant
+    from querela.complaints.deadline_sweep import deadline_sweep_tenant
     from querela.complaints.models import Complaint, DeadlineStep
     from querela.core import tenancy
     from querela.tenants.models import Tenant

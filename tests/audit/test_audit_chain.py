@@ -11,7 +11,8 @@ from django.test import Client
 
 from querela.audit.models import AuditEvent, AuditImmutable
 from querela.audit.services import audit_verify
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.core import tenancy
 from tests.factories import PASSWORD
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from querela.complaints.models import Complaint
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import tenancy
 from querela.core.errors import InvalidTransition

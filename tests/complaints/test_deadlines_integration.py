@@ -12,14 +12,11 @@ from django.db import connection
 from django.test import Client
 
 from querela.audit.models import AuditEvent
-from querela.complaints.deadline_service import (
-    complaint_acknowledge,
-    complaint_extend,
-    deadline_sweep,
-    deadline_sweep_tenant,
-)
+from querela.complaints.deadline_actions import complaint_acknowledge, complaint_extend
+from querela.complaints.deadline_sweep import deadline_sweep, deadline_sweep_tenant
 from querela.complaints.models import Complaint, DeadlineStep, Notification
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
 from querela.core.errors import ValidationFailed
 from tests.factories import PASSWORD
@@ -279,7 +276,8 @@ def _edited(days: int) -> dict:
 
 @pytest.mark.django_db
 def test_a_complaint_keeps_the_policy_version_it_was_registered_under(in_a, frozen):
-    from querela.complaints.deadline_service import deadlines_recompute, policy_save
+    from querela.complaints.deadline_policies import policy_save
+    from querela.complaints.deadline_schedule import deadlines_recompute
 
     before_edit = _register(in_a, frozen["now"])
     assert (before_edit.policy_version, before_edit.answer_due) == (0, date(2026, 3, 17))  # the preset
@@ -329,7 +327,7 @@ def test_an_extension_needs_a_reason_and_the_notice_names_it_in_the_customers_la
 
 @pytest.mark.django_db
 def test_a_statutory_deadline_cannot_be_rescheduled(in_a, frozen):
-    from querela.complaints.deadline_service import complaint_reschedule
+    from querela.complaints.deadline_actions import complaint_reschedule
 
     c = _register(in_a, frozen["now"])
     frozen["now"] = datetime(2026, 3, 18, 9, tzinfo=BUDAPEST)  # missed
@@ -344,7 +342,7 @@ def test_a_statutory_deadline_cannot_be_rescheduled(in_a, frozen):
 
 @pytest.mark.django_db
 def test_a_vendor_target_is_rescheduled_only_when_near_or_missed(in_a, frozen):
-    from querela.complaints.deadline_service import complaint_reschedule
+    from querela.complaints.deadline_actions import complaint_reschedule
 
     in_a.tenant.deadline_policy = "pl-inverter-vendor"
     in_a.tenant.save()
@@ -401,7 +399,7 @@ def test_information_asked_during_the_investigation_returns_to_the_handler(in_a,
 def test_long_dates_read_naturally_in_each_language():
     from django.utils import translation
 
-    from querela.complaints.deadline_service import long_date
+    from querela.complaints.deadline_texts import long_date
 
     day = date(2027, 1, 4)
     expected = {"en": "4 January 2027", "hu": "2027. január 4.", "pl": "4 stycznia 2027", "ro": "4 ianuarie 2027"}
@@ -412,7 +410,7 @@ def test_long_dates_read_naturally_in_each_language():
 
 @pytest.mark.django_db
 def test_a_disputed_answer_is_due_again_from_the_day_it_was_reopened(in_a, frozen):
-    from querela.complaints.deadline_service import deadline_overview
+    from querela.complaints.deadline_selectors import deadline_overview
     from querela.complaints.selectors import complaint_list
 
     c = _register(in_a, frozen["now"])  # due 17 March

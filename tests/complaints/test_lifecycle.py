@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from querela.complaints.models import Complaint, EntryType, Kind
-from querela.complaints.services import complaint_register, complaint_transition, complaint_update
+from querela.complaints.services import complaint_register, complaint_update
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 

@@ -9,7 +9,8 @@ from django.test import Client
 from pypdf import PdfReader
 
 from querela.audit.models import AuditEvent
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.core import tenancy
 from tests.factories import PASSWORD
 

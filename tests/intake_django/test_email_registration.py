@@ -11,7 +11,7 @@ from django.core import mail as django_mail
 from django.db import transaction
 
 from querela.complaints.models import Complaint
-from querela.complaints.services import complaint_transition
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import tenancy
 from querela.intake.email.smtp_server import build_controller

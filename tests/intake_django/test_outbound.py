@@ -9,7 +9,8 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.intake.models import OutboundEmail, OutboundStatus
 from querela.intake.outbound import outbound_send
 
@@ -71,7 +72,7 @@ def test_answer_goes_out_over_smtp_with_reference_and_threading(in_a, smtp_sink,
 
 
 def test_automatic_mail_is_marked_auto_submitted_and_threads(in_a, smtp_sink, django_capture_on_commit_callbacks):
-    from querela.complaints.deadline_service import complaint_acknowledge
+    from querela.complaints.deadline_actions import complaint_acknowledge
     from querela.tenants.access import system_actor
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 
 from querela.complaints.models import Notification
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
 from querela.complaints.tasks import notify_assignee_task
+from querela.complaints.transitions import complaint_transition
 from querela.core import tenancy
 from tests.factories import skip_or_fail
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from querela.complaints.deadline_service import complaint_acknowledge
+from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.models import Complaint
-from querela.complaints.services import Upload, complaint_attach, complaint_register, complaint_transition
+from querela.complaints.services import Upload, complaint_attach, complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core import tenancy
 from querela.core.errors import PermissionDenied, QuerelaError

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from querela.audit.models import AuditEvent
-from querela.complaints.deadline_service import complaint_acknowledge, policy_save
+from querela.complaints.deadline_actions import complaint_acknowledge
+from querela.complaints.deadline_policies import policy_save
 from querela.complaints.models import Complaint, Notification
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.core import tenancy

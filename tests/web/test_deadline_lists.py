@@ -55,7 +55,7 @@ def test_the_supervisor_home_lists_overdue_complaints(in_a, three) -> None:
 
 
 def test_the_list_filters_by_channel_kind_and_assignee(in_a, three) -> None:
-    from querela.complaints.services import complaint_transition
+    from querela.complaints.transitions import complaint_transition
 
     sup = in_a.actor("supervisor")
     complaint_transition(actor=sup, complaint_id=three[1].pk, action="assign", assignee_id=in_a.users["handler"].pk)

@@ -7,7 +7,8 @@ from django.test import Client
 
 from querela.audit.models import AuditEvent
 from querela.complaints.models import Complaint
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import tenancy
 from querela.core.errors import ValidationFailed

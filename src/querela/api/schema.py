@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class TenantTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TenantTokenScheme(OpenApiAuthenticationExtension):
     target_class = "querela.api.tokens.TenantTokenAuthentication"
     name = "tokenAuth"
 

@@ -13,7 +13,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from querela.complaints.deadline_service import complaint_deadline_step, deadline_overview
+from querela.complaints.deadline_actions import complaint_deadline_step
+from querela.complaints.deadline_selectors import deadline_overview
 from querela.complaints.selectors import (
     attachment_open,
     complaint_for_write,
@@ -28,8 +29,8 @@ from querela.complaints.services import (
     complaint_attach,
     complaint_identify,
     complaint_register,
-    complaint_transition,
 )
+from querela.complaints.transitions import complaint_transition
 from querela.core.errors import ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_open, customer_search

@@ -9,7 +9,7 @@ class ComplaintsConfig(AppConfig):
         from querela.tenants.permissions import register_actions
         from querela.tenants.services import register_setting_check
 
-        from . import deadline_service, tasks  # noqa: F401  (registers the hooks and the jobs)
+        from . import deadline_policies, deadline_schedule, tasks  # noqa: F401  (registers the hooks and the jobs)
         from .workflow import SYSTEM, TRANSITIONS
 
         register_actions(
@@ -20,4 +20,4 @@ class ComplaintsConfig(AppConfig):
             own_only_for_consumers=True,
         )
         # Unknown policy names are refused with a message (the supplier's own policies live here).
-        register_setting_check("deadline_policy", lambda tenant, name: deadline_service.policy_for(tenant, name))
+        register_setting_check("deadline_policy", lambda tenant, name: deadline_policies.policy_for(tenant, name))

@@ -33,6 +33,13 @@ def run(event: str, complaint: Any) -> None:
         transaction.on_commit(lambda fn=fn: fn(*ids))  # type: ignore[misc]
 
 
+def after_commit(event: str, *ids: int) -> None:
+    """Tell the `on(event)` handlers after the current transaction commits (they enqueue jobs with these
+    ids). Modules that write call this; the jobs modules register, so writers never import jobs."""
+    for fn in _hooks.get(event, []):
+        transaction.on_commit(lambda fn=fn: fn(*ids))  # type: ignore[misc]
+
+
 # Handlers for a new message to the customer, called in the transaction that wrote it
 # (the e-mail channel turns it into an outbound mail queued after commit).
 _outbound_handlers: list[Callable[[Any], None]] = []

@@ -18,18 +18,20 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_record
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
-from querela.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from querela.core.errors import PermissionDenied, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.text import fold
 from querela.tenants.access import Actor, require
-from querela.tenants.models import Department, Membership
+from querela.tenants.models import Membership
 from querela.tenants.roles import Role
 
 from . import hooks
 from .attachments import store_attachment
-from .models import COMPLAINT_KINDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
+from .models import Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import next_reference
-from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Status, transition_for
+from .timeline import add_entry, as_system, is_system, lock_complaint
+from .transitions import apply_transition
+from .workflow import SYSTEM, Status
 
 
 class _Blank:
@@ -41,27 +43,6 @@ class Upload:
     filename: str
     stream: IO[bytes]
     size: int
-
-
-def _is_system(actor: Actor) -> bool:
-    return actor.role == SYSTEM
-
-
-def _entry(
-    complaint: Complaint, actor: Actor, entry_type: str, body: str = "", channel: str = "", **data: Any
-) -> TimelineEntry:
-    entry = TimelineEntry.objects.create(
-        complaint=complaint,
-        entry_type=entry_type,
-        channel=channel,
-        author_id=actor.user_id,
-        author_label=actor.label,
-        body=body,
-        data=data,
-    )
-    if entry_type == EntryType.OUTBOUND:
-        hooks.outbound_entry_created(entry)
-    return entry
 
 
 def complaint_register(
@@ -96,7 +77,7 @@ def complaint_register(
         require(actor, "complaint.file_own")
         if customer is None or customer.user_id != actor.user_id:
             raise PermissionDenied(_("You can file complaints only about your own consumption places."))
-    elif not _is_system(actor):
+    elif not is_system(actor):
         require(actor, "complaint.register")
     if channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."))
@@ -107,15 +88,17 @@ def complaint_register(
     answer_by = reply_channel or _default_reply_channel(channel, customer)
     has_address = contact_email or (representative or _Blank).email or (customer or _Blank).email
     # A person registering can fix it now; mail without a readable sender is still registered (and flagged).
-    if answer_by == Channel.EMAIL and not has_address and not _is_system(actor):
+    if answer_by == Channel.EMAIL and not has_address and not is_system(actor):
         raise ValidationFailed(_("To answer by e-mail, an e-mail address is needed."), code="email_required")
     if representative is not None and (customer is None or representative.customer_id != customer.pk):
         raise ValidationFailed(_("The representative does not act for this customer."), code="representative_mismatch")
     received_at = received_at or clock.now()
     if received_at > clock.now() + timedelta(minutes=5):  # a little clock skew between machines is fine
         raise ValidationFailed(_("The receipt time cannot be in the future."), code="received_in_future")
-    if channel in (Channel.PHONE, Channel.IN_PERSON) and customer is None and not (
-        contact_name.strip() and (contact_phone.strip() or contact_email.strip())
+    if (
+        channel in (Channel.PHONE, Channel.IN_PERSON)
+        and customer is None
+        and not (contact_name.strip() and (contact_phone.strip() or contact_email.strip()))
     ):
         # An oral complaint from someone not on file: without a name and a way to reach them, no answer can go out.
         raise ValidationFailed(
@@ -126,7 +109,7 @@ def complaint_register(
         needs_attention = "; ".join(
             filter(None, [needs_attention, _("Filed by a representative without a valid power of attorney.")])
         )
-    from .deadline_service import policy_for
+    from .deadline_policies import policy_for
 
     _policy, policy_version = policy_for(tenant, tenant.deadline_policy)
     with transaction.atomic():
@@ -135,7 +118,7 @@ def complaint_register(
             channel=channel,
             received_at=received_at,
             kind=kind,
-            kind_confirmed=not _is_system(actor),
+            kind_confirmed=not is_system(actor),
             category=category,
             subject=subject.strip()[:300],
             description=description,
@@ -153,7 +136,7 @@ def complaint_register(
             created_by_id=actor.user_id,
         )
         complaint.save()
-        entry = _entry(complaint, actor, EntryType.INBOUND, description, channel=channel, **(inbound_data or {}))
+        entry = add_entry(complaint, actor, EntryType.INBOUND, description, channel=channel, **(inbound_data or {}))
         _store_uploads(complaint, actor, entry, uploads)
         audit_record(
             actor=actor,
@@ -169,17 +152,17 @@ def complaint_register(
             },
         )
         if customer is not None and description.strip():
-            _apply_transition(complaint, _as_system(actor), "register", text="")
+            apply_transition(complaint, as_system(actor), "register", text="")
         hooks.run("registered", complaint)
         if (
             acknowledge
             and complaint.status == Status.REGISTERED
             and (complaint.contact_email or complaint.reply_channel != "email")
         ):
-            from .deadline_service import complaint_acknowledge
+            from .deadline_actions import complaint_acknowledge
 
             # Automatic confirmation with the date we will answer by, in the reply channel.
-            complaint_acknowledge(actor=_as_system(actor), complaint_id=complaint.pk, automatic=True)
+            complaint_acknowledge(actor=as_system(actor), complaint_id=complaint.pk, automatic=True)
     return complaint
 
 
@@ -203,12 +186,12 @@ def _store_uploads(complaint: Complaint, actor: Actor, entry: TimelineEntry, upl
         try:
             _store(complaint, actor, entry, upload)
         except ValidationFailed as exc:
-            if not _is_system(actor):
+            if not is_system(actor):
                 raise
             refused.append(exc.message)
     if refused:
         note = _("Not stored as attachments (kept in the original message): %(why)s") % {"why": " ".join(refused)}
-        _entry(complaint, actor, EntryType.SYSTEM, note)
+        add_entry(complaint, actor, EntryType.SYSTEM, note)
         complaint_flag(actor=actor, complaint_id=complaint.pk, note=note)
         complaint.refresh_from_db(fields=["needs_attention"])
 
@@ -229,126 +212,6 @@ def _default_reply_channel(channel: str, customer: Customer | None = None) -> st
     return channel
 
 
-def _lock(complaint_id: int) -> Complaint:
-    try:
-        return Complaint.objects.select_for_update().get(pk=complaint_id)
-    except Complaint.DoesNotExist as exc:
-        raise NotFound(_("Complaint not found.")) from exc
-
-
-def complaint_transition(
-    *,
-    actor: Actor,
-    complaint_id: int,
-    action: str,
-    text: str = "",
-    assignee_id: int | None = None,
-    department_id: int | None = None,
-) -> Complaint:
-    """Move a complaint along the workflow. The only way a status changes."""
-    with transaction.atomic():
-        complaint = _lock(complaint_id)
-        _apply_transition(complaint, actor, action, text=text, assignee_id=assignee_id, department_id=department_id)
-    return complaint
-
-
-def _apply_transition(
-    complaint: Complaint,
-    actor: Actor,
-    action: str,
-    *,
-    text: str,
-    assignee_id: int | None = None,
-    department_id: int | None = None,
-    record_text: bool = True,
-) -> None:
-    if action not in TRANSITIONS_BY_NAME:
-        raise InvalidTransition(_("Unknown step."))
-    t = transition_for(action, complaint.status)
-    if t is None:
-        raise InvalidTransition(
-            _("Cannot “%(action)s” a complaint that is “%(status)s”.")
-            % {"action": _transition_label(action), "status": Status(complaint.status).label}
-        )
-    if _is_system(actor):
-        if SYSTEM not in t.roles:
-            raise PermissionDenied(_("This step needs a person."))
-    else:
-        require(actor, f"complaint.transition.{action}", complaint)
-    if t.needs_text and not text.strip():
-        raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
-    if action == "resume" and complaint.assignee_id is None:
-        raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")
-    if action == "register" and complaint.assignee_id is not None:
-        # Information asked for during the investigation: the handler continues, nothing starts over.
-        raise ValidationFailed(
-            _("This complaint is already being investigated: continue the investigation instead."),
-            code="already_assigned",
-        )
-    if action in ("register", "resume") and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
-        # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
-        raise ValidationFailed(
-            _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
-            code="customer_required",
-        )
-    changes: dict[str, Any] = {"status": [complaint.status, t.target]}
-    if action == "assign":
-        changes.update(_assign(complaint, actor, assignee_id, department_id))
-    if action == "redirect":
-        if complaint.kind in COMPLAINT_KINDS:
-            raise ValidationFailed(
-                _("Only a non-complaint can be redirected: change its kind first."), code="kind_is_complaint"
-            )
-        complaint.redirect_explanation = text
-    before = complaint.status
-    complaint.status = t.target
-    complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
-    _entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
-    if action in ("request_info", "answer", "redirect"):
-        letter = text
-        if action == "answer" and complaint.tenant.answer_footer.strip():
-            letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
-        _entry(complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action)
-    elif text and record_text:
-        entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
-        _entry(complaint, actor, entry_type, text, purpose=action)
-    audit_record(
-        actor=actor,
-        action=f"complaint.{action}",
-        object_type="complaint",
-        object_id=complaint.reference,
-        changes=changes,
-    )
-    hooks.run(f"transition:{action}", complaint)
-
-
-def _transition_label(action: str) -> str:
-    known = TRANSITIONS_BY_NAME.get(action)
-    return str(known.label) if known else action.replace("_", " ")
-
-
-def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, department_id: int | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if assignee_id is None:
-        assignee_id = actor.user_id
-    if actor.role == Role.HANDLER and assignee_id != actor.user_id:
-        raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
-    membership = Membership.objects.filter(
-        user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]
-    ).first()
-    if membership is None:
-        raise ValidationFailed(_("The assignee must be a complaint handler or supervisor of this supplier."))
-    changes["assignee"] = [complaint.assignee_id, assignee_id]
-    complaint.assignee_id = assignee_id
-    dept_id = department_id or membership.department_id
-    if dept_id is not None:
-        if not Department.objects.filter(pk=dept_id).exists():
-            raise ValidationFailed(_("Unknown department."))
-        changes["department"] = [complaint.department_id, dept_id]
-        complaint.department_id = dept_id
-    return changes
-
-
 EDITABLE_FIELDS = ("kind", "category", "customer", "place", "reply_channel", "subject")
 
 
@@ -358,8 +221,8 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
-        complaint = _lock(complaint_id)
-        if not _is_system(actor):  # e-mail intake identifies the customer from a reply
+        complaint = lock_complaint(complaint_id)
+        if not is_system(actor):  # e-mail intake identifies the customer from a reply
             require(actor, "complaint.edit", complaint)
         if "kind" in fields and fields["kind"] not in Kind.values:
             raise ValidationFailed(_("Unknown kind."))
@@ -384,7 +247,7 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
         if not changes:
             return complaint
         complaint.save()
-        _entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
+        add_entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
         audit_record(
             actor=actor,
             action="complaint.update",
@@ -431,9 +294,9 @@ def complaint_add_note(*, actor: Actor, complaint_id: int, text: str) -> Timelin
     if not text.strip():
         raise ValidationFailed(_("The note is empty."))
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock_complaint(complaint_id)
         require(actor, "complaint.add_note", complaint)
-        entry = _entry(complaint, actor, EntryType.NOTE, text)
+        entry = add_entry(complaint, actor, EntryType.NOTE, text)
         audit_record(actor=actor, action="complaint.note", object_type="complaint", object_id=complaint.reference)
     return entry
 
@@ -452,12 +315,12 @@ def complaint_add_message(
     if not text.strip() and not uploads:
         raise ValidationFailed(_("The message is empty."))
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock_complaint(complaint_id)
         from_customer = actor.role in (Role.CONSUMER, SYSTEM)
-        if not _is_system(actor):
+        if not is_system(actor):
             require(actor, "complaint.message", complaint)
         entry_type = EntryType.INBOUND if from_customer else EntryType.OUTBOUND
-        entry = _entry(
+        entry = add_entry(
             complaint,
             actor,
             entry_type,
@@ -475,10 +338,10 @@ def complaint_add_message(
         if reopen and from_customer and complaint.status == Status.AWAITING_INFO and complaint.customer_id is not None:
             # The customer's answer to our request: the complaint is complete now, and the deadline
             # counts from today (restart/pause policies), not from whenever a person gets to it.
-            complaint_complete_info(complaint, _as_system(actor))
+            complaint_complete_info(complaint, as_system(actor))
         if reopen and from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
             # The customer's message is the reason; it is already on the timeline.
-            _apply_transition(complaint, _as_system(actor), "reopen", text=text or entry_type, record_text=False)
+            apply_transition(complaint, as_system(actor), "reopen", text=text or entry_type, record_text=False)
         hooks.run("outbound" if not from_customer else "inbound", complaint)
     return entry
 
@@ -486,18 +349,14 @@ def complaint_add_message(
 def complaint_complete_info(complaint: Complaint, actor: Actor) -> None:
     """Information has arrived: back to the handler who asked for it, or on to registration."""
     action = "resume" if complaint.assignee_id is not None else "register"
-    _apply_transition(complaint, actor, action, text="")
-
-
-def _as_system(actor: Actor) -> Actor:
-    return Actor(user=actor.user, tenant=actor.tenant, role=SYSTEM, ip=actor.ip)
+    apply_transition(complaint, actor, action, text="")
 
 
 def complaint_attach(*, actor: Actor, complaint_id: int, upload: Upload) -> Attachment:
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock_complaint(complaint_id)
         require(actor, "complaint.attach", complaint)
-        entry = _entry(complaint, actor, EntryType.ATTACHMENT, upload.filename)
+        entry = add_entry(complaint, actor, EntryType.ATTACHMENT, upload.filename)
         attachment = _store(complaint, actor, entry, upload)
         audit_record(
             actor=actor,
@@ -520,7 +379,7 @@ def complaint_flag(*, actor: Actor, complaint_id: int, note: str) -> None:
     if not note:
         return
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock_complaint(complaint_id)
         if note in complaint.needs_attention:
             return
         before = complaint.needs_attention

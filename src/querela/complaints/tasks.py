@@ -9,6 +9,7 @@ from querela.core import tenancy
 from querela.tenants.models import Tenant
 
 from . import hooks
+from .deadline_sweep import deadline_sweep
 from .models import Complaint
 from .notifications import notification_deliver, notify_assignee
 
@@ -54,6 +55,9 @@ def _on_assign(tenant_id: int, complaint_id: int) -> None:
 @db_periodic_task(crontab(minute="*/15"), name="querela.deadline_sweep")
 def deadline_sweep_task() -> None:
     """Reminders, breaches, deemed acceptances: idempotent, so overlapping runs are harmless."""
-    from .deadline_service import deadline_sweep
-
     deadline_sweep()
+
+
+@hooks.on("notification:created")
+def _on_notification(tenant_id: int, notification_id: int) -> None:
+    deliver_notification_task(tenant_id, notification_id)

@@ -17,7 +17,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 from querela.complaints.models import Kind
-from querela.complaints.services import complaint_register, complaint_transition
+from querela.complaints.services import complaint_register
+from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.services import customer_create_with_place, place_add

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, close_old_connections, transaction
 
+from querela.complaints import hooks
 from querela.core import clock, tenancy
 from querela.tenants.models import Tenant
 
@@ -95,10 +96,7 @@ def inbound_store(*, raw: bytes, tenant: Tenant, source: str, mailbox: str = "",
                 )
                 msg.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
                 msg.save()
-                from .tasks import process_inbound_task
-
-                ids = (tenant.pk, msg.pk)
-                transaction.on_commit(lambda: process_inbound_task(*ids))
+                hooks.after_commit("inbound:stored", tenant.pk, msg.pk)
         except IntegrityError:  # the same message arrived concurrently on another path
             return InboundMessage.objects.get(message_id=message_id, content_sha256=content)
     return msg

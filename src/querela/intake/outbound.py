@@ -78,10 +78,7 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
         references=" ".join(refs),
         automatic=automatic,
     )
-    from .tasks import send_outbound_email_task
-
-    ids = (mail.tenant_id, mail.pk)
-    transaction.on_commit(lambda: send_outbound_email_task(*ids))
+    hooks.after_commit("outbound:queued", mail.tenant_id, mail.pk)
     return mail
 
 

@@ -8,7 +8,8 @@ from django.db import connection
 
 from querela.core import clock, tenancy
 
-from .email.imap_poll import ImapConfig, ImapState, PollJob, PollResult, poll_many
+from .email.imap_poll import ImapState, PollJob, PollResult, poll_many
+from .email.imap_session import ImapConfig
 from .inbound import inbound_store
 from .models import ImapMailbox
 from .oauth import OAuthRefreshFailed, needs_refresh, refresh_access_token

@@ -18,9 +18,9 @@ from querela.complaints.services import (
     complaint_add_message,
     complaint_flag,
     complaint_register,
-    complaint_transition,
     complaint_update,
 )
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import clock
 from querela.customers.models import ConsumptionPlace, Customer, Representative

@@ -7,8 +7,13 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from querela.complaints import hooks
 from querela.core import tenancy
 from querela.tenants.models import Tenant
+
+from .outbound import CLAIM_SECONDS, outbound_send
+from .polling import poll_all_mailboxes
+from .registration import inbound_failed, inbound_process
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +24,6 @@ def _tenant(tenant_id: int) -> Tenant | None:
 
 @db_task(retries=3, retry_delay=60, name="querela.process_inbound")
 def process_inbound_task(tenant_id: int, inbound_id: int) -> None:
-    from .registration import inbound_failed, inbound_process
-
     tenant = _tenant(tenant_id)
     if tenant is None:
         return
@@ -36,8 +39,6 @@ def process_inbound_task(tenant_id: int, inbound_id: int) -> None:
 
 @db_task(retries=5, retry_delay=120, name="querela.send_outbound_email")
 def send_outbound_email_task(tenant_id: int, outbound_id: int) -> None:
-    from .outbound import outbound_send
-
     tenant = _tenant(tenant_id)
     if tenant is None:
         return
@@ -63,8 +64,6 @@ def intake_sweep() -> None:
         )
         from django.db.models import Q
 
-        from .outbound import CLAIM_SECONDS
-
         stale_claim = clock.now() - timedelta(seconds=CLAIM_SECONDS)
         unsent = list(
             OutboundEmail.objects.filter(
@@ -81,6 +80,15 @@ def intake_sweep() -> None:
 
 @db_periodic_task(crontab(minute="*"), name="querela.poll_imap_mailboxes")
 def poll_imap_mailboxes() -> None:
-    from .polling import poll_all_mailboxes
-
     poll_all_mailboxes()
+
+
+# The writers announce after commit; these jobs answer (so inbound/outbound never import this module).
+@hooks.on("inbound:stored")
+def _on_stored(tenant_id: int, inbound_id: int) -> None:
+    process_inbound_task(tenant_id, inbound_id)
+
+
+@hooks.on("outbound:queued")
+def _on_queued(tenant_id: int, outbound_id: int) -> None:
+    send_outbound_email_task(tenant_id, outbound_id)

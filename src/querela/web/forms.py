@@ -280,7 +280,7 @@ class StaffForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, Any]], departments: list[tuple[Any, str]], **kw: Any):
         super().__init__(*args, **kw)
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
-        self.fields["department"].widget.choices = [("", "—"), *departments]  # type: ignore[attr-defined]
+        self.fields["department"].widget.choices = [("", "—"), *departments]
 
 
 class PolicyForm(forms.Form):

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+from ._addresses import parse_addresses
 from ._body import is_attachment, is_body_leaf, read_body
 from ._charset import decode_words, region
-from ._headers import HeaderBlock, message_ids, parse_addresses, parse_header_block, parse_structured
+from ._headers import HeaderBlock, message_ids, parse_header_block, parse_structured
 from ._mime import Part, parse_tree, payload
 from .identifiers import find_identifiers, find_references
 

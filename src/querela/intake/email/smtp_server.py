@@ -150,7 +150,7 @@ class IntakeController(Controller):
         sockets = getattr(self.server, "sockets", None)  # asyncio.Server has them, AbstractServer is untyped
         if self.port == 0 and sockets:
             self.port = int(sockets[0].getsockname()[1])
-        super()._trigger_server()  # type: ignore[no-untyped-call]
+        super()._trigger_server()
 
     def start(self) -> None:
         self.intake_handler.open()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.audit.services import AUDIT_PAGE, audit_page, audit_verify, readable_changes
-from querela.complaints.deadline_service import policy_for, policy_save
+from querela.complaints.deadline_policies import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
 from querela.deadlines.policies import PRESETS

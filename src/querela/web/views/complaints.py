@@ -9,12 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.complaints.deadline_service import (
-    complaint_deadline_step,
-    consumer_due_sentence,
-    deadline_actions,
-    deadline_overview,
-)
+from querela.complaints.deadline_actions import complaint_deadline_step
+from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
+from querela.complaints.deadline_texts import consumer_due_sentence
 from querela.complaints.models import Kind
 from querela.complaints.selectors import (
     attachment_open,
@@ -28,10 +25,10 @@ from querela.complaints.services import (
     complaint_add_message,
     complaint_add_note,
     complaint_identify,
-    complaint_transition,
     complaint_update,
     handlers_of_tenant,
 )
+from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status, available_from
 from querela.core.channels import Channel
 from querela.core.errors import QuerelaError

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from querela.complaints.deadline_service import deadline_sweep
+from querela.complaints.deadline_sweep import deadline_sweep
 
 
 class Command(BaseCommand):

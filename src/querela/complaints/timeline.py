@@ -1,0 +1,48 @@
+"""Helpers every complaint service shares: lock a complaint for a write, add a timeline entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from querela.core.errors import NotFound
+from querela.tenants.access import Actor
+
+from . import hooks
+from .models import Complaint, EntryType, TimelineEntry
+from .workflow import SYSTEM
+
+
+def add_entry(
+    complaint: Complaint, actor: Actor, entry_type: str, body: str = "", channel: str = "", **data: Any
+) -> TimelineEntry:
+    entry = TimelineEntry.objects.create(
+        complaint=complaint,
+        entry_type=entry_type,
+        channel=channel,
+        author_id=actor.user_id,
+        author_label=actor.label,
+        body=body,
+        data=data,
+    )
+    if entry_type == EntryType.OUTBOUND:
+        hooks.outbound_entry_created(entry)
+    return entry
+
+
+def lock_complaint(complaint_id: int) -> Complaint:
+    try:
+        return Complaint.objects.select_for_update().get(pk=complaint_id)
+    except Complaint.DoesNotExist as exc:
+        raise NotFound(_("Complaint not found.")) from exc
+
+
+def is_system(actor: Actor) -> bool:
+    """The background worker or an intake channel, not a person."""
+    return actor.role == SYSTEM
+
+
+def as_system(actor: Actor) -> Actor:
+    """The same person's request, carried on by Querela (e.g. the automatic step after a registration)."""
+    return Actor(user=actor.user, tenant=actor.tenant, role=SYSTEM, ip=actor.ip)

@@ -1,0 +1,134 @@
+"""Moving a complaint along its workflow: the one writer of a status. A transition is legal when
+`workflow.transition_for` says so and the actor's role may make it; the row is locked, the status,
+timeline, audit and deadline events are written in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from querela.audit.services import audit_record
+from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from querela.tenants.access import Actor, require
+from querela.tenants.models import Department, Membership
+from querela.tenants.roles import Role
+
+from . import hooks
+from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
+from .timeline import add_entry, is_system, lock_complaint
+from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Status, transition_for
+
+
+def complaint_transition(
+    *,
+    actor: Actor,
+    complaint_id: int,
+    action: str,
+    text: str = "",
+    assignee_id: int | None = None,
+    department_id: int | None = None,
+) -> Complaint:
+    """Move a complaint along the workflow. The only way a status changes."""
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        apply_transition(complaint, actor, action, text=text, assignee_id=assignee_id, department_id=department_id)
+    return complaint
+
+
+def apply_transition(
+    complaint: Complaint,
+    actor: Actor,
+    action: str,
+    *,
+    text: str,
+    assignee_id: int | None = None,
+    department_id: int | None = None,
+    record_text: bool = True,
+) -> None:
+    if action not in TRANSITIONS_BY_NAME:
+        raise InvalidTransition(_("Unknown step."))
+    t = transition_for(action, complaint.status)
+    if t is None:
+        raise InvalidTransition(
+            _("Cannot “%(action)s” a complaint that is “%(status)s”.")
+            % {"action": _transition_label(action), "status": Status(complaint.status).label}
+        )
+    if is_system(actor):
+        if SYSTEM not in t.roles:
+            raise PermissionDenied(_("This step needs a person."))
+    else:
+        require(actor, f"complaint.transition.{action}", complaint)
+    if t.needs_text and not text.strip():
+        raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
+    if action == "resume" and complaint.assignee_id is None:
+        raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")
+    if action == "register" and complaint.assignee_id is not None:
+        # Information asked for during the investigation: the handler continues, nothing starts over.
+        raise ValidationFailed(
+            _("This complaint is already being investigated: continue the investigation instead."),
+            code="already_assigned",
+        )
+    if action in ("register", "resume") and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
+        # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
+        raise ValidationFailed(
+            _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
+            code="customer_required",
+        )
+    changes: dict[str, Any] = {"status": [complaint.status, t.target]}
+    if action == "assign":
+        changes.update(_assign(complaint, actor, assignee_id, department_id))
+    if action == "redirect":
+        if complaint.kind in COMPLAINT_KINDS:
+            raise ValidationFailed(
+                _("Only a non-complaint can be redirected: change its kind first."), code="kind_is_complaint"
+            )
+        complaint.redirect_explanation = text
+    before = complaint.status
+    complaint.status = t.target
+    complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
+    add_entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
+    if action in ("request_info", "answer", "redirect"):
+        letter = text
+        if action == "answer" and complaint.tenant.answer_footer.strip():
+            letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
+        add_entry(complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action)
+    elif text and record_text:
+        entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
+        add_entry(complaint, actor, entry_type, text, purpose=action)
+    audit_record(
+        actor=actor,
+        action=f"complaint.{action}",
+        object_type="complaint",
+        object_id=complaint.reference,
+        changes=changes,
+    )
+    hooks.run(f"transition:{action}", complaint)
+
+
+def _transition_label(action: str) -> str:
+    known = TRANSITIONS_BY_NAME.get(action)
+    return str(known.label) if known else action.replace("_", " ")
+
+
+def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, department_id: int | None) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if assignee_id is None:
+        assignee_id = actor.user_id
+    if actor.role == Role.HANDLER and assignee_id != actor.user_id:
+        raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
+    membership = Membership.objects.filter(
+        user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]
+    ).first()
+    if membership is None:
+        raise ValidationFailed(_("The assignee must be a complaint handler or supervisor of this supplier."))
+    changes["assignee"] = [complaint.assignee_id, assignee_id]
+    complaint.assignee_id = assignee_id
+    dept_id = department_id or membership.department_id
+    if dept_id is not None:
+        if not Department.objects.filter(pk=dept_id).exists():
+            raise ValidationFailed(_("Unknown department."))
+        changes["department"] = [complaint.department_id, dept_id]
+        complaint.department_id = dept_id
+    return changes
