@@ -430,3 +430,53 @@ def test_a_disputed_answer_is_due_again_from_the_day_it_was_reopened(in_a, froze
     complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Refunded.")
     c.refresh_from_db()
     assert not DeadlineStep.objects.filter(complaint=c, next_check_on__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_answered_complaint_escalated_by_the_customer_promises_no_answer_date(in_a, frozen):
+    from querela.complaints.deadline_texts import consumer_due_sentence
+
+    c = _register(in_a, frozen["now"])
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    assert "2026" in consumer_due_sentence(c)  # while an answer is owed, its date is told
+    complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben.")
+    complaint_transition(actor=in_a.actor("consumer"), complaint_id=c.pk, action="escalate", text="Nem értek egyet.")
+    c.refresh_from_db()
+    assert c.status == "escalated"
+    assert consumer_due_sentence(c) == ""
+
+
+@pytest.mark.django_db
+def test_a_redirected_non_complaint_has_no_open_answer_step(in_a, frozen):
+    c = _register(in_a, frozen["now"])
+    Complaint.objects.filter(pk=c.pk).update(kind="technical_fault")
+    complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action="redirect", text="Hibabejelentő vonal.")
+    open_steps = DeadlineStep.objects.filter(complaint=c, done_at__isnull=True, due_date__isnull=False)
+    assert not open_steps.exists()
+    deadline_sweep(now=datetime(2026, 4, 30, 7, tzinfo=BUDAPEST))  # long past every date: nothing breached
+    assert not DeadlineStep.objects.filter(complaint=c, missed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_rescheduled_target_is_not_shown_as_overdue(in_a, frozen):
+    from querela.complaints.deadline_actions import complaint_reschedule
+    from querela.complaints.selectors import complaint_list
+
+    in_a.tenant.deadline_policy = "pl-inverter-vendor"
+    in_a.tenant.save()
+    from querela.complaints.deadline_actions import complaint_acknowledge, complaint_progress_update
+
+    c = _register(in_a, datetime(2026, 3, 2, 9, tzinfo=BUDAPEST))  # target 14 April
+    _assign(in_a, c)
+    h = in_a.actor("handler")
+    complaint_acknowledge(actor=h, complaint_id=c.pk)
+    complaint_progress_update(actor=h, complaint_id=c.pk, text="Checking the inverter.")
+    frozen["now"] = datetime(2026, 4, 16, 9, tzinfo=BUDAPEST)
+    deadline_sweep(now=frozen["now"])  # the target is missed: flagged, listed as overdue
+    assert c.pk in {x.pk for x in complaint_list(actor=h, deadline="overdue")}
+    complaint_reschedule(actor=h, complaint_id=c.pk, new_date=date(2026, 5, 15), text="Parts are late.")
+    assert c.pk not in {x.pk for x in complaint_list(actor=h, deadline="overdue")}
+    step = DeadlineStep.objects.get(complaint=c, step="answer")
+    assert step.due_date == date(2026, 5, 15) and step.missed_at is None

@@ -7,7 +7,7 @@ import pytest
 from querela.complaints.models import Complaint, EntryType, Kind
 from querela.complaints.services import complaint_register, complaint_update
 from querela.complaints.transitions import complaint_transition
-from querela.complaints.workflow import Status
+from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,46 @@ def test_every_illegal_move_is_refused_with_a_reason(in_a, status):
         assert str(Status(status).label) in err.value.message
         c.refresh_from_db()
         assert c.status == status
+
+
+# The rows of the workflow table say what a transition does; each row's promise is kept.
+_WALK = {
+    Status.REGISTERED: [],
+    Status.INVESTIGATING: ["assign", "start_investigation"],
+    Status.ANSWERED: ["assign", "start_investigation", "answer"],
+}
+
+
+def _at(w, status: str, **kw):
+    c = _register(w, **kw)
+    h = w.actor("handler")
+    for step in _WALK[status]:
+        complaint_transition(actor=h, complaint_id=c.pk, action=step, text="Válasz.", assignee_id=h.user_id)
+    c.refresh_from_db()
+    assert c.status == status
+    return c
+
+
+@pytest.mark.parametrize("name", [t.name for t in TRANSITIONS if t.writes_letter])
+def test_every_transition_that_writes_a_letter_sends_it_in_the_reply_channel(in_a, name):
+    t = next(t for t in TRANSITIONS if t.name == name)
+    source = next(s for s in (Status.REGISTERED, Status.INVESTIGATING) if s in t.sources)
+    kind = Kind.TECHNICAL_FAULT if "non_complaint" in t.guards else Kind.COMPLAINT
+    c = _at(in_a, source, kind=kind)
+    in_a.tenant.answer_footer = "Békéltető testület: Budapest."
+    in_a.tenant.save()
+    c.refresh_from_db()
+    complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action=name, text=f"Levél: {name}.")
+    letter = c.timeline.filter(entry_type=EntryType.OUTBOUND, data__purpose=name).get()
+    assert letter.channel == c.reply_channel and letter.body.startswith(f"Levél: {name}.")
+    assert ("Békéltető testület" in letter.body) == t.appends_remedies
+
+
+def test_a_guard_is_checked_before_anything_is_written(in_a):
+    c = _register(in_a, kind=Kind.COMPLAINT)
+    entries = c.timeline.count()
+    with pytest.raises(ValidationFailed) as err:
+        complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action="redirect", text="Máshová.")
+    assert err.value.code == "kind_is_complaint"
+    c.refresh_from_db()
+    assert c.status == Status.REGISTERED and c.timeline.count() == entries

@@ -32,8 +32,7 @@ from querela.complaints.services import (
 )
 from querela.complaints.transitions import complaint_transition
 from querela.core.errors import ValidationFailed
-from querela.customers.models import ConsumptionPlace, Customer
-from querela.customers.selectors import customer_open, customer_search
+from querela.customers.selectors import customer_open, customer_search, registration_parties
 from querela.customers.services import customer_create_with_place
 from querela.tenants.tokens import api_token_issue
 
@@ -95,14 +94,10 @@ class ComplaintCollection(TenantAPIView):
         data = ComplaintIn(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = dict(data.validated_data)
-        customer = None
-        if v.pop("customer_number", ""):
-            customer = Customer.objects.filter(customer_number=data.validated_data["customer_number"]).first()
-            if customer is None:
-                raise ValidationFailed(_("No customer with this customer id."), code="unknown_customer")
-        place_id = v.pop("place_id", None)
-        place = ConsumptionPlace.objects.filter(pk=place_id).first() if place_id else None
-        complaint = complaint_register(actor=self.actor, customer=customer, place=place, **v)
+        parties = registration_parties(
+            actor=self.actor, customer_number=v.pop("customer_number", ""), place_id=v.pop("place_id", None)
+        )
+        complaint = complaint_register(actor=self.actor, customer=parties.customer, place=parties.place, **v)
         return Response(ComplaintOut(complaint, context={"actor": self.actor}).data, status=status.HTTP_201_CREATED)
 
 

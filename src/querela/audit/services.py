@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from querela.core import clock, tenancy
 
@@ -53,13 +52,12 @@ def audit_record(
     concurrent appends queue and the sequence stays gapless.
     """
     tenant = tenancy.current_tenant()
-    with transaction.atomic():
-        AuditChainHead.objects.get_or_create(tenant_id=tenant.pk)
-        AuditChainHead.objects.filter(tenant_id=tenant.pk).update(seq=F("seq") + 1)
-        head = AuditChainHead.objects.select_for_update().get(tenant_id=tenant.pk)
+    # In the caller's transaction without a savepoint of its own: three statements per event.
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = _advance_head(tenant.pk)
         event = AuditEvent(
             tenant_id=tenant.pk,
-            seq=head.seq,
+            seq=seq,
             at=clock.now(),
             actor_id=getattr(actor, "user_id", None),
             actor_label=str(getattr(actor, "label", "system"))[:150],
@@ -69,12 +67,28 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id),
             changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
         )
         event.hash = _digest(_payload(event))
         event.save()
         AuditChainHead.objects.filter(tenant_id=tenant.pk).update(last_hash=event.hash)
     return event
+
+
+def _advance_head(tenant_id: int) -> tuple[int, str]:
+    """Take the next sequence number and the previous hash in one statement; the UPDATE holds the head
+    row's write lock until commit, so concurrent appends queue and the sequence stays gapless."""
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    sql = f"UPDATE {table} SET seq = seq + 1 WHERE tenant_id = %s RETURNING seq, last_hash"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant_id])
+        row = cursor.fetchone()
+        if row is None:  # the tenant's first event: create the head (a concurrent first event may win)
+            with transaction.atomic():
+                AuditChainHead.objects.get_or_create(tenant_id=tenant_id)
+            cursor.execute(sql, [tenant_id])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from querela.core.errors import ValidationFailed
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
 from querela.tenants.access import Actor, require
 
-from .deadline_schedule import record_event, schedule_for
+from .deadline_schedule import record_event, record_event_once, schedule_for
 from .deadline_texts import consumer_due_sentence, notice_text, reason_line
 from .language import complaint_language
-from .models import Complaint, DeadlineEvent, EntryType
+from .models import Complaint, EntryType
 from .timeline import add_entry, lock_complaint
 
 
@@ -35,13 +35,13 @@ def _customer_entry(complaint: Complaint, actor: Actor, text: str, purpose: str,
 
 def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = False) -> None:
     """Confirm receipt to the customer, with the date we will answer by."""
-    with transaction.atomic():
+    # No savepoint of its own: inside a registration it is part of that transaction, alone it is one.
+    with transaction.atomic(savepoint=False):
         complaint = lock_complaint(complaint_id)
         if actor.role != "system":
             require(actor, "complaint.deadlines", complaint)
-        if DeadlineEvent.objects.filter(complaint=complaint, event_type="acknowledged").exists():
+        if not record_event_once(complaint, "acknowledged"):
             return
-        record_event(complaint, "acknowledged")
         with translation.override(complaint_language(complaint)):
             text = " ".join(
                 filter(

@@ -2,7 +2,8 @@
 what it computes stored (`DeadlineStep`, `answer_due`) so lists and the sweep query due dates by index.
 
 The engine (`querela.deadlines`) is pure date arithmetic; the workflow's transitions record their
-deadline events here through the hooks below."""
+deadline events here: each row of `workflow.TRANSITIONS` names its effect, applied by
+`apply_deadline_effect` in the transition's transaction."""
 
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ from querela.deadlines import engine
 from querela.deadlines.calendar import BusinessCalendar
 from querela.deadlines.policies import Policy
 
-from . import hooks
 from .deadline_policies import calendar_for, policy_for
 from .deadline_texts import refusal_text
 from .models import Complaint, DeadlineEvent, DeadlineStep
-from .workflow import FINISHED_STATUSES
+from .workflow import FINISHED_STATUSES, DeadlineEffect
 
 ENGINE_EVENTS = frozenset(
     {"acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent", "reopened"}
@@ -30,10 +30,17 @@ def _engine_kind(complaint: Complaint) -> str:
     return "damage_claim" if complaint.category == "damage" else "complaint"
 
 
-def _history(complaint: Complaint) -> list[engine.Event]:
+def _event_rows(complaint: Complaint) -> list[DeadlineEvent]:
+    """Every deadline event of the complaint, in order: read once per recompute."""
+    return list(DeadlineEvent.objects.filter(complaint=complaint).order_by("at", "pk"))
+
+
+def _history(complaint: Complaint, rows: list[DeadlineEvent] | None = None) -> list[engine.Event]:
+    rows = _event_rows(complaint) if rows is None else rows
     return [
-        engine.Event(type=e.event_type, at=e.at, days=e.days, notice_at=e.notice_at, reason=e.reason or None)
-        for e in DeadlineEvent.objects.filter(complaint=complaint, event_type__in=ENGINE_EVENTS).order_by("at", "pk")
+        engine.Event(type=e.event_type, at=e.at, days=e.days, notice_at=e.notice_at, reason=e.reason or None)  # type: ignore[arg-type]
+        for e in rows
+        if e.event_type in ENGINE_EVENTS
     ]
 
 
@@ -42,7 +49,9 @@ def engine_args(complaint: Complaint) -> tuple[Policy, BusinessCalendar, str]:
     return policy, calendar_for(complaint.tenant, policy), complaint.tenant.time_zone
 
 
-def schedule_for(complaint: Complaint, *, now: datetime | None = None) -> engine.Schedule:
+def schedule_for(
+    complaint: Complaint, *, now: datetime | None = None, rows: list[DeadlineEvent] | None = None
+) -> engine.Schedule:
     policy, cal, tz = engine_args(complaint)
     return engine.compute(
         policy,
@@ -50,22 +59,23 @@ def schedule_for(complaint: Complaint, *, now: datetime | None = None) -> engine
         tz,
         complaint.received_at,
         _engine_kind(complaint),
-        _history(complaint),
+        _history(complaint, rows),
         now=now or clock.now(),
         due_soon_days=complaint.tenant.reminder_working_days,
     )
 
 
-def _rescheduled_to(complaint: Complaint) -> date | None:
-    last = DeadlineEvent.objects.filter(complaint=complaint, event_type="rescheduled").order_by("-at").first()
-    return clock.tenant_date(complaint.tenant, last.notice_at) if last and last.notice_at else None
+def deadlines_recompute(
+    complaint: Complaint, *, sched: engine.Schedule | None = None, rows: list[DeadlineEvent] | None = None
+) -> engine.Schedule | None:
+    """Store each step's current due date and when the sweep must next look at it.
 
-
-def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
-    """Store each step's current due date and when the sweep must next look at it."""
+    One read of the events, one engine run (or the schedule the caller already computed), one read of
+    the stored steps, and only the writes that change something."""
     if not complaint.policy_name:
         return None
-    sched = schedule_for(complaint)
+    rows = _event_rows(complaint) if rows is None else rows
+    sched = sched or schedule_for(complaint, rows=rows)
     _policy, cal, _tz = engine_args(complaint)
     # Once answered (or closed), nothing is left to chase: an acknowledgement or progress report
     # that never went out can no longer be sent on time, and reminding about it would be noise.
@@ -73,27 +83,51 @@ def deadlines_recompute(complaint: Complaint) -> engine.Schedule | None:
     answered = answer_step is not None and answer_step.done_on is not None
     closed = answered or complaint.status in FINISHED_STATUSES
     # After a first answer, a reopened complaint owes only a new answer, not a late acknowledgement.
-    ever_answered = DeadlineEvent.objects.filter(complaint=complaint, event_type="answered").exists()
+    ever_answered = any(r.event_type == "answered" for r in rows)
+    notices = [r.notice_at for r in rows if r.event_type == "rescheduled" and r.notice_at is not None]
+    new_target = clock.tenant_date(complaint.tenant, notices[-1]) if notices else None
+    today = clock.tenant_today(complaint.tenant)
+    stored = {step.step: step for step in DeadlineStep.objects.filter(complaint=complaint)}
+    created: list[DeadlineStep] = []
+    changed: list[DeadlineStep] = []
+    answer_due = None
     for s in sched.steps:
-        due = s.due
-        if s.name == "answer" and (new := _rescheduled_to(complaint)):
-            due = new
-        step, _created = DeadlineStep.objects.get_or_create(complaint=complaint, step=s.name)
+        due = new_target if s.name == "answer" and new_target else s.due
+        step = stored.get(s.name) or DeadlineStep(tenant_id=complaint.tenant_id, complaint=complaint, step=s.name)
+        before = (step.due_date, step.done_at, step.remind_on, step.reminded_at, step.missed_at, step.next_check_on)
         done = s.done_on is not None or closed or (s.name != "answer" and ever_answered)
         if step.due_date != due:
             step.reminded_at = None  # a moved deadline deserves its own reminder
-            if due and step.missed_at and due >= clock.tenant_today(complaint.tenant):
+            if due and step.missed_at and due >= today:
                 step.missed_at = None
         step.due_date = due
-        step.done_at = step.done_at or (clock.now() if done else None)
-        if not done:
-            step.done_at = None
+        step.done_at = (step.done_at or clock.now()) if done else None
         step.remind_on = cal.add_business_days(due, -complaint.tenant.reminder_working_days) if due else None
         step.next_check_on = next_check(step)
-        step.save()
-    answer = next((s for s in DeadlineStep.objects.filter(complaint=complaint, step="answer")), None)
-    Complaint.objects.filter(pk=complaint.pk).update(answer_due=answer.due_date if answer else None)
-    complaint.answer_due = answer.due_date if answer else None
+        if s.name == "answer":
+            answer_due = due
+        if step.pk is None:
+            created.append(step)
+        elif before != (
+            step.due_date,
+            step.done_at,
+            step.remind_on,
+            step.reminded_at,
+            step.missed_at,
+            step.next_check_on,
+        ):
+            changed.append(step)
+    if created:
+        DeadlineStep.objects.bulk_create(created)
+    if changed:
+        DeadlineStep.objects.bulk_update(
+            changed, ["due_date", "done_at", "remind_on", "reminded_at", "missed_at", "next_check_on"]
+        )
+    if "answer" not in {s.name for s in sched.steps}:
+        answer_due = stored["answer"].due_date if "answer" in stored else None
+    if complaint.answer_due != answer_due:
+        Complaint.objects.filter(pk=complaint.pk).update(answer_due=answer_due)
+        complaint.answer_due = answer_due
     return sched
 
 
@@ -105,19 +139,37 @@ def next_check(step: DeadlineStep) -> date | None:
     return step.due_date + timedelta(days=1)
 
 
-def record_event(complaint: Complaint, event_type: str, *, at: datetime | None = None, **kw: Any) -> DeadlineEvent:
-    """Append an engine event (validated by the engine first) and store the new due dates."""
+def record_event_once(complaint: Complaint, event_type: str) -> DeadlineEvent | None:
+    """`record_event`, unless the complaint already has such an event (then None)."""
+    rows = _event_rows(complaint)
+    if any(r.event_type == event_type for r in rows):
+        return None
+    return record_event(complaint, event_type, rows=rows)
+
+
+def record_event(
+    complaint: Complaint,
+    event_type: str,
+    *,
+    at: datetime | None = None,
+    rows: list[DeadlineEvent] | None = None,
+    **kw: Any,
+) -> DeadlineEvent:
+    """Append an engine event (validated by the engine first) and store the new due dates, with one
+    engine run: the schedule that validated the event is the one stored."""
     at = at or clock.now()
+    rows = _event_rows(complaint) if rows is None else rows
+    sched = None
     if event_type in ENGINE_EVENTS and complaint.policy_name:
         policy, cal, tz = engine_args(complaint)
         try:
-            engine.apply_event(
+            sched = engine.apply_event(
                 policy,
                 cal,
                 tz,
                 complaint.received_at,
                 _engine_kind(complaint),
-                _history(complaint),
+                _history(complaint, rows),
                 engine.Event(
                     type=event_type,  # type: ignore[arg-type]  # checked: event_type in ENGINE_EVENTS
                     at=at,
@@ -126,44 +178,31 @@ def record_event(complaint: Complaint, event_type: str, *, at: datetime | None =
                     reason=kw.get("reason"),
                 ),
                 now=at,
+                due_soon_days=complaint.tenant.reminder_working_days,
             )
         except engine.DeadlineRefused as exc:
             raise ValidationFailed(refusal_text(exc.code, exc.message), code=exc.code) from exc
     event = DeadlineEvent.objects.create(complaint=complaint, event_type=event_type, at=at, **kw)
-    deadlines_recompute(complaint)
+    deadlines_recompute(complaint, sched=sched, rows=[*rows, event])
     return event
 
 
-@hooks.on("registered", in_transaction=True)
-def _on_registered(complaint: Complaint) -> None:
-    deadlines_recompute(complaint)
-
-
-@hooks.on("transition:request_info", in_transaction=True)
-def _on_request_info(complaint: Complaint) -> None:
-    record_event(complaint, "info_requested")
-
-
-@hooks.on("transition:register", in_transaction=True)
-@hooks.on("transition:resume", in_transaction=True)
-def _on_info_complete(complaint: Complaint) -> None:
-    last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["info_requested", "info_received"]).last()
-    if last is not None and last.event_type == "info_requested":
-        record_event(complaint, "info_received")
-
-
-@hooks.on("transition:answer", in_transaction=True)
-def _on_answer(complaint: Complaint) -> None:
-    last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["answered", "reopened"]).last()
-    if last is None or last.event_type == "reopened":
-        record_event(complaint, "answered")
-
-
-@hooks.on("transition:reopen", in_transaction=True)
-def _on_reopen(complaint: Complaint) -> None:
-    # The customer disputes the answer: it is due again, counted from today under the same policy.
-    record_event(complaint, "reopened")
-
-
-for _name in ("close", "redirect"):
-    hooks.on(f"transition:{_name}", in_transaction=True)(deadlines_recompute)  # type: ignore[arg-type]
+def apply_deadline_effect(complaint: Complaint, effect: DeadlineEffect) -> None:
+    """What a workflow transition tells the engine (its row's `deadline`), called by the transition in
+    its own transaction: an event recorded (the steps recomputed with it), or only a recompute."""
+    if effect == "info_received":
+        last = DeadlineEvent.objects.filter(
+            complaint=complaint, event_type__in=["info_requested", "info_received"]
+        ).last()
+        if last is not None and last.event_type == "info_requested":  # complete only what was asked
+            record_event(complaint, "info_received")
+        return
+    if effect == "answered":
+        last = DeadlineEvent.objects.filter(complaint=complaint, event_type__in=["answered", "reopened"]).last()
+        if last is None or last.event_type == "reopened":
+            record_event(complaint, "answered")
+        return
+    if effect == "recompute":
+        deadlines_recompute(complaint)
+        return
+    record_event(complaint, effect)  # info_requested, reopened

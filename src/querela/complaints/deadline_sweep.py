@@ -98,8 +98,10 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
                     "Complaint %(ref)s missed its target date: the customer must get an explanation and a new date."
                 )
             else:
-                flag = _("Deadline missed: escalated to the supervisor.")
-                body = _("Complaint %(ref)s missed its deadline and is escalated to you.")
+                # Reported, not escalated: "escalated" is the workflow's transition, which a person
+                # (or the customer) makes; the sweep only tells the supervisors and the assignee.
+                flag = _("Deadline missed: the supervisors have been told.")
+                body = _("Complaint %(ref)s missed its deadline: it needs a supervisor's attention.")
             # Added to what is already flagged (an identity doubt must not vanish under a breach).
             complaint_flag(actor=actor, complaint_id=c.pk, note=flag)
             notes += _notify(c, outcome, f"{step.step}:{step.due_date}", to, subject, body % {"ref": c.reference})

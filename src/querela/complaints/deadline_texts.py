@@ -28,9 +28,10 @@ def refusal_text(code: str, detail: str) -> str:
 
 def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
     """ "We will answer by 16 December 2026", in the customer's language."""
-    due = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", flat=True).first()
-    if due is None:
-        return ""
+    row = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", "done_at").first()
+    due, done_at = row if row else (None, None)
+    if due is None or done_at is not None:
+        return ""  # nothing is owed on this step now: promising a date would be wrong
     if due < clock.tenant_today(complaint.tenant):
         if step != "answer":
             return ""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from querela.tenants.models import Tenant
 
@@ -23,12 +22,23 @@ def next_reference(tenant: Tenant, year: int) -> str:
     the UPDATE locks the counter row until commit, and a rollback gives the number back."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_reference must run inside the complaint's transaction")
-    updated = ReferenceCounter.objects.filter(tenant_id=tenant.pk, year=year).update(last=F("last") + 1)
-    if not updated:
+    number = _take(tenant.pk, year)
+    if number is None:
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(tenant_id=tenant.pk, year=year, last=1)
+                number = 1
         except IntegrityError:  # another writer created it first
-            ReferenceCounter.objects.filter(tenant_id=tenant.pk, year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(tenant_id=tenant.pk, year=year).last
+            number = _take(tenant.pk, year)
+    assert number is not None
     return format_reference(tenant.code, year, number)
+
+
+def _take(tenant_id: int, year: int) -> int | None:
+    """The next number in one statement (UPDATE … RETURNING), or None when the year has no counter yet."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f'UPDATE {table} SET "last" = "last" + 1 WHERE tenant_id = %s AND year = %s RETURNING "last"'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant_id, year])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None

@@ -27,6 +27,8 @@ from querela.tenants.roles import Role
 
 from . import hooks
 from .attachments import store_attachment
+from .deadline_actions import complaint_acknowledge
+from .deadline_schedule import deadlines_recompute
 from .models import Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import next_reference
 from .timeline import add_entry, as_system, is_system, lock_complaint
@@ -153,16 +155,18 @@ def complaint_register(
         )
         if customer is not None and description.strip():
             apply_transition(complaint, as_system(actor), "register", text="")
-        hooks.run("registered", complaint)
-        if (
+        acknowledging = (
             acknowledge
             and complaint.status == Status.REGISTERED
-            and (complaint.contact_email or complaint.reply_channel != "email")
-        ):
-            from .deadline_actions import complaint_acknowledge
-
-            # Automatic confirmation with the date we will answer by, in the reply channel.
+            and bool(complaint.contact_email or complaint.reply_channel != "email")
+        )
+        if acknowledging:
+            # Automatic confirmation with the date we will answer by, in the reply channel; recording
+            # it stores the steps too (one engine run for the whole registration).
             complaint_acknowledge(actor=as_system(actor), complaint_id=complaint.pk, automatic=True)
+        else:
+            deadlines_recompute(complaint)  # the steps exist from the start, even before any event
+        hooks.run("registered", complaint)
     return complaint
 
 

@@ -33,7 +33,10 @@ def add_entry(
 
 def lock_complaint(complaint_id: int) -> Complaint:
     try:
-        return Complaint.objects.select_for_update().get(pk=complaint_id)
+        # The tenant and customer come along (letters, language, policy); only the complaint row is locked.
+        return (
+            Complaint.objects.select_for_update(of=("self",)).select_related("tenant", "customer").get(pk=complaint_id)
+        )
     except Complaint.DoesNotExist as exc:
         raise NotFound(_("Complaint not found.")) from exc
 

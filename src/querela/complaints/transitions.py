@@ -16,9 +16,10 @@ from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from . import hooks
+from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
 from .timeline import add_entry, is_system, lock_complaint
-from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Status, transition_for
+from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Guard, Status, transition_for
 
 
 def complaint_transition(
@@ -62,41 +63,27 @@ def apply_transition(
         require(actor, f"complaint.transition.{action}", complaint)
     if t.needs_text and not text.strip():
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
-    if action == "resume" and complaint.assignee_id is None:
-        raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")
-    if action == "register" and complaint.assignee_id is not None:
-        # Information asked for during the investigation: the handler continues, nothing starts over.
-        raise ValidationFailed(
-            _("This complaint is already being investigated: continue the investigation instead."),
-            code="already_assigned",
-        )
-    if action in ("register", "resume") and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
-        # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
-        raise ValidationFailed(
-            _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
-            code="customer_required",
-        )
+    for guard in t.guards:
+        _check(guard, complaint)
     changes: dict[str, Any] = {"status": [complaint.status, t.target]}
-    if action == "assign":
+    if t.assigns:
         changes.update(_assign(complaint, actor, assignee_id, department_id))
-    if action == "redirect":
-        if complaint.kind in COMPLAINT_KINDS:
-            raise ValidationFailed(
-                _("Only a non-complaint can be redirected: change its kind first."), code="kind_is_complaint"
-            )
+    if t.keeps_explanation:
         complaint.redirect_explanation = text
     before = complaint.status
     complaint.status = t.target
     complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
     add_entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
-    if action in ("request_info", "answer", "redirect"):
+    if t.writes_letter:
         letter = text
-        if action == "answer" and complaint.tenant.answer_footer.strip():
+        if t.appends_remedies and complaint.tenant.answer_footer.strip():
             letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
         add_entry(complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action)
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         add_entry(complaint, actor, entry_type, text, purpose=action)
+    if t.deadline is not None:
+        apply_deadline_effect(complaint, t.deadline)
     audit_record(
         actor=actor,
         action=f"complaint.{action}",
@@ -105,6 +92,28 @@ def apply_transition(
         changes=changes,
     )
     hooks.run(f"transition:{action}", complaint)
+
+
+def _check(guard: Guard, complaint: Complaint) -> None:
+    """Raise with the reason a person can act on when the guard does not hold."""
+    if guard == "needs_assignee" and complaint.assignee_id is None:
+        raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")
+    if guard == "no_assignee" and complaint.assignee_id is not None:
+        # Information asked for during the investigation: the handler continues, nothing starts over.
+        raise ValidationFailed(
+            _("This complaint is already being investigated: continue the investigation instead."),
+            code="already_assigned",
+        )
+    if guard == "identified_complainant" and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
+        # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
+        raise ValidationFailed(
+            _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
+            code="customer_required",
+        )
+    if guard == "non_complaint" and complaint.kind in COMPLAINT_KINDS:
+        raise ValidationFailed(
+            _("Only a non-complaint can be redirected: change its kind first."), code="kind_is_complaint"
+        )
 
 
 def _transition_label(action: str) -> str:

@@ -7,6 +7,7 @@ Pure: no database. `complaint_transition` in services.py is the only writer of a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import models
 from django.utils.functional import Promise
@@ -52,14 +53,29 @@ _CASEWORKERS = frozenset({Role.HANDLER.value, Role.SUPERVISOR.value})
 _CONSUMER = Role.CONSUMER.value
 
 
+# What must hold before a transition may start (checked, with a message, by `transitions.py`).
+Guard = Literal["needs_assignee", "no_assignee", "identified_complainant", "non_complaint"]
+# What a transition tells the deadline engine: an event to record, or only a recompute of the steps.
+DeadlineEffect = Literal["info_requested", "info_received", "answered", "reopened", "recompute"]
+
+
 @dataclass(frozen=True)
 class Transition:
+    """One row of the lifecycle: where it may start, where it leads, who may make it, what must hold
+    first and what it does. `transitions.apply_transition` applies a row; it knows no action by name."""
+
     name: str
     label: str | Promise
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
     needs_text: bool = False  # a reason/explanation the customer or the file will read
+    guards: tuple[Guard, ...] = ()
+    assigns: bool = False  # takes an assignee and a department
+    writes_letter: bool = False  # the text goes to the customer, in the complaint's reply channel
+    appends_remedies: bool = False  # the supplier's remedies text (where to turn) is added to the letter
+    keeps_explanation: bool = False  # the text is kept as where the customer should turn instead
+    deadline: DeadlineEffect | None = None
 
 
 S = Status
@@ -71,6 +87,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.AWAITING_INFO,
         _STAFF | {SYSTEM},
         needs_text=True,
+        writes_letter=True,
+        deadline="info_requested",
     ),
     Transition(
         "register",
@@ -78,6 +96,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.RECEIVED, S.AWAITING_INFO}),
         S.REGISTERED,
         _STAFF | {SYSTEM},
+        # Information asked for during an investigation is `resume`d by its handler instead.
+        guards=("no_assignee", "identified_complainant"),
+        deadline="info_received",
     ),
     Transition(
         "resume",
@@ -85,6 +106,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.AWAITING_INFO}),
         S.INVESTIGATING,
         _CASEWORKERS | {SYSTEM},
+        guards=("needs_assignee", "identified_complainant"),
+        deadline="info_received",
     ),
     Transition(
         "assign",
@@ -92,6 +115,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.REGISTERED, S.ASSIGNED, S.REOPENED, S.ESCALATED}),
         S.ASSIGNED,
         _CASEWORKERS,
+        assigns=True,
     ),
     Transition(
         "start_investigation",
@@ -107,8 +131,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.ANSWERED,
         _CASEWORKERS,
         needs_text=True,
+        writes_letter=True,
+        appends_remedies=True,
+        deadline="answered",
     ),
-    Transition("close", _("Close"), frozenset({S.ANSWERED}), S.CLOSED, _CASEWORKERS | {SYSTEM}),
+    Transition("close", _("Close"), frozenset({S.ANSWERED}), S.CLOSED, _CASEWORKERS | {SYSTEM}, deadline="recompute"),
     Transition(
         "reopen",
         _("Reopen (the customer disputes the answer)"),
@@ -116,6 +143,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.REOPENED,
         _STAFF | {_CONSUMER, SYSTEM},
         needs_text=True,
+        deadline="reopened",  # the answer is due again, counted from the dispute
     ),
     Transition(
         "escalate",
@@ -132,6 +160,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.REDIRECTED,
         _STAFF,
         needs_text=True,
+        guards=("non_complaint",),
+        writes_letter=True,
+        keeps_explanation=True,
+        deadline="recompute",
     ),
 )
 TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_personal_data
-from querela.core.errors import NotFound
+from querela.core.errors import NotFound, ValidationFailed
 from querela.tenants.access import Actor, require
+from querela.tenants.roles import Role
 
-from .models import Customer, Representative
+from .models import ConsumptionPlace, Customer, Representative
 from .text import digits, fold
 
 
@@ -100,3 +102,54 @@ def representative_poa_open(*, actor: Actor, customer_id: int, rep_id: int) -> R
         file=rep.poa_filename,
     )
     return rep
+
+
+@dataclass(frozen=True)
+class Parties:
+    customer: Customer | None
+    place: ConsumptionPlace | None
+    representative: Representative | None
+
+
+def registration_parties(
+    *,
+    actor: Actor,
+    customer_id: int | None = None,
+    customer_number: str = "",
+    place_id: int | None = None,
+    representative_id: int | None = None,
+) -> Parties:
+    """Who a complaint being registered is about, read for this actor in this tenant: an id that names
+    nothing here (another tenant's row, a typo, someone else's place) is refused with a reason, never
+    silently dropped. A consumer may only name their own places."""
+    consumer = actor.role == Role.CONSUMER
+    customers = Customer.objects.filter(user_id=actor.user_id) if consumer else Customer.objects.all()
+    customer = None
+    if customer_number:
+        customer = customers.filter(customer_number=customer_number).first()
+        if customer is None:
+            raise ValidationFailed(_("No customer with this customer id."), code="unknown_customer")
+    elif customer_id is not None:
+        customer = customers.filter(pk=customer_id).first()
+        if customer is None:
+            raise ValidationFailed(_("No such customer here."), code="unknown_customer")
+    place = None
+    if place_id is not None:
+        places = ConsumptionPlace.objects.all()
+        if consumer:
+            places = places.filter(customer__user_id=actor.user_id)
+        place = places.filter(pk=place_id).select_related("customer").first()
+        if place is None:
+            raise ValidationFailed(_("No such consumption place here."), code="unknown_place")
+        if customer is None and consumer:
+            customer = place.customer
+        if customer is not None and place.customer_id != customer.pk:
+            raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
+    representative = None
+    if representative_id is not None:
+        representative = Representative.objects.filter(pk=representative_id).first()
+        if representative is None or (customer is not None and representative.customer_id != customer.pk):
+            raise ValidationFailed(
+                _("The representative does not act for this customer."), code="representative_mismatch"
+            )
+    return Parties(customer, place, representative)

@@ -274,6 +274,15 @@ def _refusal(ctx: _Ctx, f: _Facts, event: Event | None, today: date | None) -> t
     unrolled = _unrolled(ctx, "answer", answer, f)
     if unrolled is None:
         return "extension_not_allowed", "there is no due date to extend while information is owed"
+    # A lapsed deadline first: once the due date has passed (or the notice came too late), the right to
+    # extend is gone, whatever the extension's length or reason.
+    due = roll(ctx.cal, unrolled, ctx.policy.roll)
+    if today is not None and today > due:
+        return "extension_after_due", f"the answer was due on {due.isoformat()}"
+    if event is not None and rule.notice_required:
+        notice_on = ctx.local(event.notice_at) if event.notice_at else None
+        if notice_on is None or notice_on > due:
+            return "notice_after_due", f"the written notice had to go out by {due.isoformat()}"
     if event is not None and event.reason and rule.reasons and event.reason not in rule.reasons:
         return "extension_not_allowed", f"reason {event.reason!r} is not one of {', '.join(rule.reasons)}"
     room = _room(ctx, unrolled)
@@ -282,13 +291,6 @@ def _refusal(ctx: _Ctx, f: _Facts, event: Event | None, today: date | None) -> t
         return "extension_too_long", f"{event.days} days exceed {limit} ({room} days at most)"
     if event is None and room <= 0:
         return "extension_too_long", "the hard cap leaves no room for an extension"
-    due = roll(ctx.cal, unrolled, ctx.policy.roll)
-    if today is not None and today > due:
-        return "extension_after_due", f"the answer was due on {due.isoformat()}"
-    if event is not None and rule.notice_required:
-        notice_on = ctx.local(event.notice_at) if event.notice_at else None
-        if notice_on is None or notice_on > due:
-            return "notice_after_due", f"the written notice had to go out by {due.isoformat()}"
     return None
 
 

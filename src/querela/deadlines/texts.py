@@ -52,7 +52,7 @@ EXTENSION_REASON_NAMES: dict[str, str] = {
 }
 
 ON_MISS_EXPLANATIONS: dict[str, str] = {
-    "breach": gettext_noop("A missed deadline is escalated to the supervisor."),
+    "breach": gettext_noop("A missed deadline is reported to the supervisors."),
     "deemed_accepted": gettext_noop("If not answered in time, the law treats the complaint as accepted."),
     "reschedule": gettext_noop("If not resolved in time, the customer gets an explanation and a new target date."),
 }

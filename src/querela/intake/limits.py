@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from querela.core import clock
@@ -22,17 +23,18 @@ WINDOW = timedelta(hours=1)
 def over_intake_limit(msg: InboundMessage) -> str:
     """Why this message must wait for a person, or "" when it is within the tenant's limits."""
     tenant = msg.tenant
-    earlier = (
+    counts = (
         InboundMessage.objects.filter(received_at__gte=msg.received_at - WINDOW, received_at__lte=msg.received_at)
         .exclude(pk=msg.pk)
         .exclude(status=InboundStatus.PENDING)
+        .aggregate(all=Count("pk"), sender=Count("pk", filter=Q(sender_key=msg.sender_key)))
     )
-    if msg.sender_key and earlier.filter(sender_key=msg.sender_key).count() >= tenant.intake_limit_per_sender:
+    if msg.sender_key and counts["sender"] >= tenant.intake_limit_per_sender:
         return _("More than %(n)d mails from %(sender)s within an hour: held for a person.") % {
             "n": tenant.intake_limit_per_sender,
             "sender": msg.from_address or msg.sender_key,
         }
-    if earlier.count() >= tenant.intake_limit_per_mailbox:
+    if counts["all"] >= tenant.intake_limit_per_mailbox:
         return _("More than %(n)d mails to the mailbox within an hour: held for a person.") % {
             "n": tenant.intake_limit_per_mailbox
         }

@@ -288,7 +288,7 @@ def _identity_doubt(customer: Customer | None, sender: str) -> str:
     """The bill's customer id identifies a customer (seeds 000, 001), but whoever read it from someone
     else's bill could quote it too: when the mail comes from another address than the one on file,
     a person checks before personal data goes into an answer."""
-    if customer is None or not customer.email or not sender:
+    if customer is None or not customer.email or not sender or sender == customer.email.lower():
         return ""
     known = {customer.email.lower()} | {
         e.lower() for e in Representative.objects.filter(customer=customer).values_list("email", flat=True) if e

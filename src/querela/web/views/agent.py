@@ -13,8 +13,14 @@ from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import QuerelaError, ValidationFailed
-from querela.customers.models import ConsumptionPlace, Customer, Representative
-from querela.customers.selectors import customer_get, customer_open, customer_search, representative_poa_open
+from querela.customers.models import Customer
+from querela.customers.selectors import (
+    customer_get,
+    customer_open,
+    customer_search,
+    registration_parties,
+    representative_poa_open,
+)
 from querela.customers.services import customer_create_with_place, representative_add
 from querela.tenants.access import can
 
@@ -114,9 +120,13 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
     form = StaffRegisterForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        customer = Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None
-        place = ConsumptionPlace.objects.filter(pk=data["place"]).first() if data["place"] else None
         try:
+            parties = registration_parties(
+                actor=actor,
+                customer_id=data["customer"] or None,
+                place_id=data["place"] or None,
+                representative_id=data["representative"] or None,
+            )
             complaint = complaint_register(
                 actor=actor,
                 channel=data["channel"],
@@ -125,17 +135,15 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 category=data["category"],
                 subject=data["subject"],
                 description=data["description"],
-                customer=customer,
-                place=place,
+                customer=parties.customer,
+                place=parties.place,
                 contact_name=data["contact_name"],
                 contact_phone=data["contact_phone"],
                 contact_email=data["contact_email"],
                 reply_channel=data["reply_channel"] or None,
                 uploads=uploads_from(data["documents"]),
                 call_recording=data["call_recording"],
-                representative=(
-                    Representative.objects.filter(pk=data["representative"]).first() if data["representative"] else None
-                ),
+                representative=parties.representative,
                 acknowledge=True,  # a written confirmation with the answer date, where we have an address
             )
         except ValidationFailed as exc:

@@ -12,7 +12,8 @@ from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import ValidationFailed
 from querela.core.ratelimit import hit
-from querela.customers.models import ConsumptionPlace, Customer
+from querela.customers.models import ConsumptionPlace
+from querela.customers.selectors import registration_parties
 from querela.tenants.access import Actor
 
 from ..decorators import tenant_page
@@ -41,18 +42,17 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
         return redirect("web:tenant_home", tenant=tenant)
     form = consumer_form(request, request.POST, request.FILES)
     if form.is_valid():
-        place = ConsumptionPlace.objects.get(pk=form.cleaned_data["place"], customer__user_id=actor.user_id)
-        customer = Customer.objects.get(pk=place.customer_id)
         description = form.complaint_text()
         try:
+            parties = registration_parties(actor=actor, place_id=int(form.cleaned_data["place"]))
             complaint = complaint_register(
                 actor=actor,
                 channel="web",
                 subject=form.cleaned_data["subject"],
                 description=description,
                 category=form.cleaned_data["category"],
-                customer=customer,
-                place=place,
+                customer=parties.customer,
+                place=parties.place,
                 reply_channel=form.cleaned_data["reply_channel"],
                 uploads=uploads_from(form.cleaned_data["documents"]),
                 acknowledge=True,

@@ -1,0 +1,81 @@
+"""A registration that names a customer, place or representative that isn't this supplier's (or isn't
+the caller's own) is refused with a reason and the form keeps what was typed; nothing is dropped
+silently and nothing is registered against the wrong person."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from querela.complaints.models import Complaint
+from querela.core import tenancy
+from querela.tenants.models import ApiToken
+from querela.tenants.tokens import digest
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _agent() -> Client:
+    c = Client()
+    assert c.login(username="aaa-agent", password=PASSWORD)
+    return c
+
+
+def _form(w, **over) -> dict:
+    data = {
+        "customer": w.customer.pk,
+        "place": w.place.pk,
+        "channel": "phone",
+        "kind": "complaint",
+        "category": "billing",
+        "subject": "Idegen hely",
+        "description": "A hívó egy másik mérőhelyről beszél.",
+    }
+    return {**data, **over}
+
+
+def test_another_suppliers_place_is_refused_on_the_agents_form(world) -> None:
+    a, b = world.a, world.b
+    response = _agent().post("/t/AAA/complaints/register/", _form(a, place=b.place.pk))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "No such consumption place here." in page and "A hívó egy másik mérőhelyről beszél." in page
+    with tenancy.tenant_scope(a.tenant):
+        assert not Complaint.objects.filter(subject="Idegen hely").exists()
+
+
+def test_another_customers_place_is_refused(world) -> None:
+    a = world.a
+    with tenancy.tenant_scope(a.tenant):
+        from querela.customers.models import ConsumptionPlace, Customer
+
+        other = Customer.objects.create(customer_number="OTHER-1", name="Más Ügyfél")
+        place = ConsumptionPlace.objects.create(
+            customer=other, address="Fő utca 2.", postal_code="4400", city="Nyíregyháza", service_type="electricity"
+        )
+    response = _agent().post("/t/AAA/complaints/register/", _form(a, place=place.pk))
+    assert response.status_code == 400
+    assert "does not belong to this customer" in response.content.decode()
+
+
+def test_the_api_refuses_an_unknown_place_with_a_reason(world) -> None:
+    a, b = world.a, world.b
+    with tenancy.tenant_scope(a.tenant):
+        ApiToken.objects.create(user=a.users["agent"], key_sha256=digest("k" * 40))
+    api = Client(HTTP_AUTHORIZATION="Token " + "k" * 40)
+    response = api.post(
+        "/api/v1/t/AAA/complaints/",
+        {
+            "channel": "phone",
+            "subject": "API idegen hely",
+            "description": "x",
+            "customer_number": a.customer.customer_number,
+            "place_id": b.place.pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "consumption place" in str(response.json()).lower()
+    with tenancy.tenant_scope(a.tenant):
+        assert not Complaint.objects.filter(subject="API idegen hely").exists()
