@@ -66,6 +66,7 @@ def complaint_register(
     needs_attention: str = "",
     inbound_data: dict[str, Any] | None = None,
     acknowledge: bool = False,
+    ask_for_information: str = "",
     call_recording: str = "",
     representative: Representative | None = None,
 ) -> Complaint:
@@ -160,6 +161,10 @@ def complaint_register(
             and complaint.status == Status.REGISTERED
             and bool(complaint.contact_email or complaint.reply_channel != "email")
         )
+        if ask_for_information and complaint.customer_id is None and complaint.status == Status.RECEIVED:
+            # An automatic request for the data that identifies the complainant (seed 000: identify
+            # first, then investigate), in the reply channel.
+            apply_transition(complaint, as_system(actor), "request_info", text=ask_for_information, automatic=True)
         if acknowledging:
             # Automatic confirmation with the date we will answer by, in the reply channel; recording
             # it stores the steps too (one engine run for the whole registration).
@@ -396,3 +401,53 @@ def complaint_flag(*, actor: Actor, complaint_id: int, note: str) -> None:
             object_id=complaint.reference,
             changes={"needs_attention": [before, complaint.needs_attention]},
         )
+
+
+def complaint_receive_email(
+    *,
+    actor: Actor,
+    thread: Complaint | None,
+    text: str,
+    uploads: Sequence[Upload] = (),
+    verified: bool,
+    customer: Customer | None = None,
+    place: ConsumptionPlace | None = None,
+    notes: Sequence[str] = (),
+    subject: str = "",
+    received_at: datetime | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    acknowledge: bool = False,
+    ask_for_information: str = "",
+    inbound_data: dict[str, Any] | None = None,
+) -> Complaint:
+    """Everything one received e-mail does to complaints, in one transaction: a reply joins its thread
+    (identifying the customer it names, and moving the complaint on only when the sender is verified),
+    anything else is registered; the reasons a person must look are flagged either way."""
+    with transaction.atomic(savepoint=False):  # all or nothing with the caller's record of the mail
+        if thread is None:
+            return complaint_register(
+                actor=actor,
+                channel=Channel.EMAIL,
+                subject=subject[:300],
+                description=text,
+                received_at=received_at,
+                customer=customer,
+                place=place,
+                contact_name=contact_name[:200],
+                contact_email=contact_email[:254],
+                uploads=uploads,
+                needs_attention="; ".join(n for n in notes if n),
+                inbound_data=inbound_data,
+                acknowledge=acknowledge,
+                ask_for_information=ask_for_information,
+            )
+        if verified and customer is not None and thread.customer_id is None:
+            complaint_update(actor=actor, complaint_id=thread.pk, customer=customer, place=place)
+        complaint_add_message(
+            actor=actor, complaint_id=thread.pk, text=text, channel=Channel.EMAIL, uploads=uploads, reopen=verified
+        )
+        for note in notes:
+            complaint_flag(actor=actor, complaint_id=thread.pk, note=note)
+        thread.refresh_from_db()
+        return thread

@@ -47,6 +47,7 @@ def apply_transition(
     assignee_id: int | None = None,
     department_id: int | None = None,
     record_text: bool = True,
+    automatic: bool = False,
 ) -> None:
     if action not in TRANSITIONS_BY_NAME:
         raise InvalidTransition(_("Unknown step."))
@@ -78,7 +79,10 @@ def apply_transition(
         letter = text
         if t.appends_remedies and complaint.tenant.answer_footer.strip():
             letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
-        add_entry(complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action)
+        extra = {"automatic": True} if automatic else {}  # RFC 3834: marked as an automatic reply
+        add_entry(
+            complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action, **extra
+        )
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         add_entry(complaint, actor, entry_type, text, purpose=action)

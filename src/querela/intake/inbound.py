@@ -13,8 +13,8 @@ from querela.complaints import hooks
 from querela.core import clock, tenancy
 from querela.tenants.models import Tenant
 
-from .email._headers import parse_header_block
-from .email.parse import parse_message
+from .email._headers import message_ids, parse_header_block
+from .email.parse import parse_message, storable_id
 from .models import InboundMessage
 
 # Headers sit at the start; a Message-ID is read from this much of a large message.
@@ -29,11 +29,13 @@ def header_message_id(raw: bytes) -> str:
     Without one, a digest of what the sender wrote (From, Date, Subject, body, attachments) rather
     than of the raw bytes: copies that reached us by different routes carry different Received lines.
     """
-    parsed = parse_message(raw[:HEADER_PREFIX_BYTES]) if len(raw) > HEADER_PREFIX_BYTES else parse_message(raw)
-    if parsed.message_id:
-        return parsed.message_id[:255]
-    if len(raw) > HEADER_PREFIX_BYTES:
-        parsed = parse_message(raw)
+    # The header block is enough (the body is parsed once, by the job that registers the mail).
+    headers, _body = parse_header_block(raw, 0, min(len(raw), HEADER_PREFIX_BYTES), [], "the message")
+    ids = message_ids(headers.get("message-id"))
+    found = storable_id(ids[0]) if ids else None
+    if found:
+        return found
+    parsed = parse_message(raw)
     content = "\x00".join(
         [
             parsed.from_address or "",

@@ -13,7 +13,6 @@ from .email.imap_session import ImapConfig
 from .inbound import inbound_store
 from .models import ImapMailbox
 from .oauth import OAuthRefreshFailed, needs_refresh, refresh_access_token
-from .registration import inbound_failed, inbound_process
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +35,11 @@ def _job(box: ImapMailbox) -> PollJob:
     tenant = box.tenant
 
     def store_raw(raw: bytes, uid: int) -> None:
-        # Runs in a worker thread: enter the tenant there too. The complaint is committed before the
-        # poller marks the message; if registering fails, the stored raw mail is retried by the sweep.
+        # Runs in a worker thread: enter the tenant there too. The raw mail is committed before the
+        # poller marks the message; the job queued by that commit registers it (the one path every
+        # stored message takes, SMTP or IMAP), and the sweep retries it if the job is lost.
         with tenancy.tenant_scope(tenant):
-            msg = inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
-            try:
-                inbound_process(inbound_id=msg.pk)
-            except Exception as exc:  # kept raw and retried: never lose mail or block the batch
-                log.exception("registering mail %s failed", msg.pk)
-                inbound_failed(inbound_id=msg.pk, reason=f"{type(exc).__name__}: {exc}")
+            inbound_store(raw=raw, tenant=tenant, source="imap", mailbox=tenant.mailbox)
 
     return PollJob(
         key=str(box.pk), config=_config(box), state=ImapState(box.uidvalidity, box.last_uid), store_raw=store_raw

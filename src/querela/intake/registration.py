@@ -15,13 +15,8 @@ from django.utils.translation import gettext as _
 from querela.complaints.models import Complaint
 from querela.complaints.services import (
     Upload,
-    complaint_add_message,
-    complaint_flag,
-    complaint_register,
-    complaint_update,
+    complaint_receive_email,
 )
-from querela.complaints.transitions import complaint_transition
-from querela.complaints.workflow import Status
 from querela.core import clock
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.selectors import customer_by_identifiers
@@ -137,14 +132,8 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         # Out-of-office, bounces, lists: kept (on the complaint if it threads), never answered.
         msg.status = InboundStatus.AUTO
         if complaint is not None:
-            msg.complaint = complaint
-            complaint_add_message(
-                actor=actor,
-                complaint_id=complaint.pk,
-                text=_text(parsed),
-                channel="email",
-                uploads=_uploads(parsed),
-                reopen=False,
+            msg.complaint = complaint_receive_email(
+                actor=actor, thread=complaint, text=_text(parsed), uploads=_uploads(parsed), verified=False
             )
         return
     if not msg.released and (held := over_intake_limit(msg)):
@@ -153,27 +142,37 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
         return
     notes = _notes(msg, parsed, problems)
     if complaint is not None:
-        complaint_add_message(
-            actor=actor,
-            complaint_id=complaint.pk,
-            text=_text(parsed),
-            channel="email",
-            uploads=_uploads(parsed),
-            reopen=msg.sender_verified,
-        )
-        msg.complaint = complaint
-        msg.status = InboundStatus.ATTACHED
-        if msg.sender_verified:
-            _complete_if_identified(complaint, parsed, sender)
-        else:
+        customer, place = None, None
+        if msg.sender_verified and complaint.customer_id is None:
+            # Our request for data answered: the customer id or meter serial in the reply identifies.
+            customer, place = _identified(parsed, sender)
+            notes.append(_identity_doubt(customer, sender))
+        elif not msg.sender_verified:
             notes.append(
                 _("Sender not verified (%(sender)s): the message was added but changed nothing; a person decides.")
                 % {"sender": parsed.from_address or sender}
             )
-        for note in notes:
-            complaint_flag(actor=actor, complaint_id=complaint.pk, note=note)
+        msg.complaint = complaint_receive_email(
+            actor=actor,
+            thread=complaint,
+            text=_text(parsed),
+            uploads=_uploads(parsed),
+            verified=msg.sender_verified,
+            customer=customer,
+            place=place,
+            notes=[n for n in notes if n],
+        )
+        msg.status = InboundStatus.ATTACHED
         return
     _register_new(msg, parsed, sender, why, notes)
+
+
+def _identified(parsed: ParsedEmail, sender: str) -> tuple[Customer | None, ConsumptionPlace | None]:
+    serials = parsed.identifiers.get("meter_serial", [])
+    customer = customer_by_identifiers(
+        email=sender, customer_numbers=parsed.identifiers.get("customer_id", []), meter_serials=serials
+    )
+    return customer, _place(customer, serials)
 
 
 def _notes(msg: InboundMessage, parsed: ParsedEmail, problems: list[str]) -> list[str]:
@@ -207,34 +206,32 @@ def _register_new(msg: InboundMessage, parsed: ParsedEmail, sender: str, why: st
     automatic_ok = not parsed.sender_doubt and not parsed.from_list and may_auto_reply(msg.tenant, sender)
     if customer is None and sender and not automatic_ok:
         notes.append(_("Not identified, and no automatic request for data was sent: ask the customer."))
-    flag = "; ".join(filter(None, [why, _identity_doubt(customer, sender), *notes]))
-    subject = strip_subject_prefixes(parsed.subject or "") or _("(no subject)")
-    complaint = complaint_register(
-        actor=actor,
-        channel="email",
-        subject=subject[:300],
-        description=_text(parsed),
-        received_at=msg.received_at,
-        customer=customer,
-        place=place,
-        contact_name=(parsed.from_name or "")[:200],
-        contact_email=(parsed.from_address or sender)[:254],
-        uploads=_uploads(parsed),
-        needs_attention=flag,
-        inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
-        acknowledge=automatic_ok,
-    )
-    msg.complaint = complaint
-    msg.status = InboundStatus.REGISTERED
+    ask = ""
     if customer is None and sender and automatic_ok:
         with translation.override(msg.tenant.default_language):
-            text = _(
+            ask = _(
                 "We received your message. To investigate it we need to identify you and the consumption place: "
                 "please reply with your customer id (printed on your bill), the address of the consumption place "
                 "and, if you know it, the meter serial number."
             )
-        complaint_transition(actor=actor, complaint_id=complaint.pk, action="request_info", text=text)
-        OutboundEmail.objects.filter(complaint=complaint).update(automatic=True)
+    msg.complaint = complaint_receive_email(
+        actor=actor,
+        thread=None,
+        subject=strip_subject_prefixes(parsed.subject or "") or _("(no subject)"),
+        text=_text(parsed),
+        received_at=msg.received_at,
+        customer=customer,
+        place=place,
+        contact_name=parsed.from_name or "",
+        contact_email=parsed.from_address or sender,
+        uploads=_uploads(parsed),
+        verified=msg.sender_verified,
+        notes=[n for n in (why, _identity_doubt(customer, sender), *notes) if n],
+        inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
+        acknowledge=automatic_ok,
+        ask_for_information=ask,
+    )
+    msg.status = InboundStatus.REGISTERED
 
 
 def inbound_release(*, actor: Any, inbound_id: int) -> InboundMessage:
@@ -255,33 +252,6 @@ def inbound_release(*, actor: Any, inbound_id: int) -> InboundMessage:
     processed = inbound_process(inbound_id=inbound_id)
     assert processed is not None
     return processed
-
-
-def _complete_if_identified(complaint: Complaint, parsed: ParsedEmail, sender: str) -> None:
-    """The customer answered our request for data: if they are now identified, the complaint is complete."""
-    complaint.refresh_from_db()
-    if complaint.status != Status.AWAITING_INFO:
-        return
-    actor = system_actor(complaint.tenant, label="e-mail")
-    customer = complaint.customer or customer_by_identifiers(
-        email=sender,
-        customer_numbers=parsed.identifiers.get("customer_id", []),
-        meter_serials=parsed.identifiers.get("meter_serial", []),
-    )
-    if customer is None:
-        return
-    if complaint.customer_id is None:
-        complaint_update(
-            actor=actor,
-            complaint_id=complaint.pk,
-            customer=customer,
-            place=_place(customer, parsed.identifiers.get("meter_serial", [])),
-        )
-        if doubt := _identity_doubt(customer, sender):
-            complaint_flag(actor=actor, complaint_id=complaint.pk, note=doubt)
-    complaint.refresh_from_db()
-    action = "resume" if complaint.assignee_id is not None else "register"
-    complaint_transition(actor=actor, complaint_id=complaint.pk, action=action)
 
 
 def _identity_doubt(customer: Customer | None, sender: str) -> str:

@@ -282,7 +282,7 @@ def _storable_text(value: str | None) -> str | None:
     return _UNSTORABLE.sub("\ufffd", value) if value else value
 
 
-def _storable_id(value: str | None) -> str | None:
+def storable_id(value: str | None) -> str | None:
     """Message ids are ASCII without blanks; NULs and controls dropped, and one too long to store is
     shortened with a digest of the whole so two long ids never end up equal."""
     if not value:
@@ -295,9 +295,9 @@ def _storable_id(value: str | None) -> str | None:
 
 
 def _storable(email: ParsedEmail) -> None:
-    email.message_id = _storable_id(email.message_id)
-    email.in_reply_to = _storable_id(email.in_reply_to)
-    email.references = [r for r in (_storable_id(r) for r in email.references) if r]
+    email.message_id = storable_id(email.message_id)
+    email.in_reply_to = storable_id(email.in_reply_to)
+    email.references = [r for r in (storable_id(r) for r in email.references) if r]
     email.from_address = _storable_text(email.from_address)
     email.from_name = _storable_text(email.from_name)
     email.subject = _storable_text(email.subject)
