@@ -197,6 +197,13 @@ def _tenant_create(w: TenantWorld, actor: Actor) -> None:
     )
 
 
+def _assign_to_another(w: TenantWorld, actor: Actor) -> None:
+    """Give an unassigned complaint to a handler other than oneself (a supervisor's job)."""
+    c = _own_complaint(w)
+    other = w.users["handler"] if actor.user_id != w.users["handler"].pk else w.users["supervisor"]
+    complaint_transition(actor=actor, complaint_id=c.pk, action="assign", assignee_id=other.pk)
+
+
 def _internal_view(w: TenantWorld, role: str) -> Outcome:
     """Reads the complaint through the API and the page: internal fields and flags shown, or not."""
     c = _own_complaint(w)
@@ -297,6 +304,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "api.token": _http("POST", "/api/v1/t/{t}/token/", ok=(201,)),
     "mail.release": _service(_release_held_mail),
     "complaint.view_internal": _internal_view,
+    "complaint.assign_others": _service(_assign_to_another),
 }
 for _t in TRANSITIONS:
     EXECUTORS[f"complaint.transition.{_t.name}"] = _transition(_t.name)

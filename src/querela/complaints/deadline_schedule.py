@@ -23,6 +23,7 @@ from .workflow import FINISHED_STATUSES, DeadlineEffect
 
 ENGINE_EVENTS = frozenset(
     {"acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent", "reopened"}
+    | {"rescheduled"}
 )
 
 
@@ -84,15 +85,13 @@ def deadlines_recompute(
     closed = answered or complaint.status in FINISHED_STATUSES
     # After a first answer, a reopened complaint owes only a new answer, not a late acknowledgement.
     ever_answered = any(r.event_type == "answered" for r in rows)
-    notices = [r.notice_at for r in rows if r.event_type == "rescheduled" and r.notice_at is not None]
-    new_target = clock.tenant_date(complaint.tenant, notices[-1]) if notices else None
     today = clock.tenant_today(complaint.tenant)
     stored = {step.step: step for step in DeadlineStep.objects.filter(complaint=complaint)}
     created: list[DeadlineStep] = []
     changed: list[DeadlineStep] = []
     answer_due = None
     for s in sched.steps:
-        due = new_target if s.name == "answer" and new_target else s.due
+        due = s.due  # the engine's: a rescheduled target is one of its events
         step = stored.get(s.name) or DeadlineStep(tenant_id=complaint.tenant_id, complaint=complaint, step=s.name)
         before = (step.due_date, step.done_at, step.remind_on, step.reminded_at, step.missed_at, step.next_check_on)
         done = s.done_on is not None or closed or (s.name != "answer" and ever_answered)

@@ -12,7 +12,6 @@ from querela.core import clock, tenancy
 from querela.core.errors import NotFound
 from querela.customers.text import fold
 from querela.tenants.access import Actor, can, require
-from querela.tenants.roles import Role
 
 from .models import Attachment, Complaint, DeadlineStep, TimelineEntry
 from .workflow import OPEN_STATUSES
@@ -44,11 +43,11 @@ def complaint_list(
     `deadline`: "overdue" (a step's due date has passed) or "due_soon" (inside the tenant's reminder
     window); `order`: "received" (newest first) or "due" (most urgent first).
     """
-    if actor.role == Role.CONSUMER:
-        qs = Complaint.objects.filter(customer__user_id=actor.user_id)
-    else:
-        require(actor, "complaint.list")
+    if can(actor, "complaint.list"):
         qs = Complaint.objects.all()
+    else:
+        require(actor, "complaint.view")  # a consumer: their own complaints only
+        qs = Complaint.objects.filter(customer__user_id=actor.user_id)
     if status:
         qs = qs.filter(status=status)
     if only_open or deadline in DEADLINE_FILTERS:
@@ -114,7 +113,7 @@ def complaint_for_write(*, actor: Actor, reference: str) -> Complaint:
 
 def timeline_for(*, actor: Actor, complaint: Complaint) -> list[TimelineEntry]:
     entries = complaint.timeline.select_related("author").prefetch_related("files")
-    if actor.role == Role.CONSUMER:
+    if not can(actor, "complaint.view_internal"):
         # Internal notes and status bookkeeping are for staff.
         entries = entries.filter(entry_type__in=["inbound", "outbound", "attachment"])
     return list(entries)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_record
 from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from querela.tenants.access import Actor, require
+from querela.tenants.access import Actor, can, require
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
@@ -129,7 +129,7 @@ def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, departm
     changes: dict[str, Any] = {}
     if assignee_id is None:
         assignee_id = actor.user_id
-    if actor.role == Role.HANDLER and assignee_id != actor.user_id:
+    if assignee_id != actor.user_id and not can(actor, "complaint.assign_others"):
         raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
     membership = Membership.objects.filter(
         user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]

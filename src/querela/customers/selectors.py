@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_personal_data
 from querela.core.errors import NotFound, ValidationFailed
-from querela.tenants.access import Actor, require
-from querela.tenants.roles import Role
+from querela.tenants.access import Actor, can, require
 
 from .models import ConsumptionPlace, Customer, Representative
 from .text import digits, fold
@@ -122,7 +121,7 @@ def registration_parties(
     """Who a complaint being registered is about, read for this actor in this tenant: an id that names
     nothing here (another tenant's row, a typo, someone else's place) is refused with a reason, never
     silently dropped. A consumer may only name their own places."""
-    consumer = actor.role == Role.CONSUMER
+    consumer = not can(actor, "complaint.register")  # someone filing for themselves: only their own
     customers = Customer.objects.filter(user_id=actor.user_id) if consumer else Customer.objects.all()
     customer = None
     if customer_number:

@@ -19,7 +19,14 @@ from .calendar import BusinessCalendar
 from .policies import OnMiss, Policy, Roll, StepName, StepRule, Unit
 
 EventType = Literal[
-    "acknowledged", "info_requested", "info_received", "extended", "answered", "progress_sent", "reopened"
+    "acknowledged",
+    "info_requested",
+    "info_received",
+    "extended",
+    "answered",
+    "progress_sent",
+    "reopened",
+    "rescheduled",  # seed 002: a missed target, explained, gets a new date (`notice_at`'s local day)
 ]
 State = Literal["open", "met", "due_soon", "breached", "waiting"]
 RefusalCode = Literal["extension_not_allowed", "extension_too_long", "extension_after_due", "notice_after_due"]
@@ -50,6 +57,8 @@ class Event:
             value = getattr(self, name)
             if value is not None and value.utcoffset() is None:
                 raise ValueError(f"event.{name}: needs a time-zone offset, got {value.isoformat()}")
+        if self.type == "rescheduled" and self.notice_at is None:
+            raise ValueError("event.notice_at: a rescheduling needs the new target date")
         if self.type == "extended" and (self.days is None or self.days < 1):
             raise ValueError(f"event.days: an extension needs a positive number of days, got {self.days!r}")
 
@@ -116,6 +125,7 @@ class _Facts:
     # A disputed answer reopens the complaint: the answer is due again, counted afresh from that day.
     reopened_on: date | None = None
     done_index: dict[StepName, int] = field(default_factory=dict)  # the event that made each step done
+    rescheduled_to: date | None = None  # the answer's new target (policies that reschedule a miss)
 
     @property
     def owed(self) -> bool:
@@ -182,7 +192,7 @@ def _fold(ctx: _Ctx, events: Iterable[Event]) -> _Facts:
         elif e.type == "reopened" and "answer" in f.done:
             # What counted for the first answer (its pauses, its extension) is spent.
             del f.done["answer"], f.done_index["answer"]
-            f.reopened_on, f.pauses, f.extensions = day, [], []
+            f.reopened_on, f.pauses, f.extensions, f.rescheduled_to = day, [], [], None
         elif e.type == "info_requested" and not f.owed:
             f.pauses.append((day, None, frozenset(f.done)))
         elif e.type == "info_received":
@@ -192,10 +202,14 @@ def _fold(ctx: _Ctx, events: Iterable[Event]) -> _Facts:
                 f.pauses[-1] = (start, day, done)
         elif e.type == "extended" and e.days is not None:
             f.extensions.append(e.days)
+        elif e.type == "rescheduled" and e.notice_at is not None:
+            f.rescheduled_to = ctx.local(e.notice_at)
     return f
 
 
 def _unrolled(ctx: _Ctx, name: StepName, rule: StepRule, f: _Facts) -> date | None:
+    if name == "answer" and f.rescheduled_to is not None and ctx.policy.on_miss == "reschedule":
+        return f.rescheduled_to  # the new target the customer was given
     mode = ctx.policy.info_request
     if f.owed and mode != "continue":
         return None
@@ -241,6 +255,7 @@ def _as_done(prefix: _Facts, facts: _Facts) -> _Facts:
         list(prefix.extensions),
         prefix.reopened_on,
         dict(prefix.done_index),
+        prefix.rescheduled_to,
     )
 
 

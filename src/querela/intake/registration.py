@@ -13,10 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from querela.complaints.models import Complaint
-from querela.complaints.services import (
-    Upload,
-    complaint_receive_email,
-)
+from querela.complaints.receiving import complaint_receive_email
+from querela.complaints.services import Upload
 from querela.core import clock
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.selectors import customer_by_identifiers

@@ -35,6 +35,7 @@ def is_consumer(actor: Any, _obj: Any = None) -> bool:
 _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.view": (_("See a complaint with its personal data and timeline"), STAFF | {R.CONSUMER}),
     "complaint.list": (_("List and search complaints"), STAFF),
+    "complaint.assign_others": (_("Give a complaint to another handler"), frozenset({R.SUPERVISOR})),
     "complaint.view_internal": (
         _("See who handles a complaint, its internal flags, contact details and original e-mails"),
         STAFF,

@@ -87,7 +87,7 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
 def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_open(actor=actor, reference=reference)
-    deadlines = deadline_overview(complaint) if actor.role != "consumer" else None
+    deadlines = deadline_overview(complaint) if can(actor, "complaint.view_internal") else None
     transitions = [
         t for t in available_from(complaint.status) if can(actor, f"complaint.transition.{t.name}", complaint)
     ]
