@@ -53,15 +53,24 @@ def verified_by_mta(from_address: str | None, results: Iterable[str], trusted_id
         ident = authserv.split()
         if not ident or ident[0].lower() not in trusted:
             continue  # written by somebody else's server, or forged by the sender: ignored
-        for method, result, props in _RESULT.findall(rest):
-            if result.lower() != "pass":
-                continue
-            values = {k.lower(): _domain(v) for k, v in _PROPERTY.findall(props)}
-            method = method.lower()
-            if method == "dmarc" and values.get("header.from", from_domain) == from_domain:
-                return "dmarc"
-            if method == "dkim" and _aligned(from_domain, values.get("header.d") or values.get("header.i", "")):
-                return "dkim"
-            if method == "spf" and _aligned(from_domain, values.get("smtp.mailfrom") or values.get("smtp.from", "")):
-                return "spf"
+        # Only the topmost result of our own MTA counts (headers are read top first): one the sender
+        # wrote further down with our authserv-id, hoping the MTA keeps it (RFC 8601 5 says it must
+        # not), is never consulted.
+        return _verdict(from_domain, rest)
+    return ""
+
+
+def _verdict(from_domain: str, rest: str) -> str:
+    """DMARC's pass for the From domain, or a DKIM/SPF pass aligned with it (relaxed alignment)."""
+    for method, result, props in _RESULT.findall(rest):
+        if result.lower() != "pass":
+            continue
+        values = {k.lower(): _domain(v) for k, v in _PROPERTY.findall(props)}
+        method = method.lower()
+        if method == "dmarc" and values.get("header.from", from_domain) == from_domain:
+            return "dmarc"
+        if method == "dkim" and _aligned(from_domain, values.get("header.d") or values.get("header.i", "")):
+            return "dkim"
+        if method == "spf" and _aligned(from_domain, values.get("smtp.mailfrom") or values.get("smtp.from", "")):
+            return "spf"
     return ""
