@@ -375,3 +375,31 @@ def test_a_customer_id_quoted_from_another_address_is_linked_but_flagged(world):
     with tenancy.tenant_scope(w.tenant):
         own.refresh_from_db()
         assert own.needs_attention == ""
+
+
+def test_the_acknowledgement_replies_to_the_customers_mail(world):
+    """Mail clients thread by In-Reply-To: the automatic answer hangs under the mail it answers."""
+    w = world.a
+    raw = _mail(w, sender=w.customer.email)
+    c = _deliver(w, raw)
+    sent_id = email_message_id(raw)
+    with tenancy.tenant_scope(w.tenant):
+        ack = OutboundEmail.objects.get(complaint=c)
+        assert ack.in_reply_to == sent_id and sent_id in ack.references.split()
+    reply = _mail(w, sender=w.customer.email, body="Még egy dolog.", headers={"In-Reply-To": f"<{ack.message_id}>"})
+    _deliver(w, reply)
+    with tenancy.tenant_scope(w.tenant):
+        h = w.actor("handler")
+        complaint_transition(actor=h, complaint_id=c.pk, action="assign")
+        complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+        complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben.")
+        answer = OutboundEmail.objects.filter(complaint=c).order_by("-created_at").first()
+        assert answer.in_reply_to == email_message_id(reply)  # the customer's latest mail
+
+
+def email_message_id(raw: bytes) -> str:
+    from querela.intake.email.parse import parse_message
+
+    found = parse_message(raw).message_id
+    assert found
+    return found

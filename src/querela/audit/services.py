@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,10 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+# Events of one service call, appended together when it ends (still inside its transaction).
+_BATCH: ContextVar[list[AuditEvent] | None] = ContextVar("querela_audit_batch", default=None)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -48,45 +54,78 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the active tenant's chain, in the caller's transaction.
 
-    `actor` is an access.Actor. The chain head row is updated first: that takes its write lock, so
-    concurrent appends queue and the sequence stays gapless.
+    `actor` is an access.Actor. Inside `audit_batch()` the event is appended with the batch's others
+    when the batch ends; otherwise at once. Either way the chain head row is updated first, which takes
+    its write lock: concurrent appends queue and the sequence stays gapless.
     """
     tenant = tenancy.current_tenant()
-    # In the caller's transaction without a savepoint of its own: three statements per event.
-    with transaction.atomic(savepoint=False):
-        seq, prev_hash = _advance_head(tenant.pk)
-        event = AuditEvent(
-            tenant_id=tenant.pk,
-            seq=seq,
-            at=clock.now(),
-            actor_id=getattr(actor, "user_id", None),
-            actor_label=str(getattr(actor, "label", "system"))[:150],
-            actor_role=str(getattr(actor, "role", "system")),
-            ip=str(getattr(actor, "ip", ""))[:64],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
-            prev_hash=prev_hash,
-        )
-        event.hash = _digest(_payload(event))
-        event.save()
-        AuditChainHead.objects.filter(tenant_id=tenant.pk).update(last_hash=event.hash)
+    event = AuditEvent(
+        tenant_id=tenant.pk,
+        at=clock.now(),
+        actor_id=getattr(actor, "user_id", None),
+        actor_label=str(getattr(actor, "label", "system"))[:150],
+        actor_role=str(getattr(actor, "role", "system")),
+        ip=str(getattr(actor, "ip", ""))[:64],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
+    )
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.append(event)
+    else:
+        _append([event])
     return event
 
 
-def _advance_head(tenant_id: int) -> tuple[int, str]:
-    """Take the next sequence number and the previous hash in one statement; the UPDATE holds the head
-    row's write lock until commit, so concurrent appends queue and the sequence stays gapless."""
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Around one service call that writes several events (a registration: the complaint, its first
+    transition, the acknowledgement): they are chained in order with three statements in all. Must run
+    inside the caller's transaction; nested batches join the outermost."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    token = _BATCH.set([])
+    try:
+        yield
+        events = _BATCH.get() or []
+    finally:
+        _BATCH.reset(token)
+    _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain events onto their tenant's head: one UPDATE … RETURNING, one INSERT, one UPDATE."""
+    by_tenant: dict[int, list[AuditEvent]] = {}
+    for event in events:
+        by_tenant.setdefault(event.tenant_id, []).append(event)
+    with transaction.atomic(savepoint=False):
+        for tenant_id, group in by_tenant.items():
+            last_seq, prev_hash = _advance_head(tenant_id, len(group))
+            for offset, event in enumerate(group):
+                event.seq = last_seq - len(group) + 1 + offset
+                event.prev_hash = prev_hash
+                event.hash = _digest(_payload(event))
+                prev_hash = event.hash
+            AuditEvent.objects.bulk_create(group)
+            AuditChainHead.objects.filter(tenant_id=tenant_id).update(last_hash=prev_hash)
+
+
+def _advance_head(tenant_id: int, count: int) -> tuple[int, str]:
+    """Take `count` sequence numbers (the last one is returned) and the previous hash in one statement;
+    the UPDATE holds the head row's write lock until commit, so concurrent appends queue and the
+    sequence stays gapless."""
     table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    sql = f"UPDATE {table} SET seq = seq + 1 WHERE tenant_id = %s RETURNING seq, last_hash"  # noqa: S608
+    sql = f"UPDATE {table} SET seq = seq + %s WHERE tenant_id = %s RETURNING seq, last_hash"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant_id])
+        cursor.execute(sql, [count, tenant_id])
         row = cursor.fetchone()
         if row is None:  # the tenant's first event: create the head (a concurrent first event may win)
             with transaction.atomic():
                 AuditChainHead.objects.get_or_create(tenant_id=tenant_id)
-            cursor.execute(sql, [tenant_id])
+            cursor.execute(sql, [count, tenant_id])
             row = cursor.fetchone()
     return int(row[0]), str(row[1])
 

@@ -42,20 +42,29 @@ def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = 
             require(actor, "complaint.deadlines", complaint)
         if not record_event_once(complaint, "acknowledged"):
             return
-        with translation.override(complaint_language(complaint)):
-            text = " ".join(
-                filter(
-                    None,
-                    [
-                        _("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
-                        consumer_due_sentence(complaint),
-                    ],
-                )
+        _acknowledgement(complaint, actor, consumer_due_sentence(complaint), automatic=automatic)
+
+
+def acknowledge_new(complaint: Complaint, actor: Actor) -> None:
+    """The automatic acknowledgement of a complaint registered in this very transaction: it is locked
+    already and has no deadline events or steps yet, so nothing needs reading back."""
+    record_event(complaint, "acknowledged", rows=[], fresh=True)
+    _acknowledgement(complaint, actor, consumer_due_sentence(complaint, due=complaint.answer_due), automatic=True)
+
+
+def _acknowledgement(complaint: Complaint, actor: Actor, due_sentence: str, *, automatic: bool) -> None:
+    with translation.override(complaint_language(complaint)):
+        text = " ".join(
+            filter(
+                None,
+                [
+                    _("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
+                    due_sentence,
+                ],
             )
-        _customer_entry(complaint, actor, text, "acknowledge", automatic=automatic)
-        audit_record(
-            actor=actor, action="complaint.acknowledge", object_type="complaint", object_id=complaint.reference
         )
+    _customer_entry(complaint, actor, text, "acknowledge", automatic=automatic)
+    audit_record(actor=actor, action="complaint.acknowledge", object_type="complaint", object_id=complaint.reference)
 
 
 def complaint_progress_update(*, actor: Actor, complaint_id: int, text: str) -> None:

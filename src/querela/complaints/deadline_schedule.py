@@ -67,7 +67,11 @@ def schedule_for(
 
 
 def deadlines_recompute(
-    complaint: Complaint, *, sched: engine.Schedule | None = None, rows: list[DeadlineEvent] | None = None
+    complaint: Complaint,
+    *,
+    sched: engine.Schedule | None = None,
+    rows: list[DeadlineEvent] | None = None,
+    fresh: bool = False,
 ) -> engine.Schedule | None:
     """Store each step's current due date and when the sweep must next look at it.
 
@@ -86,7 +90,8 @@ def deadlines_recompute(
     # After a first answer, a reopened complaint owes only a new answer, not a late acknowledgement.
     ever_answered = any(r.event_type == "answered" for r in rows)
     today = clock.tenant_today(complaint.tenant)
-    stored = {step.step: step for step in DeadlineStep.objects.filter(complaint=complaint)}
+    # `fresh`: a complaint created in this transaction has no stored steps to read back.
+    stored = {} if fresh else {step.step: step for step in DeadlineStep.objects.filter(complaint=complaint)}
     created: list[DeadlineStep] = []
     changed: list[DeadlineStep] = []
     answer_due = None
@@ -152,6 +157,7 @@ def record_event(
     *,
     at: datetime | None = None,
     rows: list[DeadlineEvent] | None = None,
+    fresh: bool = False,
     **kw: Any,
 ) -> DeadlineEvent:
     """Append an engine event (validated by the engine first) and store the new due dates, with one
@@ -182,7 +188,7 @@ def record_event(
         except engine.DeadlineRefused as exc:
             raise ValidationFailed(refusal_text(exc.code, exc.message), code=exc.code) from exc
     event = DeadlineEvent.objects.create(complaint=complaint, event_type=event_type, at=at, **kw)
-    deadlines_recompute(complaint, sched=sched, rows=[*rows, event])
+    deadlines_recompute(complaint, sched=sched, rows=[*rows, event], fresh=fresh)
     return event
 
 

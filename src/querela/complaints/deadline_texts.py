@@ -26,10 +26,14 @@ def refusal_text(code: str, detail: str) -> str:
     return f"{texts.get(code, code)} — {detail}"
 
 
-def consumer_due_sentence(complaint: Complaint, step: str = "answer") -> str:
-    """ "We will answer by 16 December 2026", in the customer's language."""
-    row = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", "done_at").first()
-    due, done_at = row if row else (None, None)
+def consumer_due_sentence(complaint: Complaint, step: str = "answer", *, due: date | None = None) -> str:
+    """ "We will answer by 16 December 2026", in the customer's language. `due`: the open step's date
+    when the caller has just computed it (a new complaint's answer), else it is read."""
+    if due is not None:
+        done_at = None
+    else:
+        row = DeadlineStep.objects.filter(complaint=complaint, step=step).values_list("due_date", "done_at").first()
+        due, done_at = row if row else (None, None)
     if due is None or done_at is not None:
         return ""  # nothing is owed on this step now: promising a date would be wrong
     if due < clock.tenant_today(complaint.tenant):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from querela.audit.services import audit_batch
 from querela.core.channels import Channel
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.tenants.access import Actor
@@ -37,7 +38,8 @@ def complaint_receive_email(
     """Everything one received e-mail does to complaints, in one transaction: a reply joins its thread
     (identifying the customer it names, and moving the complaint on only when the sender is verified),
     anything else is registered; the reasons a person must look are flagged either way."""
-    with transaction.atomic(savepoint=False):  # all or nothing with the caller's record of the mail
+    # All or nothing with the caller's record of the mail; its audit events chained together.
+    with transaction.atomic(savepoint=False), audit_batch():
         if thread is None:
             return complaint_register(
                 actor=actor,
@@ -54,11 +56,18 @@ def complaint_receive_email(
                 inbound_data=inbound_data,
                 acknowledge=acknowledge,
                 ask_for_information=ask_for_information,
+                savepoint=False,
             )
         if verified and customer is not None and thread.customer_id is None:
             complaint_update(actor=actor, complaint_id=thread.pk, customer=customer, place=place)
         complaint_add_message(
-            actor=actor, complaint_id=thread.pk, text=text, channel=Channel.EMAIL, uploads=uploads, reopen=verified
+            actor=actor,
+            complaint_id=thread.pk,
+            text=text,
+            channel=Channel.EMAIL,
+            uploads=uploads,
+            reopen=verified,
+            data=inbound_data,
         )
         for note in notes:
             complaint_flag(actor=actor, complaint_id=thread.pk, note=note)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from querela.audit.services import audit_record
+from querela.audit.services import audit_batch, audit_record
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import PermissionDenied, ValidationFailed
@@ -27,7 +27,7 @@ from querela.tenants.roles import Role
 
 from . import hooks
 from .attachments import store_attachment
-from .deadline_actions import complaint_acknowledge
+from .deadline_actions import acknowledge_new
 from .deadline_schedule import deadlines_recompute
 from .models import Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import next_reference
@@ -67,6 +67,7 @@ def complaint_register(
     inbound_data: dict[str, Any] | None = None,
     acknowledge: bool = False,
     ask_for_information: str = "",
+    savepoint: bool = True,
     call_recording: str = "",
     representative: Representative | None = None,
 ) -> Complaint:
@@ -115,7 +116,10 @@ def complaint_register(
     from .deadline_policies import policy_for
 
     _policy, policy_version = policy_for(tenant, tenant.deadline_policy)
-    with transaction.atomic():
+    # One transaction, and the audit events of the registration (the complaint, its first step, the
+    # acknowledgement) chained together at its end.
+    # `savepoint=False`: the caller's transaction is all or nothing anyway (a received e-mail).
+    with transaction.atomic(savepoint=savepoint), audit_batch():
         complaint = Complaint(
             reference=next_reference(tenant, received_at.astimezone(_tz(tenant)).year),
             channel=channel,
@@ -168,7 +172,7 @@ def complaint_register(
         if acknowledging:
             # Automatic confirmation with the date we will answer by, in the reply channel; recording
             # it stores the steps too (one engine run for the whole registration).
-            complaint_acknowledge(actor=as_system(actor), complaint_id=complaint.pk, automatic=True)
+            acknowledge_new(complaint, as_system(actor))
         else:
             deadlines_recompute(complaint)  # the steps exist from the start, even before any event
         hooks.run("registered", complaint)
@@ -318,6 +322,7 @@ def complaint_add_message(
     uploads: Sequence[Upload] = (),
     channel: str = "",
     reopen: bool = True,
+    data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
     """A message between customer and office. From the customer it completes an information request and
     reopens an answered complaint; `reopen=False` (automatic mail such as an out-of-office) changes nothing."""
@@ -335,6 +340,7 @@ def complaint_add_message(
             entry_type,
             text,
             channel=channel or (Channel.WEB if from_customer else complaint.reply_channel),
+            **(data or {}),
         )
         _store_uploads(complaint, actor, entry, uploads)
         audit_record(

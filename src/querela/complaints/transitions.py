@@ -86,7 +86,8 @@ def apply_transition(
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         add_entry(complaint, actor, entry_type, text, purpose=action)
-    if t.deadline is not None:
+    # Information can only have been asked for (and so arrive) on a complaint that was awaiting it.
+    if t.deadline is not None and not (t.deadline == "info_received" and before != Status.AWAITING_INFO):
         apply_deadline_effect(complaint, t.deadline)
     audit_record(
         actor=actor,

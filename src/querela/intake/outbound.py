@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from querela.complaints import hooks
 from querela.complaints.language import complaint_language
-from querela.complaints.models import Complaint, TimelineEntry
+from querela.complaints.models import Complaint, EntryType, TimelineEntry
 from querela.core import clock
 
-from .models import InboundMessage, OutboundEmail, OutboundStatus
+from .models import OutboundEmail, OutboundStatus
 
 MAX_ATTEMPTS = 6
 
@@ -36,9 +36,17 @@ def render_mail(complaint: Complaint, template: str, context: dict[str, Any]) ->
 
 def _thread_headers(complaint: Complaint) -> tuple[str, list[str]]:
     """Reply to the customer's last mail; References carry the whole conversation."""
-    inbound = list(
-        InboundMessage.objects.filter(complaint=complaint).order_by("received_at").values_list("message_id", flat=True)
-    )
+    # The customer's mails as the timeline knows them: the intake writes each one's Message-ID on its
+    # entry in the same transaction, so the acknowledgement of a mail already replies to it.
+    inbound = [
+        str(mid)
+        for mid in TimelineEntry.objects.filter(
+            complaint=complaint, entry_type=EntryType.INBOUND, data__has_key="message_id"
+        )
+        .order_by("created_at", "pk")
+        .values_list("data__message_id", flat=True)
+        if mid
+    ]
     ours = list(
         OutboundEmail.objects.filter(complaint=complaint).order_by("created_at").values_list("message_id", flat=True)
     )

@@ -155,6 +155,7 @@ def _register(msg: InboundMessage, parsed: ParsedEmail) -> None:
             thread=complaint,
             text=_text(parsed),
             uploads=_uploads(parsed),
+            inbound_data={"inbound_id": msg.pk, "message_id": msg.message_id},
             verified=msg.sender_verified,
             customer=customer,
             place=place,
