@@ -20,9 +20,10 @@ from querela.tenants.roles import Role
 from . import hooks
 from .deadline_policies import policy_for
 from .deadline_schedule import next_check
-from .models import Complaint, DeadlineStep, EntryType, TimelineEntry
+from .models import Complaint, DeadlineStep, EntryType
 from .notifications import notification_create
 from .services import complaint_flag
+from .timeline import add_entry
 
 
 def _supervisors_emails() -> list[str]:
@@ -105,19 +106,16 @@ def _sweep_step(step_id: int, today: date) -> list[int]:
             # Added to what is already flagged (an identity doubt must not vanish under a breach).
             complaint_flag(actor=actor, complaint_id=c.pk, note=flag)
             notes += _notify(c, outcome, f"{step.step}:{step.due_date}", to, subject, body % {"ref": c.reference})
-            TimelineEntry.objects.create(
-                complaint=c,
-                entry_type=EntryType.SYSTEM,
-                author_label="deadline sweep",
-                body=subject,
-                data={"deadline": outcome, "step": step.step},
-            )
+            add_entry(c, actor, EntryType.SYSTEM, subject, deadline=outcome, step=step.step)
+            changes: dict[str, object] = {"step": step.step, "due": step.due_date}
+            if outcome == "deemed_accepted":
+                changes["deemed_accepted"] = [False, True]
             audit_record(
                 actor=actor,
                 action=f"deadline.{outcome}",
                 object_type="complaint",
                 object_id=c.reference,
-                changes={"step": step.step, "due": step.due_date},
+                changes=changes,
             )
     step.next_check_on = next_check(step)
     step.save(update_fields=["reminded_at", "missed_at", "next_check_on"])
