@@ -261,3 +261,39 @@ def test_only_the_keys_digest_is_stored(world):
     with tenancy.tenant_scope(world.a.tenant):
         stored = ApiToken.objects.get()
     assert key not in stored.key_sha256 and len(stored.key_sha256) == 64
+
+
+def test_a_subject_with_line_breaks_is_kept_on_one_line_and_mail_about_it_still_goes_out(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from querela.complaints.models import Complaint
+    from querela.complaints.transitions import complaint_transition
+    from querela.intake.models import OutboundEmail, OutboundStatus
+
+    w = world.a
+    agent = _token_client(w.users["agent"])
+    r = agent.post(
+        "/api/v1/t/AAA/complaints/",
+        {
+            "channel": "email",
+            "subject": "Rossz számla\r\nBcc: victim@example.net",
+            "description": "Kétszer számlázták.",
+            "customer_number": w.customer.customer_number,
+            "category": "billing",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    with tenancy.tenant_scope(w.tenant):
+        c = Complaint.objects.get(reference=r.json()["reference"])
+        assert c.subject == "Rossz számla Bcc: victim@example.net"
+        h = w.actor("handler")
+        with django_capture_on_commit_callbacks(execute=True):
+            complaint_transition(actor=h, complaint_id=c.pk, action="assign")
+            complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+            complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Javítottuk.")
+        assert OutboundEmail.objects.filter(complaint=c).exists()
+        assert not OutboundEmail.objects.filter(complaint=c).exclude(status=OutboundStatus.SENT).exists()
+    assert all("\n" not in m.subject for m in mail.outbox)

@@ -32,6 +32,7 @@ from querela.complaints.services import (
 )
 from querela.complaints.transitions import complaint_transition
 from querela.core.errors import ValidationFailed
+from querela.core.numbers import is_plain_number
 from querela.customers.selectors import customer_open, customer_search, registration_parties
 from querela.customers.services import customer_create_with_place
 from querela.tenants.tokens import api_token_issue
@@ -59,13 +60,13 @@ class BoundedPagination(LimitOffsetPagination):
 
     def get_limit(self, request: Request) -> int | None:
         raw = request.query_params.get(self.limit_query_param, "")
-        if raw and (not raw.isdigit() or len(raw) > 6):
+        if raw and not is_plain_number(raw, 6):
             return self.default_limit
         return super().get_limit(request)
 
     def get_offset(self, request: Request) -> int:
         raw = request.query_params.get(self.offset_query_param, "")
-        return 0 if raw and (not raw.isdigit() or len(raw) > 9) else super().get_offset(request)
+        return 0 if raw and not is_plain_number(raw, 9) else super().get_offset(request)
 
 
 class ComplaintCollection(TenantAPIView):

@@ -127,7 +127,7 @@ def complaint_register(
             kind=kind,
             kind_confirmed=not is_system(actor),
             category=category,
-            subject=subject.strip()[:300],
+            subject=one_line(subject)[:300],
             description=description,
             customer=customer,
             place=place,
@@ -228,6 +228,12 @@ def _default_reply_channel(channel: str, customer: Customer | None = None) -> st
 EDITABLE_FIELDS = ("kind", "category", "customer", "place", "reply_channel", "subject")
 
 
+def one_line(text: str) -> str:
+    """A subject is one line: line breaks (pasted, or sent through the API) would end up in the header
+    of every mail about the complaint, where a mail library refuses them."""
+    return " ".join(text.split())
+
+
 def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Complaint:
     """Change the classification or identification; one before/after pair per field in the audit."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -247,6 +253,10 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
         place = fields.get("place", complaint.place if "customer" not in fields else None)
         if place is not None and (customer is None or place.customer_id != customer.pk):
             raise ValidationFailed(_("The consumption place does not belong to this customer."))
+        if "subject" in fields:
+            fields["subject"] = one_line(str(fields["subject"]))[:300]
+            if not fields["subject"]:
+                raise ValidationFailed(_("A subject is required."), code="subject_required")
         changes: dict[str, Any] = {}
         for name, value in fields.items():
             old = getattr(complaint, name)

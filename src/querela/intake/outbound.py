@@ -73,7 +73,7 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
     automatic = bool(entry.data.get("automatic"))
     in_reply_to, refs = _thread_headers(complaint)
     purpose = str(entry.data.get("purpose", "message"))
-    subject = render_mail(complaint, "subject", {"purpose": purpose}).strip()
+    subject = " ".join(render_mail(complaint, "subject", {"purpose": purpose}).split())  # a header: one line
     body = render_mail(complaint, "message", {"text": entry.body, "purpose": purpose})
     mail = OutboundEmail.objects.create(
         complaint=complaint,

@@ -216,7 +216,7 @@ class _Session:
         if typ != "OK":
             raise PollError(f"search failed: {_text(data)}")
         # "N:*" always includes the highest UID even when it is below N (RFC 3501 6.4.8): filter again.
-        uids = {int(tok) for tok in _text(data).split() if tok.isdigit()}
+        uids = {int(tok) for tok in _text(data).split() if tok.isascii() and tok.isdigit()}
         return sorted(u for u in uids if u > after)
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:

@@ -17,6 +17,7 @@ from querela.audit.services import AUDIT_PAGE, audit_page, audit_verify, readabl
 from querela.complaints.deadline_policies import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
+from querela.core.numbers import plain_number
 from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox, InboundMessage
 from querela.reports.usage import usage_by_month
@@ -172,7 +173,7 @@ def api_token(request: HttpRequest, tenant: str) -> HttpResponse:
 def audit_log(request: HttpRequest, tenant: str) -> HttpResponse:
     before = request.GET.get("before", "")
     action, object_id = request.GET.get("action", "").strip(), request.GET.get("object", "").strip()
-    events = audit_page(before_seq=int(before) if before.isdigit() else None, action=action, object_id=object_id)
+    events = audit_page(before_seq=plain_number(before), action=action, object_id=object_id)
     rows = [(e, readable_changes(e.changes)) for e in events]
     more = events[-1].seq if len(events) == AUDIT_PAGE else None
     return render(request, "web/audit_log.html", {"rows": rows, "more": more, "action": action, "object": object_id})

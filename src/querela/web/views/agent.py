@@ -13,6 +13,7 @@ from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
 from querela.core.errors import QuerelaError, ValidationFailed
+from querela.core.numbers import is_plain_number
 from querela.customers.models import Customer
 from querela.customers.selectors import (
     customer_get,
@@ -153,7 +154,7 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
     # Show the form again with everything typed so far: the caller is still on the line.
     customer_id = form.data.get("customer")
-    if customer_id and str(customer_id).isdigit():
+    if customer_id and is_plain_number(str(customer_id)):
         customer = customer_get(actor=actor, customer_id=int(customer_id))
         return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
     recent = complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]

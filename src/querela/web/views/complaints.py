@@ -32,6 +32,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status, available_from
 from querela.core.channels import Channel
 from querela.core.errors import QuerelaError
+from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.tenants.access import can
 from querela.tenants.models import Department
@@ -121,7 +122,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
 
 def _small_id(text: str) -> int | None:
     """An id from a query string, or None: "abc" and 10**30 are not ids of anything."""
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return plain_number(text, 12)
 
 
 def _deadline_form(complaint: Any, data: Any = None) -> DeadlineForm | None:
