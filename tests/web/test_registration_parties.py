@@ -79,3 +79,20 @@ def test_the_api_refuses_an_unknown_place_with_a_reason(world) -> None:
     assert "consumption place" in str(response.json()).lower()
     with tenancy.tenant_scope(a.tenant):
         assert not Complaint.objects.filter(subject="API idegen hely").exists()
+
+
+def test_an_unknown_customer_keeps_the_agents_form_instead_of_a_not_found_page(world) -> None:
+    a = world.a
+    response = _agent().post("/t/AAA/complaints/register/", _form(a, customer=987654, place=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "No such customer here." in page and "A hívó egy másik mérőhelyről beszél." in page
+    assert page.count("No such customer here.") == 1
+
+
+def test_a_very_long_description_gets_the_forms_message_with_the_rest_kept(world) -> None:
+    a = world.a
+    response = _agent().post("/t/AAA/complaints/register/", _form(a, description="x" * 3_000_000))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "100000" in page.replace("\u00a0", "").replace(",", "").replace(" ", "") and "Idegen hely" in page

@@ -165,6 +165,10 @@ STORAGES: dict[str, dict[str, object]] = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Form fields (not files) read before validation: room for a long pasted text to get the form's own
+# message ("at most 100,000 characters") instead of a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
 EMAIL_BACKEND = os.environ.get("QUERELA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("QUERELA_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("QUERELA_EMAIL_PORT", "1025"))

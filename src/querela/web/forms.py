@@ -33,6 +33,11 @@ RECEIVED_FORMATS = [
 ]
 
 
+# What a person writes in one field: far beyond any real complaint, well below what would strain a page.
+# A longer text is refused with the field's message and everything typed kept.
+LONG_TEXT = 100_000
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -61,6 +66,7 @@ class ConsumerComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
     description = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Precise description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -134,7 +140,9 @@ class StaffRegisterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Description"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
     contact_name = forms.CharField(label=_("Name (if not a known customer)"), required=False, max_length=200)
     contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
@@ -149,16 +157,20 @@ class StaffRegisterForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label=_("Text"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     assignee = forms.IntegerField(required=False)
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Internal note"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label=_("Message"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     documents = MultipleFileField(label=_("Attach files"))
 
 
@@ -169,7 +181,9 @@ class DeadlineForm(forms.Form):
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
     reason = forms.ChoiceField(label=_("Reason"), required=False)
     new_date = forms.DateField(label=_("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    text = forms.CharField(label=_("Text to the customer"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label=_("Text to the customer"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     ACTIONS = {
         "acknowledge": _("Acknowledge"),

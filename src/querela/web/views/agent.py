@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register
-from querela.core.errors import QuerelaError, ValidationFailed
+from querela.core.errors import NotFound, QuerelaError, ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.models import Customer
 from querela.customers.selectors import (
@@ -155,7 +155,13 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
     # Show the form again with everything typed so far: the caller is still on the line.
     customer_id = form.data.get("customer")
     if customer_id and is_plain_number(str(customer_id)):
-        customer = customer_get(actor=actor, customer_id=int(customer_id))
-        return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
+        try:
+            customer = customer_get(actor=actor, customer_id=int(customer_id))
+        except NotFound:
+            # A customer id that names nobody here: the general form, with what was typed and why.
+            if not form.non_field_errors():
+                form.add_error(None, _("No such customer here."))
+        else:
+            return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
     recent = complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]
     return render(request, "web/home_agent.html", {"form": form, "recent": recent}, status=400)
