@@ -37,3 +37,18 @@ def test_permissions_doc_is_generated_from_the_table():
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
     assert doc.read_text(encoding="utf-8") == render_permissions_markdown(), "run: querela permissions_doc"
+
+
+def test_production_refuses_a_weak_or_published_secret_key_with_a_clear_message(tmp_path):
+    for key in ("short-key", "insecure-embedded-only-key-change-me-in-production-0123456789", "a" * 60):
+        env = {k: v for k, v in os.environ.items() if k != "QUERELA_SECRET_KEY"}
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "querela.settings.production",
+                "QUERELA_VAR_DIR": str(tmp_path),
+                "QUERELA_SECRET_KEY": key,
+            }
+        )
+        out = subprocess.run([sys.executable, "-m", "querela.cli", "check"], env=env, capture_output=True, text=True)
+        assert out.returncode != 0 and "QUERELA_SECRET_KEY is too weak" in out.stderr, key
+        assert "KeyError" not in out.stderr

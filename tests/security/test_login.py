@@ -47,3 +47,13 @@ def test_an_anonymous_visitor_cannot_tell_real_tenant_codes_from_made_up_ones(wo
     real, made_up = Client().get("/t/AAA/complaints/"), Client().get("/t/ZZZ/complaints/")
     assert real.status_code == made_up.status_code == 302
     assert real["Location"].startswith("/login/") and made_up["Location"].startswith("/login/")
+
+
+def test_pages_and_downloads_with_personal_data_are_never_cached(world) -> None:
+    c = Client()
+    assert c.login(username="aaa-handler", password=PASSWORD)
+    customer = f"/t/AAA/customers/{world.a.customer.pk}/"
+    for url in ("/t/AAA/", "/t/AAA/complaints/", customer, "/api/v1/t/AAA/complaints/"):
+        response = c.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "no-store", url

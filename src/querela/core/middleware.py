@@ -26,5 +26,18 @@ class SecureHeadersMiddleware:
         if not request.path.startswith("/api/v1/docs"):
             response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if _personal(request):
+            # Pages and downloads with personal data are never kept by a browser or a proxy: the next
+            # person at a shared office computer must not find them in the cache or behind "Back".
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+def _personal(request: HttpRequest) -> bool:
+    """What a signed-in person or an API client reads; not the static files or the public login page."""
+    path = request.path
+    if path.startswith(("/t/", "/api/v1/t/", "/platform/")):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and not path.startswith("/static/"))
