@@ -57,3 +57,19 @@ def test_pages_and_downloads_with_personal_data_are_never_cached(world) -> None:
         response = c.get(url)
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "no-store", url
+
+
+def test_an_idle_session_is_signed_out_and_sent_back_to_where_it_was(world, monkeypatch) -> None:
+    from querela.core import idle
+
+    clock = {"t": 1_000_000.0}
+    monkeypatch.setattr(idle, "now", lambda: clock["t"])
+    c = Client()
+    assert c.login(username="aaa-handler", password=PASSWORD)
+    assert c.get("/t/AAA/complaints/").status_code == 200
+    clock["t"] += 29 * 60  # still within the 30 minutes
+    assert c.get("/t/AAA/complaints/").status_code == 200
+    clock["t"] += 31 * 60
+    response = c.get("/t/AAA/complaints/")
+    assert response.status_code == 302 and "/login/" in response["Location"] and "next=" in response["Location"]
+    assert c.get("/t/AAA/complaints/").status_code == 302  # signed out for good, not just redirected once

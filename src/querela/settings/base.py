@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "querela.core.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "querela.tenants.middleware.TenantMiddleware",
 ]
@@ -216,6 +217,8 @@ QUERELA = {
     # Public forms and logins: attempts per window per client address.
     "RATE_LIMIT_LOGIN": (int(os.environ.get("QUERELA_RATE_LIMIT_LOGIN", "10")), 300),
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
+    # Minutes without a request after which a signed-in session ends (0: never).
+    "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
     # How many reverse proxies stand in front (0: REMOTE_ADDR is the client). See core.ratelimit.client_address.
     "TRUSTED_PROXIES": int(os.environ.get("QUERELA_TRUSTED_PROXIES", "0")),
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),
