@@ -36,6 +36,12 @@ def in_a(world: World) -> Iterator[TenantWorld]:
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_anchors(tmp_path, settings) -> None:
+    # Anchors live outside the database, so one test's tenant AAA must not meet another's.
+    settings.QUERELA = {**settings.QUERELA, "AUDIT_ANCHOR_DIR": str(tmp_path / "audit-anchors")}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     # Rate-limit counters live in the cache: one test's attempts must not spill into the next.
     from django.core.cache import cache

@@ -1,4 +1,8 @@
-"""Append-only audit log, hash-chained per tenant. The app offers no way to change or delete a row."""
+"""Append-only audit log. The app offers no way to change or delete a row.
+
+An event is written with the caller's change, carrying its own keyed content MAC and no lock. A sealing
+job (audit/sealing.py) later gives each tenant's events their place: a gapless `seq` and a keyed chain MAC
+linking it to the previous one, and anchors each sealed head outside the database (audit/anchors.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ def _scope_filter(model: Any) -> dict[str, Any]:
 
 
 class AuditChainHead(models.Model):
-    """The last link of each tenant's chain; its row lock serialises appends."""
+    """The last sealed link of each tenant's chain; only the sealing job takes its row lock."""
 
     tenant = models.OneToOneField("tenants.Tenant", on_delete=models.PROTECT, primary_key=True, related_name="+")
     seq = models.BigIntegerField(default=0)
@@ -49,7 +53,7 @@ class AuditChainHead(models.Model):
 
 class AuditEvent(models.Model):
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
-    seq = models.BigIntegerField()
+    seq = models.BigIntegerField(null=True)  # given by the sealing job; None until then
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)
     actor_label = models.CharField(max_length=150)
@@ -59,8 +63,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=80)
     changes = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    content_mac = models.CharField(max_length=64, default="")  # keyed MAC of the fields above, written with the event
+    prev_hash = models.CharField(max_length=64, blank=True)  # chain MAC of the event before; set when sealed
+    hash = models.CharField(max_length=64, blank=True)  # chain MAC of this event; set when sealed
 
     objects = AuditManager()
 
@@ -70,8 +75,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["tenant", "object_type", "object_id"], name="audit_tenant_object"),
             models.Index(fields=["tenant", "at"], name="audit_tenant_at"),
+            # What the sealing job reads: a tenant's unsealed events in the order they were written.
+            models.Index(fields=["tenant", "id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
         ]
-        ordering = ["tenant_id", "seq"]
+        ordering = ["tenant_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.tenant_id}#{self.seq} {self.action}"
@@ -83,3 +90,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutable("Audit events cannot be deleted.")
+
+
+class AuditSeal(models.Model):
+    """One sealing batch of a tenant's chain: which events it covered and the head it left. The same
+    line goes to the anchor outside the database, so a rewritten database no longer matches it."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "last_seq"], name="audit_seal_tenant_last")]
+
+    def __str__(self) -> str:
+        return f"seal {self.tenant_id} {self.first_seq}..{self.last_seq}"

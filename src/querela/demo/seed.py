@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from tqdm import tqdm
 
+from querela.audit.sealing import audit_seal_all
 from querela.complaints.models import Kind
 from querela.complaints.services import complaint_register
 from querela.complaints.transitions import complaint_transition
@@ -108,6 +109,7 @@ def seed_demo(*, progress: bool = True) -> bool:
         tenant = Tenant.objects.get(code=code)
         with tenancy.tenant_scope(tenant):
             Membership.objects.create(user=multi, role="handler")
+    audit_seal_all()  # the demo starts with sealed, anchored chains (`querela audit verify` says so)
     return True
 
 

@@ -219,6 +219,11 @@ QUERELA = {
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # Minutes without a request after which a signed-in session ends (0: never).
     "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
+    # The audit chain's MAC key (never stored in the database; derived from the secret key when unset) and
+    # where each sealed head is anchored outside the database (an append-only JSON-lines file per tenant).
+    "AUDIT_KEY": os.environ.get("QUERELA_AUDIT_KEY", ""),
+    "AUDIT_ANCHOR_DIR": os.environ.get("QUERELA_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")),
+    "AUDIT_SEAL_BATCH": int(os.environ.get("QUERELA_AUDIT_SEAL_BATCH", "5000")),
     # How many reverse proxies stand in front (0: REMOTE_ADDR is the client). See core.ratelimit.client_address.
     "TRUSTED_PROXIES": int(os.environ.get("QUERELA_TRUSTED_PROXIES", "0")),
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),

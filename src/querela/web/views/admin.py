@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.audit.services import AUDIT_PAGE, audit_page, audit_verify, readable_changes
+from querela.audit.services import AUDIT_PAGE, audit_page, readable_changes
+from querela.audit.verify import audit_verify
 from querela.complaints.deadline_policies import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
@@ -173,9 +174,9 @@ def api_token(request: HttpRequest, tenant: str) -> HttpResponse:
 def audit_log(request: HttpRequest, tenant: str) -> HttpResponse:
     before = request.GET.get("before", "")
     action, object_id = request.GET.get("action", "").strip(), request.GET.get("object", "").strip()
-    events = audit_page(before_seq=plain_number(before), action=action, object_id=object_id)
+    events = audit_page(before_id=plain_number(before), action=action, object_id=object_id)
     rows = [(e, readable_changes(e.changes)) for e in events]
-    more = events[-1].seq if len(events) == AUDIT_PAGE else None
+    more = events[-1].pk if len(events) == AUDIT_PAGE else None
     return render(request, "web/audit_log.html", {"rows": rows, "more": more, "action": action, "object": object_id})
 
 
