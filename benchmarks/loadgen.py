@@ -21,6 +21,7 @@ Spec (one system):
                    username_field="username", password_field="password"}: one Django login per client
     form_csrf_from  a path each client GETs once (after login) for the csrfmiddlewaretoken put in `{csrf}`;
                   without it `{csrf}` is the csrftoken cookie, which Django accepts too
+    client_vars   {"token": ["k1", "k2"], ...}: client i puts values[i % len] for `{token}` (one user per client)
     processes     worker processes (default: min(concurrency, CPUs)); timeout_s per request (default 30)
     name          label in the result
 
@@ -30,8 +31,10 @@ Spec (several systems compared under the same machine conditions):
     ends when its in-flight requests have finished, so rounds never overlap. Results are per spec, by name.
 
 Result (per spec): ok, errors {status or "conn:Exception": count}, requests, elapsed_s, rate (ok/s),
-latency_ms {p50, p95, p99, max, mean} over every request that got a response, error_samples (the first
-5: status, path, first 300 characters of the body), by_request, rounds, setup_errors, reconnects.
+latency_ms {p50, p95, p99, max, mean} over every request that got a response, latency_ok_ms (the same over
+the expected answers only), error_samples (the first 5 different ones: status, path, first 300 characters of
+the body), by_request, rounds (each round's ok/s), setup_errors, reconnects; "client": processes and CPU.
+`{n}` counts 1, 2, 3, … over every request of every client and target in the run (warm-ups included).
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ class Target:
     timeout_s: float
     login: dict[str, Any] | None
     csrf_from: str | None
+    client_vars: dict[str, list[str]]
 
 
 @dataclass
@@ -152,6 +156,12 @@ def _target(spec: dict[str, Any], index: int, default_warmup: float) -> Target:
     login = spec.get("form_login")
     if login is not None and not {"login_path", "username", "password"} <= set(login):
         raise SpecError("form_login needs login_path, username and password")
+    client_vars: dict[str, list[str]] = {}
+    for key, value in (spec.get("client_vars") or {}).items():
+        values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if f"{{{key}}}" in PLACEHOLDERS or not values:
+            raise SpecError(f"client_vars[{key!r}]: a name other than n, run, client, csrf, with at least one value")
+        client_vars[f"{{{key}}}"] = values
     return Target(
         name=str(spec.get("name") or f"spec{index}"),
         host=str(url.hostname),
@@ -162,6 +172,7 @@ def _target(spec: dict[str, Any], index: int, default_warmup: float) -> Target:
         timeout_s=float(spec.get("timeout_s", 30)),
         login=login,
         csrf_from=spec.get("form_csrf_from"),
+        client_vars=client_vars,
     )
 
 
@@ -196,7 +207,9 @@ def plan_of(spec: dict[str, Any]) -> Plan:
 class Tally:
     ok: int = 0
     errors: Counter[str] = field(default_factory=Counter)
-    latencies: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
+    # Kept apart: fast refusals (429) would otherwise make a throttled server look quick.
+    lat_ok: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
+    lat_other: array = field(default_factory=lambda: array("d"))  # type: ignore[type-arg]
     samples: list[dict[str, Any]] = field(default_factory=list)
     by_request: dict[str, list[int]] = field(default_factory=dict)  # name -> [ok, not ok]
 
@@ -322,16 +335,17 @@ class Shared:
     round_id: Any  # RawValue: the running round's index into the coordinator's log; negative in warm-ups
     busy: Any  # RawArray: 1 while a client is between checking `go` and finishing its request
     done: Any  # RawArray: 1 when a client has nothing more to do this run (quota sent, or setup failed)
+    counter: Any  # Value with a lock: the last `{n}` handed out
 
 
 def _client_loop(
-    client: Client, slot: int, stride: int, run_id: str, quota: int | None, sh: Shared, tallies: dict[int, Tally]
+    client: Client, slot: int, run_id: str, quota: int | None, sh: Shared, tallies: dict[int, Tally]
 ) -> None:
     t = client.t
     go = sh.go[_TARGET_INDEX[slot]]
     templates = t.templates
     k = client.client_id % len(templates)  # clients start at different templates: the mix from the first second
-    seq = 0
+    own_vars = {key: values[client.client_id % len(values)] for key, values in t.client_vars.items()}
     sent = 0
     while True:
         sh.busy[slot] = 1  # before looking at `go`, so the coordinator's drain cannot miss this request
@@ -349,9 +363,11 @@ def _client_loop(
             break
         tpl = templates[k]
         k = (k + 1) % len(templates)
-        # {n}: client slot + stride × sequence is unique over every client of every target in this run.
-        values = {"{n}": str(slot + stride * seq), "{run}": run_id, "{client}": str(slot), "{csrf}": client.csrf}
-        seq += 1
+        with sh.counter.get_lock():  # one counter for all processes: {n} is unique and says how many went out
+            sh.counter.value += 1
+            n = sh.counter.value
+        values = {"{n}": str(n), "{run}": run_id, "{client}": str(slot), "{csrf}": client.csrf}
+        values.update(own_vars)
         path = _fill(tpl.path, values)
         headers = {k2: _fill(v, values) for k2, v in tpl.headers.items()}
         if tpl.form is not None:
@@ -369,12 +385,14 @@ def _client_loop(
             sh.busy[slot] = 0
             time.sleep(0.01)  # a refused connection fails in microseconds: don't spin
             continue
-        tally.latencies.append((time.perf_counter() - started) * 1000.0)
+        took = (time.perf_counter() - started) * 1000.0
         counts = tally.by_request.setdefault(tpl.name, [0, 0])
         if status in tpl.expect:
+            tally.lat_ok.append(took)
             tally.ok += 1
             counts[0] += 1
         else:
+            tally.lat_other.append(took)
             tally.errors[str(status)] += 1
             counts[1] += 1
             tally.sample(status, path, data[:SAMPLE_CHARS].decode("utf-8", "replace"))
@@ -387,7 +405,6 @@ _TARGET_INDEX: list[int] = []  # slot -> target index; set before forking, read 
 
 
 def _worker(plan: Plan, slots: list[int], run_id: str, sh: Shared, ready: Any, results: Any, worker_no: int) -> None:
-    stride = len(_TARGET_INDEX)
     clients: list[tuple[int, Client]] = []
     setup_errors: list[tuple[int, str]] = []
     lock = threading.Lock()
@@ -423,9 +440,7 @@ def _worker(plan: Plan, slots: list[int], run_id: str, sh: Shared, ready: Any, r
             index = client.client_id
             quota = plan.count // width + (1 if index < plan.count % width else 0)
         threads.append(
-            threading.Thread(
-                target=_client_loop, args=(client, slot, stride, run_id, quota, sh, tallies[slot]), daemon=True
-            )
+            threading.Thread(target=_client_loop, args=(client, slot, run_id, quota, sh, tallies[slot]), daemon=True)
         )
     for th in threads:
         th.start()
@@ -436,18 +451,28 @@ def _worker(plan: Plan, slots: list[int], run_id: str, sh: Shared, ready: Any, r
         target_no = _TARGET_INDEX[slot]
         for rid, tally in per_round.items():
             agg = out.setdefault(
-                (target_no, rid), {"ok": 0, "errors": Counter(), "lat": array("d"), "samples": [], "by_request": {}}
+                (target_no, rid),
+                {
+                    "ok": 0,
+                    "errors": Counter(),
+                    "lat_ok": array("d"),
+                    "lat_other": array("d"),
+                    "samples": [],
+                    "by_request": {},
+                },
             )
             agg["ok"] += tally.ok
             agg["errors"].update(tally.errors)
-            agg["lat"].extend(tally.latencies)
+            agg["lat_ok"].extend(tally.lat_ok)
+            agg["lat_other"].extend(tally.lat_other)
             agg["samples"].extend(tally.samples)
             for name, (good, bad) in tally.by_request.items():
                 pair = agg["by_request"].setdefault(name, [0, 0])
                 pair[0] += good
                 pair[1] += bad
     for agg in out.values():
-        agg["lat"] = agg["lat"].tobytes()  # compact through the pipe
+        agg["lat_ok"] = agg["lat_ok"].tobytes()  # compact through the pipe
+        agg["lat_other"] = agg["lat_other"].tobytes()
     reconnects = Counter({_TARGET_INDEX[slot]: c.reconnects for slot, c in clients})
     results.put((worker_no, out, setup_errors, dict(reconnects)))
 
@@ -486,6 +511,7 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
         round_id=ctx.RawValue("i", -1),
         busy=ctx.RawArray("b", total),
         done=ctx.RawArray("b", total),
+        counter=ctx.Value("q", 0),
     )
     # Each target's clients are spread over every worker: whichever target runs has all the CPUs.
     assignment: list[list[int]] = [[] for _ in range(plan.processes)]
@@ -549,7 +575,7 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
         rounds = [entry for entry in log if entry["target"] == t_no]
         ok = 0
         errors: Counter[str] = Counter()
-        lat = array("d")
+        lat_ok, lat_other = array("d"), array("d")
         samples: list[dict[str, Any]] = []
         by_request: dict[str, list[int]] = {}
         per_round = []
@@ -561,9 +587,8 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
                     continue
                 round_ok += agg["ok"]
                 errors.update(agg["errors"])
-                part = array("d")
-                part.frombytes(agg["lat"])
-                lat.extend(part)
+                lat_ok.frombytes(agg["lat_ok"])
+                lat_other.frombytes(agg["lat_other"])
                 samples.extend(agg["samples"])
                 for name, (good, bad) in agg["by_request"].items():
                     pair = by_request.setdefault(name, [0, 0])
@@ -589,7 +614,8 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
             "requests": ok + sum(errors.values()),
             "elapsed_s": round(elapsed, 3),
             "rate": round(ok / elapsed, 1) if elapsed else 0.0,
-            "latency_ms": _percentiles(lat.tolist()),
+            "latency_ms": _percentiles(lat_ok.tolist() + lat_other.tolist()),
+            "latency_ok_ms": _percentiles(lat_ok.tolist()),
             "error_samples": [{k: v for k, v in s.items() if k != "t"} for s in samples[:SAMPLES_KEPT]],
             "by_request": {name: {"ok": good, "not_ok": bad} for name, (good, bad) in by_request.items()},
             "rounds": per_round,
@@ -604,6 +630,7 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
         "cpu_s": round(client_cpu, 2),
         "cpu_us_per_request": round(client_cpu / requests * 1e6, 1) if requests else None,
         "run_id": run_id,
+        "n_issued": sh.counter.value,  # the last {n}: every request sent, warm-ups and failures included
     }
     if plan.interleaved:
         return {

@@ -90,7 +90,7 @@ def _log(msg: str) -> None:
 def _run_peer(
     args: list[str], *, quiet: bool = False, extra_env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command from the peer venv; output streams through unless quiet (then it is returned)."""
+    """Run a command from the peer venv; output streams through unless quiet (then stdout is returned)."""
     # Fixed executables from our own venv folder, arguments built here: no shell, nothing untrusted.
     return subprocess.run(  # noqa: S603
         args,
@@ -98,6 +98,7 @@ def _run_peer(
         check=True,
         text=True,
         stdout=subprocess.PIPE if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
         cwd=SITE_DIR,
     )
 
@@ -158,8 +159,8 @@ def ensure_installed() -> Path:
         subprocess.run([_python311(), "-m", "venv", str(venv)], check=True)  # noqa: S603
     versions = installed_versions()
     if versions is None:
-        _log(f"pip install {' '.join(PIP_REQUIREMENTS)}")
-        _run_peer([str(python), "-m", "pip", "install", "--quiet", *PIP_REQUIREMENTS])
+        _log(f"pip install {' '.join(PIP_REQUIREMENTS)}")  # -qq: errors only, not this machine's index notes
+        _run_peer([str(python), "-m", "pip", "install", "-qq", *PIP_REQUIREMENTS])
         versions = installed_versions()
         if versions is None:
             raise SystemExit(f"peer: django-helpdesk {HELPDESK_VERSION} is still missing from {venv} after pip")
@@ -221,8 +222,9 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         raise SystemExit(f"peer: something already answers on {HOST}:{port}")
     PEER_VAR_DIR.mkdir(parents=True, exist_ok=True)
     log_path = PEER_VAR_DIR / f"gunicorn-{port}.log"
+    gunicorn = str(peer_venv() / "bin" / "gunicorn")
     cmd = [
-        str(peer_venv() / "bin" / "gunicorn"),
+        gunicorn,
         "wsgi:application",
         "--bind", f"{HOST}:{port}",
         "--workers", str(GUNICORN_WORKERS),
@@ -232,6 +234,10 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         "--chdir", str(SITE_DIR),
         "--error-logfile", str(log_path),
     ]  # fmt: skip
+    if _has_control_socket(gunicorn):
+        # gunicorn >= 27 opens ~/.gunicorn/gunicorn.ctl by default: outside var/, and shared with any
+        # other gunicorn on the machine (Querela's own server included), which would then fight over it.
+        cmd.append("--no-control-socket")
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(cmd, env=_peer_env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log)  # noqa: S603
     deadline = time.monotonic() + 60
@@ -246,6 +252,12 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         time.sleep(0.2)
     stop_server(proc)
     raise SystemExit(f"peer: gunicorn did not answer on {HOST}:{port} within 60 s; see {log_path}")
+
+
+@functools.cache
+def _has_control_socket(gunicorn: str) -> bool:
+    usage = subprocess.run([gunicorn, "--help"], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    return "--no-control-socket" in usage
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

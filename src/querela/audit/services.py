@@ -46,13 +46,21 @@ def audit_record(
         object_id=str(object_id),
         changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
     )
-    event.content_mac = chain.content_mac(event)
     batch = _BATCH.get()
     if batch is not None:
-        batch.append(event)
+        batch.append(event)  # its MAC is computed when the batch is written (see audit_batch_rename)
     else:
+        event.content_mac = chain.content_mac(event)
         AuditEvent.objects.bulk_create([event])
     return event
+
+
+def audit_batch_rename(*, object_type: str, old_id: str, new_id: str) -> None:
+    """A registration takes its reference number last (so the counter's lock lives only until commit);
+    the events it recorded under the provisional id are written under the real one."""
+    for event in _BATCH.get() or []:
+        if event.object_type == object_type and event.object_id == old_id:
+            event.object_id = new_id
 
 
 @contextmanager
@@ -70,6 +78,8 @@ def audit_batch() -> Iterator[None]:
     finally:
         _BATCH.reset(token)
     if events:
+        for event in events:
+            event.content_mac = chain.content_mac(event)
         AuditEvent.objects.bulk_create(events)
 
 

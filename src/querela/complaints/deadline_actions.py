@@ -45,10 +45,15 @@ def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = 
         _acknowledgement(complaint, actor, consumer_due_sentence(complaint), automatic=automatic)
 
 
-def acknowledge_new(complaint: Complaint, actor: Actor) -> None:
-    """The automatic acknowledgement of a complaint registered in this very transaction: it is locked
-    already and has no deadline events or steps yet, so nothing needs reading back."""
+def acknowledge_new_schedule(complaint: Complaint) -> None:
+    """The automatic acknowledgement of a complaint registered in this very transaction, first half: its
+    event and the steps. The complaint is locked already and has no events or steps yet, so nothing is
+    read back; its due date stays in memory for the registration to write with the reference."""
     record_event(complaint, "acknowledged", rows=[], fresh=True)
+
+
+def acknowledge_new_message(complaint: Complaint, actor: Actor) -> None:
+    """Second half, once the complaint has its number: the message that quotes it."""
     _acknowledgement(complaint, actor, consumer_due_sentence(complaint, due=complaint.answer_due), automatic=True)
 
 

@@ -76,7 +76,8 @@ def deadlines_recompute(
     """Store each step's current due date and when the sweep must next look at it.
 
     One read of the events, one engine run (or the schedule the caller already computed), one read of
-    the stored steps, and only the writes that change something."""
+    the stored steps, and only the writes that change something. `fresh` (a complaint being registered
+    in this transaction): nothing stored to read, and `answer_due` is left for the registration to write."""
     if not complaint.policy_name:
         return None
     rows = _event_rows(complaint) if rows is None else rows
@@ -129,7 +130,9 @@ def deadlines_recompute(
         )
     if "answer" not in {s.name for s in sched.steps}:
         answer_due = stored["answer"].due_date if "answer" in stored else None
-    if complaint.answer_due != answer_due:
+    if fresh:
+        complaint.answer_due = answer_due  # the registration writes it, with the reference number
+    elif complaint.answer_due != answer_due:
         Complaint.objects.filter(pk=complaint.pk).update(answer_due=answer_due)
         complaint.answer_due = answer_due
     return sched

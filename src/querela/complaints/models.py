@@ -67,6 +67,9 @@ class ComplaintManager(TenantManager.from_queryset(ComplaintQuerySet)):  # type:
 
 class Complaint(TenantModel):
     objects = ComplaintManager()
+    # Not a field: while a registration runs, the message ids of the conversation so far (what a reply
+    # written in the same transaction threads to, without reading back what it has just inserted).
+    fresh_thread: list[str] | None = None
 
     reference = models.CharField(_("reference number"), max_length=20)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.db import IntegrityError, connection, transaction
 
@@ -13,13 +14,26 @@ from .models import ReferenceCounter
 REFERENCE_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,5})-(\d{4})-(\d{6})(?!\d)")
 
 
+PROVISIONAL = "~"
+
+
+def provisional_reference() -> str:
+    """Held by a complaint being registered until it takes its number, at the end of its transaction."""
+    return PROVISIONAL + secrets.token_hex(8)
+
+
+def is_provisional(reference: str) -> bool:
+    return reference.startswith(PROVISIONAL)
+
+
 def format_reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year:04d}-{number:06d}"
 
 
 def next_reference(tenant: Tenant, year: int) -> str:
-    """Take the next number. Must run inside the transaction that inserts the complaint:
-    the UPDATE locks the counter row until commit, and a rollback gives the number back."""
+    """Take the next number. Must run inside the transaction that inserts the complaint, as late as it
+    can: the UPDATE locks the counter row until commit (so numbers stay gapless: a rollback gives the
+    number back), and every statement after it makes the tenant's other registrations wait."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_reference must run inside the complaint's transaction")
     number = _take(tenant.pk, year)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from querela.audit.services import audit_batch, audit_record
+from querela.audit.services import audit_batch, audit_batch_rename, audit_record
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import PermissionDenied, ValidationFailed
@@ -27,10 +27,10 @@ from querela.tenants.roles import Role
 
 from . import hooks
 from .attachments import store_attachment
-from .deadline_actions import acknowledge_new
+from .deadline_actions import acknowledge_new_message, acknowledge_new_schedule
 from .deadline_schedule import deadlines_recompute
 from .models import Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
-from .references import next_reference
+from .references import is_provisional, next_reference, provisional_reference
 from .timeline import add_entry, as_system, is_system, lock_complaint
 from .transitions import apply_transition
 from .workflow import SYSTEM, Status
@@ -117,11 +117,13 @@ def complaint_register(
 
     _policy, policy_version = policy_for(tenant, tenant.deadline_policy)
     # One transaction, and the audit events of the registration (the complaint, its first step, the
-    # acknowledgement) chained together at its end.
+    # acknowledgement) written together at its end.
     # `savepoint=False`: the caller's transaction is all or nothing anyway (a received e-mail).
+    # The reference number is taken last (`_number`): the counter row stays locked until commit, so
+    # everything that does not need the number is done before it.
     with transaction.atomic(savepoint=savepoint), audit_batch():
         complaint = Complaint(
-            reference=next_reference(tenant, received_at.astimezone(_tz(tenant)).year),
+            reference=provisional_reference(),
             channel=channel,
             received_at=received_at,
             kind=kind,
@@ -143,6 +145,8 @@ def complaint_register(
             created_by_id=actor.user_id,
         )
         complaint.save()
+        # The conversation so far is the mail being registered: what a reply in this transaction threads to.
+        complaint.fresh_thread = [str((inbound_data or {}).get("message_id") or "")]
         entry = add_entry(complaint, actor, EntryType.INBOUND, description, channel=channel, **(inbound_data or {}))
         _store_uploads(complaint, actor, entry, uploads)
         audit_record(
@@ -165,18 +169,37 @@ def complaint_register(
             and complaint.status == Status.REGISTERED
             and bool(complaint.contact_email or complaint.reply_channel != "email")
         )
-        if ask_for_information and complaint.customer_id is None and complaint.status == Status.RECEIVED:
+        asked = bool(ask_for_information and complaint.customer_id is None and complaint.status == Status.RECEIVED)
+        if asked:
             # An automatic request for the data that identifies the complainant (seed 000: identify
-            # first, then investigate), in the reply channel.
+            # first, then investigate), in the reply channel: it quotes the number, so it is taken now.
+            _number(complaint, tenant)
             apply_transition(complaint, as_system(actor), "request_info", text=ask_for_information, automatic=True)
         if acknowledging:
-            # Automatic confirmation with the date we will answer by, in the reply channel; recording
-            # it stores the steps too (one engine run for the whole registration).
-            acknowledge_new(complaint, as_system(actor))
+            # The confirmation's date, its steps and one engine run for the whole registration; then
+            # the number, and the message that quotes it.
+            acknowledge_new_schedule(complaint)
+            _number(complaint, tenant)
+            acknowledge_new_message(complaint, as_system(actor))
         else:
-            deadlines_recompute(complaint)  # the steps exist from the start, even before any event
+            # The steps exist from the start, even before any event; a new complaint has none to read
+            # (unless asking for information just recorded its first event).
+            deadlines_recompute(complaint, rows=None if asked else [], fresh=not asked)
+            _number(complaint, tenant)
         hooks.run("registered", complaint)
+        complaint.fresh_thread = None
     return complaint
+
+
+def _number(complaint: Complaint, tenant: Any) -> None:
+    """Give a complaint being registered its reference number, and write what its registration left in
+    memory (the due date of a fresh schedule) with it: two statements, the counter's lock until commit."""
+    if not is_provisional(complaint.reference):
+        return
+    provisional = complaint.reference
+    complaint.reference = next_reference(tenant, complaint.received_at.astimezone(_tz(tenant)).year)
+    Complaint.objects.filter(pk=complaint.pk).update(reference=complaint.reference, answer_due=complaint.answer_due)
+    audit_batch_rename(object_type="complaint", old_id=provisional, new_id=complaint.reference)
 
 
 def _store(complaint: Complaint, actor: Actor, entry: TimelineEntry, upload: Upload) -> Attachment:

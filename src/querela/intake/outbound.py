@@ -36,6 +36,10 @@ def render_mail(complaint: Complaint, template: str, context: dict[str, Any]) ->
 
 def _thread_headers(complaint: Complaint) -> tuple[str, list[str]]:
     """Reply to the customer's last mail; References carry the whole conversation."""
+    fresh = getattr(complaint, "fresh_thread", None)
+    if fresh is not None:  # registered in this transaction: its only mail is the one it came from
+        ids = [m for m in fresh if m and not m.startswith("sha256:")]
+        return (ids[-1] if ids else ""), ids
     # The customer's mails as the timeline knows them: the intake writes each one's Message-ID on its
     # entry in the same transaction, so the acknowledgement of a mail already replies to it.
     inbound = [
