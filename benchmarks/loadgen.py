@@ -45,6 +45,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import queue
 import re
 import resource
 import secrets
@@ -361,6 +362,8 @@ def _client_loop(
             sh.busy[slot] = 0
             sh.stop.wait()
             break
+        if quota is not None and rid >= 0:
+            sent += 1  # failures count too: a dead server must not keep a counted run going forever
         tpl = templates[k]
         k = (k + 1) % len(templates)
         with sh.counter.get_lock():  # one counter for all processes: {n} is unique and says how many went out
@@ -396,15 +399,21 @@ def _client_loop(
             tally.errors[str(status)] += 1
             counts[1] += 1
             tally.sample(status, path, data[:SAMPLE_CHARS].decode("utf-8", "replace"))
-        if quota is not None and rid >= 0:
-            sent += 1
         sh.busy[slot] = 0
 
 
 _TARGET_INDEX: list[int] = []  # slot -> target index; set before forking, read by the workers
 
 
+def _orphan_watch(parent: int) -> None:
+    # A coordinator killed by a timeout cannot stop its workers: they stop themselves instead of loading on.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def _worker(plan: Plan, slots: list[int], run_id: str, sh: Shared, ready: Any, results: Any, worker_no: int) -> None:
+    threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
     clients: list[tuple[int, Client]] = []
     setup_errors: list[tuple[int, str]] = []
     lock = threading.Lock()
@@ -473,7 +482,9 @@ def _worker(plan: Plan, slots: list[int], run_id: str, sh: Shared, ready: Any, r
     for agg in out.values():
         agg["lat_ok"] = agg["lat_ok"].tobytes()  # compact through the pipe
         agg["lat_other"] = agg["lat_other"].tobytes()
-    reconnects = Counter({_TARGET_INDEX[slot]: c.reconnects for slot, c in clients})
+    reconnects: Counter[int] = Counter()
+    for slot, c in clients:
+        reconnects[_TARGET_INDEX[slot]] += c.reconnects
     results.put((worker_no, out, setup_errors, dict(reconnects)))
 
 
@@ -528,8 +539,14 @@ def execute(spec: dict[str, Any]) -> dict[str, Any]:
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for p in procs:
         p.start()
-    for _ in procs:
-        ready.get(timeout=300)
+    waiting = len(procs)
+    while waiting:
+        try:
+            ready.get(timeout=1)
+            waiting -= 1
+        except queue.Empty:
+            if not all(p.is_alive() for p in procs):
+                raise RuntimeError("a load worker died while its clients were setting up") from None
     _log(f"{total} clients ready in {len(procs)} processes")
 
     log: list[dict[str, Any]] = []
@@ -649,19 +666,18 @@ def _log(text: str) -> None:
 
 def run_load(spec: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
     """Run `spec` in a separate process (so the client never shares a GIL with the caller) and return its result.
-    Progress goes to this process's stderr; a failure raises RuntimeError with the loader's last words."""
+    Its progress lines go live to this process's stderr; a failure raises RuntimeError."""
     plan_of(spec)  # refuse a bad spec here, with its message, instead of inside the child
     proc = subprocess.run(  # noqa: S603 -- our own interpreter and file
         [sys.executable, str(Path(__file__).resolve()), "-"],
         input=json.dumps(spec),
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
         timeout=timeout,
         check=False,
     )
-    sys.stderr.write(proc.stderr)
     if proc.returncode != 0:
-        raise RuntimeError(f"loadgen failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        raise RuntimeError(f"loadgen failed with exit status {proc.returncode}; its messages are on stderr above")
     return dict(json.loads(proc.stdout))
 
 

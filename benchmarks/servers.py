@@ -17,10 +17,12 @@ import hashlib
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -190,6 +192,9 @@ def start_querela(
         raise RuntimeError(f"port {port} is already in use: a leftover server would be measured instead")
     full_env = querela_env(database_url, env)
     collectstatic(database_url, env)
+    if not full_env.get("REDIS_URL"):
+        # The file cache holds the throttle and login-limit history: a run must not inherit the last one's.
+        shutil.rmtree(Path(full_env["QUERELA_VAR_DIR"]) / "cache", ignore_errors=True)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     log = (BENCH_DIR / f"querela-{port}.log").open("wb")
     cmd = [
@@ -205,6 +210,8 @@ def start_querela(
         str(threads),
         "--graceful-timeout",
         "5",
+        # gunicorn 23+ opens ~/.gunicorn/gunicorn.ctl by default: shared by every server on the machine.
+        "--no-control-socket",
         *(gunicorn_args or []),
     ]
     # Own session: stop() can end the master and its workers as one group if the master stops answering.
@@ -218,16 +225,17 @@ def start_querela(
             _logs.pop(proc.pid).close()
             tail = (BENCH_DIR / f"querela-{port}.log").read_text(errors="replace")[-3000:]
             raise RuntimeError(f"gunicorn exited ({proc.returncode}) before answering:\n{tail}")
-        # Every worker must be up, not just the first: gunicorn forks them together, a late one would be timed.
         if len(_workers(proc.pid)) >= workers and _answers(port, "/login/") == 200:
             break
         if time.monotonic() > deadline:
             stop(proc)
             raise RuntimeError(f"Querela did not answer on port {port} within {timeout_s:.0f}s")
         time.sleep(0.2)
-    # Each worker loads the URLconf and views on its first request: have all of them do that before timing.
-    for _ in range(workers * threads * 2):
-        _answers(port, "/login/")
+    # The first answer proves one worker; the others booted alongside it. Concurrent requests reach them all, so
+    # their first-request imports (URLconf, views, templates) happen here, not in the timed run. A loadgen
+    # warmup_s of a few seconds covers whatever is left.
+    with ThreadPoolExecutor(workers * threads) as pool:
+        list(pool.map(lambda _: _answers(port, "/login/"), range(workers * threads * 4)))
     return proc
 
 

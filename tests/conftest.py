@@ -46,5 +46,10 @@ def _fresh_cache() -> Iterator[None]:
     # Rate-limit counters live in the cache: one test's attempts must not spill into the next.
     from django.core.cache import cache
 
+    from querela.core.ratelimit import MemoryStore, store
+
     cache.clear()
+    counters = store()
+    if isinstance(counters, MemoryStore):
+        counters.clear()
     yield

@@ -50,12 +50,15 @@ STAFF_USER = "bench-staff"
 # A throwaway account in a loopback-only benchmark database, not a secret.
 STAFF_PASSWORD = "bench-staff-password"  # noqa: S105
 QUEUE_SLUG = "complaints"
+LOGIN_PATH = "/login/"  # helpdesk's own login form (fields username, password, csrfmiddlewaretoken)
 GUNICORN_WORKERS = 2
 # Text of the tickets created through the API; the loaded tickets use the seed given to load().
 REQUEST_TEXT_SEED = 7
 
-sys.path.insert(0, str(HERE))  # complaint_text, also when this file is imported from elsewhere
-from complaint_text import ComplaintText  # noqa: E402
+try:  # imported as benchmarks' peer.peer
+    from .complaint_text import ComplaintText
+except ImportError:  # run as a script, or imported with benchmarks/peer itself on sys.path
+    from complaint_text import ComplaintText
 
 
 # ---------------------------------------------------------------- configuration
@@ -245,7 +248,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         if proc.poll() is not None:
             raise SystemExit(f"peer: gunicorn exited with {proc.returncode}; see {log_path}")
         try:
-            if _get(port, "/login/") == 200:
+            if _get(port, LOGIN_PATH) == 200:
                 return proc
         except OSError:
             pass
@@ -283,7 +286,7 @@ def login_headers(base_url: str) -> dict[str, str]:
         raise ValueError(f"peer: benchmark traffic stays on {HOST}, not {parts.hostname}")
     conn = http.client.HTTPConnection(HOST, parts.port or 80, timeout=60)
     try:
-        conn.request("GET", "/login/")
+        conn.request("GET", LOGIN_PATH)
         resp = conn.getresponse()
         page = resp.read().decode()
         cookies = _cookies(resp)
@@ -295,7 +298,7 @@ def login_headers(base_url: str) -> dict[str, str]:
         )
         conn.request(
             "POST",
-            "/login/",
+            LOGIN_PATH,
             body=form,
             headers={
                 "Cookie": f"csrftoken={cookies['csrftoken']}",
@@ -334,11 +337,15 @@ def _request_text() -> ComplaintText:
     return ComplaintText(REQUEST_TEXT_SEED, pool_size=500)
 
 
-def create_request(n: int, auth: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """POST /api/tickets/ creating complaint number n; `body` is JSON as bytes.
+def create_request(n: int | str, auth: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """POST /api/tickets/ creating complaint number n; `body` is the JSON text (a str, UTF-8 on the wire).
+
+    n: an int, or a placeholder such as "{n}" for a load generator to fill in (the text around it is then
+    the same for every request; with ints it differs per n, reproducibly).
 
     auth: headers to authenticate with, e.g. login_headers(base_url) (session + CSRF, what a signed-in
-    handler's browser sends); default HTTP Basic, which costs a password hash per request.
+    handler's browser sends), or {} when the client logs in by itself; default HTTP Basic, which makes
+    the peer hash the password on every request (~250 ms of CPU here).
     """
     text = _request_text()
     rng = random.Random(f"create:{n}")
@@ -353,7 +360,7 @@ def create_request(n: int, auth: Mapping[str, str] | None = None) -> dict[str, A
     }
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     headers.update(basic_auth_headers() if auth is None else auth)
-    return {"method": "POST", "path": "/api/tickets/", "headers": headers, "body": json.dumps(body).encode()}
+    return {"method": "POST", "path": "/api/tickets/", "headers": headers, "body": json.dumps(body, ensure_ascii=False)}
 
 
 # The staff ticket list's default view, as helpdesk's ticket_list page asks its DataTable to fetch it:
@@ -379,12 +386,12 @@ def list_request(auth: Mapping[str, str] | None = None, page_length: int = 25) -
     params += [("start", "0"), ("length", str(page_length)), ("search[value]", ""), ("search[regex]", "false")]
     headers = {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest", **(auth or {})}
     path = f"/datatables_ticket_list/{encoded}?{urlencode(params)}"
-    return {"method": "GET", "path": path, "headers": headers, "body": b""}
+    return {"method": "GET", "path": path, "headers": headers, "body": None}
 
 
 def list_page_request(auth: Mapping[str, str] | None = None) -> dict[str, Any]:
     """GET /tickets/, the HTML page a handler opens first (it carries no rows itself)."""
-    return {"method": "GET", "path": "/tickets/", "headers": {"Accept": "text/html", **(auth or {})}, "body": b""}
+    return {"method": "GET", "path": "/tickets/", "headers": {"Accept": "text/html", **(auth or {})}, "body": None}
 
 
 def send(base_url: str, request: Mapping[str, Any], timeout: float = 300) -> tuple[int, bytes, float]:
@@ -395,12 +402,13 @@ def send(base_url: str, request: Mapping[str, Any], timeout: float = 300) -> tup
     conn = http.client.HTTPConnection(HOST, parts.port or 80, timeout=timeout)
     t0 = time.perf_counter()
     try:
-        conn.request(request["method"], request["path"], body=request["body"] or None, headers=request["headers"])
+        data = request["body"].encode() if request["body"] is not None else None
+        conn.request(request["method"], request["path"], body=data, headers=request["headers"])
         resp = conn.getresponse()
-        body = resp.read()
+        payload = resp.read()
     finally:
         conn.close()
-    return resp.status, body, time.perf_counter() - t0
+    return resp.status, payload, time.perf_counter() - t0
 
 
 # ---------------------------------------------------------------- CLI
@@ -419,7 +427,7 @@ def check(port: int, creates: int = 5) -> dict[str, Any]:
                 req = create_request(before + 2 * i + (kind == "create_session_ms"), auth)
                 # urllib on purpose: the client the lead's harness uses
                 r = urllib.request.Request(  # noqa: S310 (a loopback http URL built above)
-                    base + req["path"], data=req["body"], headers=req["headers"], method="POST"
+                    base + req["path"], data=req["body"].encode(), headers=req["headers"], method="POST"
                 )
                 t0 = time.perf_counter()
                 with urllib.request.urlopen(r, timeout=60) as resp:  # noqa: S310 (loopback URL built above)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -190,8 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "querela.api.base.querela_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
+    "DEFAULT_THROTTLE_CLASSES": ["querela.api.throttling.IntegrationThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Querela API",
@@ -219,6 +219,15 @@ QUERELA = {
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # Minutes without a request after which a signed-in session ends (0: never).
     "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
+    # Where rate-limit counters live: Redis when there is one (every machine shares it), else a SQLite
+    # file every worker process of this machine shares.
+    "RATE_LIMIT_STORE": ("redis", REDIS_URL) if REDIS_URL else ("sqlite", str(VAR_DIR / "ratelimit.sqlite3")),
+    # API requests per (count, seconds): per token (or signed-in user) and per client address. The
+    # defaults let one integration push hundreds per second; QUERELA_API_RATE_LIMITS sets a tenant's own,
+    # as JSON: {"ENX": {"token": [60000, 60], "address": [120000, 60]}}.
+    "API_RATE_LIMIT_TOKEN": (int(os.environ.get("QUERELA_API_RATE_LIMIT_TOKEN", "30000")), 60),
+    "API_RATE_LIMIT_ADDRESS": (int(os.environ.get("QUERELA_API_RATE_LIMIT_ADDRESS", "60000")), 60),
+    "API_RATE_LIMITS": json.loads(os.environ.get("QUERELA_API_RATE_LIMITS", "{}")),
     # The audit chain's MAC key (never stored in the database; derived from the secret key when unset) and
     # where each sealed head is anchored outside the database (an append-only JSON-lines file per tenant).
     "AUDIT_KEY": os.environ.get("QUERELA_AUDIT_KEY", ""),

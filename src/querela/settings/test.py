@@ -32,3 +32,6 @@ import atexit  # noqa: E402
 import shutil  # noqa: E402
 
 atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+
+# Rate-limit counters in memory: one test's requests must not spill into the next (conftest clears it).
+QUERELA = {**QUERELA, "RATE_LIMIT_STORE": ("memory", "")}  # noqa: F405
