@@ -25,10 +25,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE / "peer")]
 
 import loadgen  # noqa: E402
+import peer  # noqa: E402
 import pg_reference  # noqa: E402
 import servers  # noqa: E402
-
-import peer  # noqa: E402
 
 PG = os.environ.get("QUERELA_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 OUR_DB = f"{PG}/querela_bench"
