@@ -40,11 +40,14 @@ class TenantAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        tenant = Tenant.objects.filter(code=str(kwargs.get("tenant", "")).upper(), is_active=True).first()
+        code = str(kwargs.get("tenant", "")).upper()
+        if isinstance(request.auth, ApiToken):
+            # A token works in the tenant it was issued in (read with it); elsewhere it is a stranger.
+            tenant = request.auth.tenant if request.auth.tenant.code == code and request.auth.tenant.is_active else None
+        else:
+            tenant = Tenant.objects.filter(code=code, is_active=True).first()
         if tenant is None:
             raise Http404
-        if isinstance(request.auth, ApiToken) and request.auth.tenant_id != tenant.pk:
-            raise Http404  # a token works in the tenant it was issued in; elsewhere it is a stranger
         actor = actor_for(request.user, tenant, ip=client_address(request))
         if actor is None:
             raise Http404  # same answer as an unknown tenant
