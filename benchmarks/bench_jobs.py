@@ -3,7 +3,7 @@ memory is a job worker's): the deadline sweep with a fixed number due, and e-mai
 the raw parse rate of the same mails. Prints one JSON object.
 
     python benchmarks/bench_jobs.py sweep --due 50
-    python benchmarks/bench_jobs.py email --mails 300
+    python benchmarks/bench_jobs.py email --mails 300 --workers 2
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -74,15 +75,9 @@ def _mails(mailbox: str, customers: list[tuple[str, str]], n: int) -> list[bytes
     return out
 
 
-def email(mails: int) -> dict[str, Any]:
-    """Stored, parsed and registered (with the acknowledgement queued) per second, one after another, as
-    one job worker does it; next to the parse rate of the same mails."""
+def _email_setup(mails: int) -> tuple[Any, list[bytes]]:
     from querela.core import tenancy
     from querela.customers.models import Customer
-    from querela.intake.email.parse import parse_message
-    from querela.intake.inbound import inbound_store
-    from querela.intake.models import InboundStatus
-    from querela.intake.registration import inbound_process
 
     tenant = _tenant()
     # A big utility's mailbox takes thousands an hour; the bench's burst must not be held as a flood.
@@ -93,30 +88,78 @@ def email(mails: int) -> dict[str, Any]:
         customers = list(
             Customer.objects.exclude(email="").order_by("pk").values_list("customer_number", "email")[:mails]
         )
-    raws = _mails(tenant.mailbox, customers, mails)
-    start = time.perf_counter()
-    for raw in raws:
-        parse_message(raw)
-    parse_rate = mails / (time.perf_counter() - start)
+    return tenant, _mails(tenant.mailbox, customers, mails)
+
+
+def email_worker(mails: int, worker: int, workers: int) -> dict[str, Any]:
+    """One job worker's share: stored, parsed and registered (the acknowledgement queued), one after another."""
+    from querela.core import tenancy
+    from querela.intake.inbound import inbound_store
+    from querela.intake.models import InboundStatus
+    from querela.intake.registration import inbound_process
+
+    tenant, raws = _email_setup(mails)
+    mine = raws[worker::workers]
     registered = 0
     start = time.perf_counter()
-    for raw in raws:
+    for raw in mine:
         msg = inbound_store(raw=raw, tenant=tenant, source="smtp")
         with tenancy.tenant_scope(tenant):
             done = inbound_process(inbound_id=msg.pk)
         registered += bool(done and done.status in (InboundStatus.REGISTERED, InboundStatus.ATTACHED))
-    reg_rate = mails / (time.perf_counter() - start)
-    return {"mails": mails, "registered": registered, "parse_per_s": parse_rate, "registered_per_s": reg_rate}
+    return {"mails": len(mine), "registered": registered, "seconds": time.perf_counter() - start}
+
+
+def email(mails: int, workers: int) -> dict[str, Any]:
+    """Registration by `workers` job workers at once (as many as the machine has cores), next to the parse
+    rate of the same mails in one process."""
+    from querela.intake.email.parse import parse_message
+
+    _tenant_unused, raws = _email_setup(mails)
+    start = time.perf_counter()
+    for raw in raws:
+        parse_message(raw)
+    parse_rate = mails / (time.perf_counter() - start)
+    command = [sys.executable, __file__, "email-worker", "--mails", str(mails), "--workers", str(workers)]
+    procs = [
+        subprocess.Popen(  # noqa: S603 -- this script, fixed arguments
+            [*command, "--worker", str(i)],
+            stdout=subprocess.PIPE,
+        )
+        for i in range(workers)
+    ]
+    shares = [json.loads(p.communicate()[0]) for p in procs]
+    registered = sum(s["registered"] for s in shares)
+    seconds = max(s["seconds"] for s in shares)
+    return {
+        "mails": mails,
+        "workers": workers,
+        "registered": registered,
+        "parse_per_s": parse_rate,
+        "registered_per_s": registered / seconds,
+        "worker_rss_mb": max(s["peak_rss_mb"] for s in shares),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("sweep").add_argument("--due", type=int, default=50)
-    sub.add_parser("email").add_argument("--mails", type=int, default=300)
+    mail = sub.add_parser("email")
+    mail.add_argument("--mails", type=int, default=300)
+    mail.add_argument("--workers", type=int, default=2)
+    worker = sub.add_parser("email-worker")
+    worker.add_argument("--mails", type=int, default=300)
+    worker.add_argument("--worker", type=int, default=0)
+    worker.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     _setup()
-    result = sweep(args.due) if args.what == "sweep" else email(args.mails)
+    if args.what == "sweep":
+        result = sweep(args.due)
+    elif args.what == "email":
+        result = email(args.mails, args.workers)
+    else:
+        result = email_worker(args.mails, args.worker, args.workers)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     json.dump(result, sys.stdout)
 
