@@ -1,7 +1,10 @@
 """The bench data generator: a realistic, seeded Querela dataset of any size, written with COPY.
 
     python benchmarks/datagen.py --database-url postgres://postgres@127.0.0.1:5432/querela_bench --size 100000
-    generate(database_url, size, seed=1, tenants=3) -> {"action", "seconds", "inserted": {...}, "tables": {...}}
+        [--seed 1] [--tenants 3] [--workers N] [--now YYYY-MM-DD] [--quiet]
+    generate(database_url, size, seed=1, tenants=3, progress=True, env=None, workers=0, now=None)
+        -> {"action": created|extended|unchanged, "seconds", "inserted": {table: rows}, "tables": {table: rows,
+            "database_bytes"}, "phases": {...}, "cpu": {...}}
 
 What it makes, per tenant (suppliers BHU, BRO, BPL, then BHT, BPC, BRB with `tenants` > 3; HU/RO/PL, each with
 its own preset deadline policy, time zone and language):
@@ -32,11 +35,22 @@ its own preset deadline policy, time zone and language):
 Not generated: the mail tables (inbound/outbound e-mail), representatives, API tokens, audit events for
 looking at personal data, and customer/place creation (treated as imported from the billing system).
 
+Per complaint that is about 9 timeline entries, 8.4 audit events, 2.3 deadline events, 1.4 steps and 0.7
+notifications: what the services write (a closed complaint alone has 7 audit events: registered, registered
+by the automatic step, acknowledged, assigned, investigated, answered, closed). 1M complaints are about 24M
+rows and 10 GB.
+
 Runs: everything is computed in a subprocess with the bench environment (benchmarks/servers.py
-`querela_env`, the same secret key, audit key, anchor directory and MEDIA_ROOT as the bench server), in
-one transaction, with COPY on one connection fed by a writer thread; foreign-key triggers are skipped for
+`querela_env`, the same secret key, audit key, anchor directory and MEDIA_ROOT as the bench server; pass
+`env` to change it). Lifecycles are simulated by `workers` forked processes (default: 2 at most; each
+complaint has its own random generator, so the data do not depend on their number); the main process
+merges their rows in time order (ids follow time, as in the app), chains and seals the audit events and
+feeds COPY on one connection from a writer thread, in one transaction; foreign-key triggers are skipped for
 the load (`session_replication_role = replica`; the rows are consistent by construction), indexes are kept.
-Then sequences are moved past the new ids, and the tables are ANALYZEd.
+Then sequences are moved past the new ids, and the database is VACUUMed and ANALYZEd (`vacuum=False`: only
+ANALYZE), so a benchmark neither writes hint bits on its first reads nor meets an autovacuum of the new
+rows. Bench tenants get ids of their own per database name (anchor files are named CODE-ID, and bench
+databases share the anchor directory).
 
 Idempotent-ish: a table `bench_datagen` records seed, tenants, size and the dataset's "now".
   * same seed and tenants, size <= recorded: nothing is done ("unchanged");
@@ -45,9 +59,10 @@ Idempotent-ish: a table `bench_datagen` records seed, tenants, size and the data
     spread over the same two years with the recorded "now". The result is valid, not byte-identical to a
     fresh run of the larger size;
   * another seed or tenant count: refused (use a fresh database).
-The same seed, size and "now" (recorded on first run: today, 05:00 UTC) give the same data. A fresh
-database must not already have the bench tenants; anchor files left for the same tenant code and id by a
-dropped database are moved aside (`*.stale-<time>`): keep one generated database per anchor directory.
+The same seed, size and "now" give the same rows (but password salts and the tenants' created_at); "now" is
+recorded on the first run: `now` (YYYY-MM-DD) at 05:00 UTC, by default today's. A fresh database must not
+already have the bench tenants; anchor files left by a dropped database of the same name (same tenant code
+and id) are moved aside (`*.stale-<time>`).
 """
 
 from __future__ import annotations
@@ -61,6 +76,7 @@ import multiprocessing as mp
 import os
 import queue
 import random
+import resource
 import subprocess
 import sys
 import threading
@@ -69,6 +85,7 @@ import zlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
@@ -162,6 +179,7 @@ def generate(
     env: dict[str, str] | None = None,
     workers: int = 0,
     now: str | None = None,
+    vacuum: bool = True,
 ) -> dict[str, Any]:
     """Create or extend the bench dataset (see the module docstring); returns counts per table and seconds.
 
@@ -191,6 +209,8 @@ def generate(
         cmd += ["--workers", str(workers)]
     if now:
         cmd += ["--now", now]
+    if not vacuum:
+        cmd.append("--no-vacuum")
     proc = subprocess.run(  # noqa: S603 -- this very script, fixed arguments
         cmd, cwd=servers.ROOT, env=servers.querela_env(database_url, env), stdout=subprocess.PIPE, text=True
     )
@@ -208,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--workers", type=int, default=0, help="processes making complaints (default: 2 at most)")
     parser.add_argument("--now", help="the dataset's today (YYYY-MM-DD) for a new dataset; default: today")
+    parser.add_argument("--no-vacuum", action="store_true", help="only ANALYZE at the end, no VACUUM")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -221,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         progress=not args.quiet,
         workers=args.workers,
         now=args.now,
+        vacuum=not args.no_vacuum,
     )
     print(json.dumps(result, indent=2))
 
@@ -232,7 +254,9 @@ def _worker(args: argparse.Namespace) -> None:
 
     django.setup()
     workers = args.workers or min(2, os.cpu_count() or 1)
-    gen = _Generator(args.database_url, args.size, args.seed, args.tenants, not args.quiet, workers, args.now)
+    gen = _Generator(
+        args.database_url, args.size, args.seed, args.tenants, not args.quiet, workers, args.now, not args.no_vacuum
+    )
     result = gen.run()
     sys.stdout.write(json.dumps(result) + "\n")
 
@@ -523,11 +547,20 @@ class _Life:
 
 class _Generator:
     def __init__(
-        self, database_url: str, size: int, seed: int, tenants: int, progress: bool, workers: int, now: str | None
+        self,
+        database_url: str,
+        size: int,
+        seed: int,
+        tenants: int,
+        progress: bool,
+        workers: int,
+        now: str | None,
+        vacuum: bool,
     ) -> None:
         self.url, self.size, self.seed, self.n_tenants, self.progress = database_url, size, seed, tenants, progress
         self.workers = workers
         self.now_arg = now
+        self.vacuum = vacuum
         self.inserted: dict[str, int] = {}
         self.anchors: list[tuple[str, Any]] = []
 
@@ -592,10 +625,13 @@ class _Generator:
         self._finish()
         self.conn.execute("RESET session_replication_role")
         self.conn.commit()
+        backend_cpu = self._backend_cpu()
         self._write_anchors()
         t_analyze = time.perf_counter()
         self.conn.autocommit = True
-        self.conn.execute("ANALYZE")
+        # VACUUM too: it sets the hint bits and the visibility map now, instead of the first benchmark's reads
+        # (which would write every page) and an autovacuum of the fresh rows (which would run during it).
+        self.conn.execute("VACUUM (ANALYZE)" if self.vacuum else "ANALYZE")
         tables = self._counts()
         self.conn.close()
         end = time.perf_counter()
@@ -612,10 +648,27 @@ class _Generator:
                 "customers": round(t_complaints - t_customers, 1),
                 "complaints": round(t_finish - t_complaints, 1),
                 "finish": round(t_analyze - t_finish, 1),
-                "analyze": round(end - t_analyze, 1),
+                "vacuum_analyze": round(end - t_analyze, 1),
                 "copy_busy": round(self.writer.copy_seconds, 1),
             },
-        }
+            # CPU seconds, to judge a run on a busy machine: this process (and its COPY thread), the workers,
+            # and the PostgreSQL backend that took the COPY (when it runs on this machine).
+            "cpu": {
+                "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_utime
+                              + resource.getrusage(resource.RUSAGE_SELF).ru_stime, 1),
+                "workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+                                 + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime, 1),
+                "postgres": backend_cpu,
+            },
+        }  # fmt: skip
+
+    def _backend_cpu(self) -> float | None:
+        try:
+            stat = Path(f"/proc/{self.conn.info.backend_pid}/stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
+        except (OSError, ValueError, IndexError):
+            return None
 
     def _default_now(self) -> int:
         """Today 05:00 UTC (yesterday's before then): the same data all day, and never in the future."""
@@ -656,6 +709,7 @@ class _Generator:
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
+        from django.db import connection
 
         from querela.audit import chain
         from querela.complaints import workflow
@@ -679,11 +733,17 @@ class _Generator:
             taken = list(Tenant.objects.filter(code__in=[s["code"] for s in specs]).values_list("code", flat=True))
             if taken:
                 raise SystemExit(f"datagen: tenants {taken} exist but no dataset is recorded: use a fresh database")
+        # Tenant ids of their own per database: anchor files are named CODE-ID, and bench databases share the
+        # anchor directory; with ids 1, 2, 3 everywhere a fresh dataset would overwrite another one's anchors.
+        db_name = urlsplit(self.url).path.lstrip("/")
+        first_id = 1000 + zlib.crc32(db_name.encode()) % 90000 * 10
         for idx, spec in enumerate(specs):
             lang = text.LANGUAGE[spec["country"]]
+            own_id = {} if Tenant.objects.filter(pk=first_id + idx).exists() else {"id": first_id + idx}
             row, created = Tenant.objects.get_or_create(
                 code=spec["code"],
                 defaults={
+                    **own_id,
                     "name": spec["name"],
                     "country": spec["country"],
                     "sector": spec["sector"],
@@ -694,6 +754,11 @@ class _Generator:
                     "answer_footer": text.ANSWER_FOOTERS[lang],
                 },
             )
+            if created:
+                with connection.cursor() as cur:
+                    cur.execute(
+                        "SELECT setval(pg_get_serial_sequence('tenants_tenant', 'id'), MAX(id)) FROM tenants_tenant"
+                    )
             T = _Tenant(idx, spec, row)
             T.zone = _Zone(row.time_zone, start, self.now + 800 * DAY)
             if created:
@@ -901,14 +966,16 @@ class _Generator:
                     f"{text.ascii_name(first)}.{text.ascii_name(last)}{k}@{rng.choice(domains)}"
                 )  # fmt: skip
                 preferred = "email" if email and rng.random() < 0.75 else "post"
+                created = created_base + rng.randrange(2900 * DAY)
                 places = []
                 for p in range(2 if k % 3 == 0 else 1):
                     city, postal, region = rng.choice(text.PLACES[country])
                     address = f"{rng.choice(text.STREETS[country])} {rng.randint(1, 160)}."
                     serial = self._meter_serial(T, k, p)
-                    places.append((address, postal, city, region, services[(k + p) % len(services)], serial))
+                    installed = day_date((created + rng.randrange(400 * DAY)) // DAY).isoformat()
+                    places.append((address, postal, city, region, services[(k + p) % len(services)], serial, installed))
                 mailing = f"{places[0][1]} {places[0][2]}, {places[0][0]}"
-                created = created_base + rng.randrange(2900 * DAY)
+                # (the same draws whether the customer is written now or was in an earlier run)
                 T.customers.append((name, email, phone, number, preferred, len(places), first, last))
                 if k < have:
                     continue
@@ -936,14 +1003,13 @@ class _Generator:
                     f"{cid}\t{T.id}\t{number}\t{esc(name)}\t{phone}\t{email}\t{preferred}\t{esc(mailing)}\t{lang}"
                     f"\t{nz(user_id)}\t{iso(created)}\t{esc(search)}\n"
                 )
-                for address, postal, city, region, service, serial in places:
+                for address, postal, city, region, service, serial, installed in places:
                     pid = self._next("customers_consumptionplace")
                     key = fold(f"{postal} {city} {address} {region}")[:400]
                     self.b_place.add(
                         f"{pid}\t{T.id}\t{cid}\t{esc(address)}\t{postal}\t{esc(city)}\t{esc(region)}\t{service}"
                         f"\t{esc(key)}\n"
                     )
-                    installed = day_date((created + rng.randrange(400 * DAY)) // DAY).isoformat()
                     self.b_meter.add(f"{self._next('customers_meter')}\t{T.id}\t{pid}\t{serial}\t{installed}\n")
                 bar.update(1)
             bar.update(min(have, target))
@@ -981,6 +1047,7 @@ class _Generator:
         self.engine = engine
         self.memo: dict[tuple[Any, ...], tuple[tuple[str, date | None, date | None], ...]] = {}
         self.remind_memo: dict[tuple[int, date], date] = {}
+        self.event_memo: dict[tuple[Any, ...], Any] = {}
         self.pools = text.Pools(self.seed)
         self._attachment_files()
         self.targets = _weighted(TARGETS)
@@ -1016,6 +1083,7 @@ class _Generator:
 
         self.heap: list[tuple[Any, ...]] = []
         self.hn = 0
+        self.links = 0
         heap, push = self.heap, heapq.heappush
         chunks = [(a, min(a + 500, len(self.specs))) for a in range(0, len(self.specs), 500)]
         results = pool.imap(_make_chunk, chunks) if pool is not None else map(_make_chunk, chunks)
@@ -1262,33 +1330,50 @@ class _Generator:
         self._push(t, 1, tail, (T.idx, mac))
 
     def _drain(self, upto: int | None) -> None:
-        heap = self.heap
-        key = self.audit_key
-        digest = hmac.digest
-        pop = heapq.heappop
+        """Rows dated up to `upto` (all: None) leave the heap in time order and get their ids; audit events get
+        their place in the tenant's chain (audit.sealing's link MAC) and, every AUDIT_SEAL_BATCH, a seal."""
+        heap, pop, digest, key = self.heap, heapq.heappop, hmac.digest, self.audit_key
+        ids = self.next_ids
+        entry_id, attachment_id = ids["complaints_timelineentry"], ids["complaints_attachment"]
+        audit_id, event_id = ids["audit_auditevent"], ids["complaints_deadlineevent"]
+        note_id = ids["complaints_notification"]
+        add_entry, add_attachment, add_audit = self.b_entry.add, self.b_attachment.add, self.b_audit.add
+        add_event, add_note = self.b_event.add, self.b_note.add
+        tenants, batch = self.tenants, self.seal_batch
         while heap and (upto is None or heap[0][0] <= upto):
             t, _n, code, a, b = pop(heap)
             if code == 0:
-                eid = self._next("complaints_timelineentry")
-                self.b_entry.add(f"{eid}\t{a}")
+                entry_id += 1
+                add_entry(f"{entry_id}\t{a}")
                 if b is not None:
-                    self.b_attachment.add(f"{self._next('complaints_attachment')}\t{eid}\t{b}")
+                    attachment_id += 1
+                    add_attachment(f"{attachment_id}\t{entry_id}\t{b}")
             elif code == 1:
-                T, mac = self.tenants[b[0]], b[1]
+                T, mac = tenants[b[0]], b[1]
                 T.seq += 1
                 h = digest(key, f"{T.id}|{T.seq}|{T.prev}|{mac}".encode(), "sha256").hex()  # chain.link_mac
-                if T.seq <= 100 and h != self.chain.link_mac(tenant_id=T.id, seq=T.seq, prev_hash=T.prev, content=mac):
+                self.links += 1
+                if self.links <= 300 and h != self.chain.link_mac(
+                    tenant_id=T.id, seq=T.seq, prev_hash=T.prev, content=mac
+                ):
                     raise AssertionError("link MAC differs from querela.audit.chain's")
-                self.b_audit.add(f"{self._next('audit_auditevent')}\t{T.seq}\t{T.prev}\t{h}\t{a}")
+                audit_id += 1
+                add_audit(f"{audit_id}\t{T.seq}\t{T.prev}\t{h}\t{a}")
                 T.prev = h
                 T.seal_count += 1
                 self.last_audit_at = t
-                if T.seal_count >= self.seal_batch:
+                if T.seal_count >= batch:
                     self._seal(T, t)
             elif code == 2:
-                self.b_event.add(f"{self._next('complaints_deadlineevent')}\t{a}")
+                event_id += 1
+                add_event(f"{event_id}\t{a}")
             else:
-                self.b_note.add(f"{self._next('complaints_notification')}\t{a}")
+                note_id += 1
+                add_note(f"{note_id}\t{a}")
+        ids["complaints_timelineentry"], ids["complaints_attachment"] = entry_id, attachment_id
+        ids["audit_auditevent"], ids["complaints_deadlineevent"], ids["complaints_notification"] = (
+            audit_id, event_id, note_id
+        )  # fmt: skip
 
     def _seal(self, T: _Tenant, t: int) -> None:
         """What audit.sealing.audit_seal records for one batch: the seal row and, after commit, its anchor."""
@@ -1337,15 +1422,24 @@ class _Generator:
         return hit
 
     def _engine_event(self, zone: _Zone, i: int, event: tuple[Any, ...]) -> Any:
-        """An engine event on the same local days as the recorded one (the engine counts days only)."""
-        etype, day, days, reason, notice = event
-        return self.engine.Event(
-            type=etype,
-            at=EPOCH + timedelta(microseconds=zone.at(day, 12 * HOUR) + i * US),
-            days=days,
-            notice_at=None if notice is None else EPOCH + timedelta(microseconds=zone.at(notice, 12 * HOUR) + i * US),
-            reason=reason or None,
-        )
+        """An engine event on the same local days as the recorded one (the engine counts days only); events are
+        immutable, so the same ones are shared."""
+        key = (zone.name, i, event)
+        made = self.event_memo.get(key)
+        if made is None:
+            etype, day, days, reason, notice = event
+            noon = zone.at(day, 12 * HOUR) + i * US
+            notice_noon = None if notice is None else zone.at(notice, 12 * HOUR) + i * US
+            made = self.event_memo[key] = self.engine.Event(
+                type=etype,
+                at=EPOCH + timedelta(microseconds=noon),
+                days=days,
+                notice_at=None if notice_noon is None else EPOCH + timedelta(microseconds=notice_noon),
+                reason=reason or None,
+            )
+            if len(self.event_memo) > 200_000:
+                self.event_memo.clear()
+        return made
 
     def _remind_on(self, T: _Tenant, due: date) -> date:
         key = (T.idx, due)

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.channels import Channel
@@ -45,6 +47,10 @@ class Customer(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
             models.Index(fields=["tenant", "email"], name="customer_tenant_email"),
+            # Mail and bills quote ids and addresses in any case (`iexact` is UPPER(…) = UPPER(…)): without
+            # these, identifying one incoming mail read every customer of the tenant.
+            models.Index(F("tenant"), Upper("customer_number"), name="customer_tenant_number_ci"),
+            models.Index(F("tenant"), Upper("email"), name="customer_tenant_email_ci"),
             models.Index(fields=["tenant", "user"], name="customer_tenant_user"),
         ]
         ordering = ["name"]
@@ -91,6 +97,7 @@ class Meter(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "serial"], name="meter_serial_per_tenant")]
+        indexes = [models.Index(F("tenant"), Upper("serial"), name="meter_tenant_serial_ci")]
 
     def __str__(self) -> str:
         return self.serial
