@@ -1,8 +1,8 @@
 """The bench data generator: a realistic, seeded Querela dataset of any size, written with COPY.
 
     python benchmarks/datagen.py --database-url postgres://postgres@127.0.0.1:5432/querela_bench --size 100000
-        [--seed 1] [--tenants 3] [--workers N] [--now YYYY-MM-DD] [--quiet]
-    generate(database_url, size, seed=1, tenants=3, progress=True, env=None, workers=0, now=None)
+        [--seed 1] [--tenants 3] [--workers N] [--now YYYY-MM-DD] [--no-vacuum] [--quiet]
+    generate(database_url, size, seed=1, tenants=3, progress=True, env=None, workers=0, now=None, vacuum=True)
         -> {"action": created|extended|unchanged, "seconds", "inserted": {table: rows}, "tables": {table: rows,
             "database_bytes"}, "phases": {...}, "cpu": {...}}
 
@@ -649,7 +649,8 @@ class _Generator:
                 "complaints": round(t_finish - t_complaints, 1),
                 "finish": round(t_analyze - t_finish, 1),
                 "vacuum_analyze": round(end - t_analyze, 1),
-                "copy_busy": round(self.writer.copy_seconds, 1),
+                "copy_busy": round(self.writer.copy_seconds, 1),  # the COPY thread's time in COPY
+                "waited_for_workers": round(self.waited, 1),
             },
             # CPU seconds, to judge a run on a busy machine: this process (and its COPY thread), the workers,
             # and the PostgreSQL backend that took the COPY (when it runs on this machine).
@@ -1089,7 +1090,12 @@ class _Generator:
         results = pool.imap(_make_chunk, chunks) if pool is not None else map(_make_chunk, chunks)
         bar = tqdm(total=len(self.specs), desc="complaints", unit="", disable=not self.progress, file=sys.stderr,
                    mininterval=1)  # fmt: skip
-        for (a, b), made in zip(chunks, results, strict=True):
+        self.waited = 0.0
+        results = iter(results)
+        for a, b in chunks:
+            began = time.perf_counter()
+            made = next(results)
+            self.waited += time.perf_counter() - began
             for row, steps, events in made:
                 self.b_complaint.add(row)
                 for step in steps:
