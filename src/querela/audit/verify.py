@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from querela.core import tenancy
 
 from . import chain
@@ -50,37 +52,36 @@ def _verify(tenant: Any) -> VerifyResult:
         return VerifyResult(code, checked, seq, reason, anchors=len(anchors))
 
     if unreadable:
-        return broken(None, f"anchor lines {unreadable[:5]} cannot be read")
+        return broken(None, _("anchor lines %(lines)s cannot be read") % {"lines": unreadable[:5]})
     foreign = {a.key_id for a in anchors} - {chain.key_id()}
     if foreign:
-        return broken(None, f"anchors were made with another key ({', '.join(sorted(foreign))})")
+        return broken(None, _("anchors were made with another key (%(keys)s)") % {"keys": ", ".join(sorted(foreign))})
     for event in _sealed(tenant.pk):
         if event.seq != expected:
-            return broken(expected, f"event {expected} is missing")
+            return broken(expected, _("event %(seq)s is missing") % {"seq": expected})
         if chain.content_mac(event) != event.content_mac:
-            return broken(event.seq, "contents do not match the recorded MAC")
+            return broken(event.seq, _("contents do not match the recorded MAC"))
         link = chain.link_mac(tenant_id=tenant.pk, seq=expected, prev_hash=prev, content=event.content_mac)
         if event.prev_hash != prev or event.hash != link:
-            return broken(event.seq, "link to the previous event is broken (edited, moved or reordered)")
+            return broken(event.seq, _("link to the previous event is broken (edited, moved or reordered)"))
         anchor = anchored.get(event.seq)
         if anchor is not None and anchor.head_hash != event.hash:
-            return broken(event.seq, "the chain differs from the head anchored outside the database")
+            return broken(event.seq, _("the chain differs from the head anchored outside the database"))
         prev, expected, checked = link, expected + 1, checked + 1
     newest_anchor = max(anchored, default=0)
     if newest_anchor > checked:
-        return broken(
-            checked + 1, f"the newest events were removed (the anchor outside the database reaches {newest_anchor})"
-        )
+        why = _("the newest events were removed (the anchor outside the database reaches %(seq)s)")
+        return broken(checked + 1, why % {"seq": newest_anchor})
     head = AuditChainHead.objects.filter(tenant_id=tenant.pk).first()
     if head is not None and (head.seq != checked or head.last_hash != prev):
-        return broken(checked + 1, "the newest events were removed (the chain head says more)")
+        return broken(checked + 1, _("the newest events were removed (the chain head says more)"))
     for seal in AuditSeal.objects.filter(tenant_id=tenant.pk, last_seq__gt=checked).order_by("last_seq")[:1]:
-        return broken(checked + 1, f"the newest events were removed (a seal reaches {seal.last_seq})")
+        why = _("the newest events were removed (a seal reaches %(seq)s)")
+        return broken(checked + 1, why % {"seq": seal.last_seq})
     unsealed = 0
     for event in AuditEvent.objects.filter(tenant_id=tenant.pk, seq__isnull=True).order_by("id").iterator(2000):
         if chain.content_mac(event) != event.content_mac:
-            return VerifyResult(
-                code, checked, None, f"unsealed event #{event.pk}: contents do not match the recorded MAC", unsealed
-            )
+            why = _("unsealed event #%(id)s: contents do not match the recorded MAC") % {"id": event.pk}
+            return VerifyResult(code, checked, None, why, unsealed)
         unsealed += 1
     return VerifyResult(code, checked, None, "", unsealed=unsealed, anchors=len(anchors))
