@@ -3,6 +3,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh || { echo "installing system packages failed"; exit 1; }
+# axe-core (from the npm registry) is injected into pages by the browser tests.
+if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) || { [ "${CI:-}" = true ] && { echo "npm ci failed"; exit 1; }; }
+  else
+    echo "npm not found: the accessibility checks will skip (install Node.js and npm)."
+  fi
+fi
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile)
 status=0
 

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from querela.complaints.models import Complaint
 from querela.core import tenancy
-from tests.factories import PASSWORD, skip_or_fail
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    if not Path(CHROMIUM).exists():
-        skip_or_fail("Chromium not found: install Debian's package (apt-get install chromium) to run browser tests")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        pg = browser.new_page(locale="en-GB")
-        pg.set_default_timeout(15000)
-        yield pg
-        browser.close()
 
 
 def _login(page, base: str, username: str) -> None:

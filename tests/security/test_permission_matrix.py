@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from querela.accounts.services import customer_link
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.models import Complaint
 from querela.complaints.services import Upload, complaint_attach, complaint_register
@@ -266,6 +267,12 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     ),
     "complaint.deadlines": _service(lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
+    "appointment.view": _http("GET", "/t/{t}/appointments/"),
+    "customer.link_own": _service(
+        lambda w, a: customer_link(
+            actor=a, customer_number=w.customer.customer_number, meter_serial=f"{w.tenant.code}-METER-1"
+        )
+    ),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
     "customer.edit": _http(
         "POST",

@@ -9,18 +9,20 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from querela.appointments.models import Appointment, Office
 from querela.audit.models import AuditEvent
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.deadline_policies import policy_save
 from querela.complaints.models import Complaint, Notification
 from querela.complaints.services import Upload, complaint_attach, complaint_register
-from querela.core import tenancy
+from querela.core import clock, tenancy
 from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
-from querela.customers.models import Representative
+from querela.customers.models import Invoice, Representative
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
+from querela.portal.services import portal_profile_save
 from querela.tenants.models import Membership
 from querela.tenants.tokens import api_token_issue
 from tests.factories import PASSWORD, TenantWorld
@@ -53,6 +55,17 @@ def _populate(w: TenantWorld) -> Complaint:
         inbound_store(raw=b"Message-ID: <x@y>\r\nSubject: hi\r\n\r\nbody", tenant=w.tenant, source="smtp")
         ImapMailbox.objects.create(host="imap.example", username="u", auth="password", secret="s")
         api_token_issue(actor=w.actor("agent"))
+        portal_profile_save(actor=w.actor("tenant_admin"), values={"fault_phone": "+36 80 1"}, form_fields={})
+        Invoice.objects.create(customer=w.customer, number=f"{w.tenant.code}-INV-1", issued_on="2026-11-01")
+        office = Office.objects.create(name="Office " + w.tenant.code, address="Main street 1", opening_hours={})
+        Appointment.objects.create(
+            office=office,
+            starts_at=clock.now(),
+            ends_at=clock.now(),
+            name="Visitor",
+            email="v@example.test",
+            requested_at=clock.now(),
+        )
     return c
 
 
@@ -100,6 +113,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         membership = Membership.objects.filter(tenant_id=tid).first()
         rep = Representative.objects.filter(tenant_id=tid).first()
         entry = complaint.timeline.filter(entry_type="outbound").first()
+        office = Office.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -109,6 +123,8 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:membership_id>", str(membership.pk if membership else 0))
         .replace("<int:rep_id>", str(rep.pk if rep else 0))
         .replace("<int:entry_id>", str(entry.pk if entry else 0))
+        .replace("<slug:code>", "outage")
+        .replace("<int:office_id>", str(office.pk if office else 0))
         .replace("<str:name>", "own")
     )
     assert "<" not in url, f"fill in {url}"

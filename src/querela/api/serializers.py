@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from querela.complaints.models import Attachment, Category, Complaint, Kind, TimelineEntry
+from querela.complaints.models import GIVEN_FIELDS, Attachment, Category, Complaint, Kind, TimelineEntry
 from querela.complaints.workflow import TRANSITIONS_BY_NAME
 from querela.core.channels import Channel
 from querela.customers.models import ConsumptionPlace, Customer, Meter
@@ -82,7 +83,34 @@ class TimelineOut(serializers.ModelSerializer[TimelineEntry]):
         fields = ["entry_type", "channel", "author_label", "body", "data", "created_at"]
 
 
+class StrictIn(serializers.Serializer[dict[str, object]]):
+    """Input that names an unknown field is refused: a misspelt "customer" must not register an
+    unidentified complaint without a word."""
+
+    def validate(self, attrs: Any) -> Any:
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
+        return attrs
+
+
+class GivenFields(StrictIn):
+    """What the complainant gave on a form, field by field (seed 000's form; seed 002's service and
+    product complaints)."""
+
+    given_customer_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    acting_for = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    place_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    serial_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    product_model = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    ticket_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    earlier_contacts = serializers.CharField(required=False, allow_blank=True)
+    proposed_solution = serializers.CharField(required=False, allow_blank=True)
+
+
 class ComplaintDetailOut(ComplaintOut):
+    given = serializers.SerializerMethodField()
     description = serializers.CharField()
     contact_name = serializers.CharField()
     contact_email = serializers.CharField()
@@ -96,19 +124,13 @@ class ComplaintDetailOut(ComplaintOut):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "given",
             "timeline",
         ]
 
-
-class StrictIn(serializers.Serializer[dict[str, object]]):
-    """Input that names an unknown field is refused: a misspelt "customer" must not register an
-    unidentified complaint without a word."""
-
-    def validate(self, attrs: Any) -> Any:
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
-        return attrs
+    @extend_schema_field(GivenFields)
+    def get_given(self, instance: Complaint) -> dict[str, str]:
+        return {name: getattr(instance, name) for name in GIVEN_FIELDS}
 
 
 class ComplaintIn(StrictIn):
@@ -124,6 +146,7 @@ class ComplaintIn(StrictIn):
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
     reply_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    given = GivenFields(required=False)
 
 
 class TransitionIn(StrictIn):

@@ -52,12 +52,20 @@ def acknowledge_new_schedule(complaint: Complaint) -> None:
     record_event(complaint, "acknowledged", rows=[], fresh=True)
 
 
-def acknowledge_new_message(complaint: Complaint, actor: Actor) -> None:
+def acknowledge_new_message(complaint: Complaint, actor: Actor, *, postscript: str = "") -> None:
     """Second half, once the complaint has its number: the message that quotes it."""
-    _acknowledgement(complaint, actor, consumer_due_sentence(complaint, due=complaint.answer_due), automatic=True)
+    _acknowledgement(
+        complaint,
+        actor,
+        consumer_due_sentence(complaint, due=complaint.answer_due),
+        automatic=True,
+        postscript=postscript,
+    )
 
 
-def _acknowledgement(complaint: Complaint, actor: Actor, due_sentence: str, *, automatic: bool) -> None:
+def _acknowledgement(
+    complaint: Complaint, actor: Actor, due_sentence: str, *, automatic: bool, postscript: str = ""
+) -> None:
     with translation.override(complaint_language(complaint)):
         text = " ".join(
             filter(
@@ -65,6 +73,7 @@ def _acknowledgement(complaint: Complaint, actor: Actor, due_sentence: str, *, a
                 [
                     _("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
                     due_sentence,
+                    postscript,
                 ],
             )
         )

@@ -42,6 +42,20 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The form facts above, in the order a handler reads them.
+GIVEN_FIELDS = (
+    "given_customer_number",
+    "acting_for",
+    "place_address",
+    "mailing_address",
+    "serial_number",
+    "product_model",
+    "ticket_number",
+    "earlier_contacts",
+    "proposed_solution",
+)
+
+
 class ReferenceCounter(TenantModel):
     """Last number issued per tenant and year; incremented in the complaint's own transaction."""
 
@@ -109,6 +123,20 @@ class Complaint(TenantModel):
     deemed_accepted = models.BooleanField(_("deemed accepted by law"), default=False)
     needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)
     redirect_explanation = models.TextField(_("where to turn instead"), blank=True)
+    # What the complainant gave on a form (seed 000's fields; seed 002's service and product complaints), kept
+    # as fields of their own: handlers and the API read them as such, and a customer not yet identified is
+    # identified from them.
+    given_customer_number = models.CharField(_("customer id given"), max_length=40, blank=True)
+    serial_number = models.CharField(_("meter or device serial number"), max_length=60, blank=True)
+    product_model = models.CharField(_("product model"), max_length=120, blank=True)
+    ticket_number = models.CharField(_("service ticket number"), max_length=60, blank=True)
+    place_address = models.CharField(_("consumption place address given"), max_length=300, blank=True)
+    mailing_address = models.CharField(_("mailing address given"), max_length=300, blank=True)
+    acting_for = models.CharField(_("filed on behalf of"), max_length=200, blank=True)
+    earlier_contacts = models.TextField(_("earlier contacts and their outcome"), blank=True)
+    proposed_solution = models.TextField(_("solution proposed by the customer"), blank=True)
+    # The language the complainant used on the form: what we write back in (see complaint_language).
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

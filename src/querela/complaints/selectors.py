@@ -13,7 +13,7 @@ from querela.core.errors import NotFound
 from querela.customers.text import fold
 from querela.tenants.access import Actor, can, require
 
-from .models import Attachment, Complaint, DeadlineStep, TimelineEntry
+from .models import GIVEN_FIELDS, Attachment, Complaint, DeadlineStep, TimelineEntry
 from .workflow import OPEN_STATUSES
 
 DEADLINE_FILTERS = ("overdue", "due_soon")
@@ -148,3 +148,12 @@ def letter_open(*, actor: Actor, complaint: Complaint, entry_id: int) -> Timelin
         actor=actor, what="letter", object_type="complaint", object_id=complaint.reference, entry=entry.pk
     )
     return entry
+
+
+def given_facts(complaint: Complaint) -> list[tuple[str, str]]:
+    """The form's own facts that were filled in, each with its label (seed 000, seed 002)."""
+    return [
+        (str(getattr(Complaint._meta.get_field(name), "verbose_name", name)), value)
+        for name in GIVEN_FIELDS
+        if (value := getattr(complaint, name))
+    ]

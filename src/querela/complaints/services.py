@@ -29,7 +29,7 @@ from . import hooks
 from .attachments import store_attachment
 from .deadline_actions import acknowledge_new_message, acknowledge_new_schedule
 from .deadline_schedule import deadlines_recompute
-from .models import Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
+from .models import GIVEN_FIELDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import is_provisional, next_reference, provisional_reference
 from .timeline import add_entry, as_system, is_system, lock_complaint
 from .transitions import apply_transition
@@ -70,11 +70,16 @@ def complaint_register(
     savepoint: bool = True,
     call_recording: str = "",
     representative: Representative | None = None,
+    given: dict[str, str] | None = None,
+    acknowledge_postscript: Any = None,
+    language: str = "",
 ) -> Complaint:
     """Register whatever came in. Identified complaints go straight to *registered*.
 
     `received_at` is the registration time under the records rules: when the letter or mail arrived,
     not when someone typed it in. `acknowledge` sends the automatic confirmation (online channels).
+    `given`: the form's own facts (GIVEN_FIELDS). `acknowledge_postscript(complaint)` adds a sentence to
+    the automatic message once the number is known (the public form's tracking link).
     """
     tenant = tenancy.current_tenant()
     if actor.role == Role.CONSUMER:
@@ -143,6 +148,8 @@ def complaint_register(
             policy_version=policy_version,
             needs_attention=needs_attention[:300],
             created_by_id=actor.user_id,
+            language=language,
+            **_given(given),
         )
         complaint.save()
         # The conversation so far is the mail being registered: what a reply in this transaction threads to.
@@ -174,13 +181,16 @@ def complaint_register(
             # An automatic request for the data that identifies the complainant (seed 000: identify
             # first, then investigate), in the reply channel: it quotes the number, so it is taken now.
             _number(complaint, tenant)
-            apply_transition(complaint, as_system(actor), "request_info", text=ask_for_information, automatic=True)
+            text = " ".join(filter(None, [ask_for_information, _postscript(acknowledge_postscript, complaint)]))
+            apply_transition(complaint, as_system(actor), "request_info", text=text, automatic=True)
         if acknowledging:
             # The confirmation's date, its steps and one engine run for the whole registration; then
             # the number, and the message that quotes it.
             acknowledge_new_schedule(complaint)
             _number(complaint, tenant)
-            acknowledge_new_message(complaint, as_system(actor))
+            acknowledge_new_message(
+                complaint, as_system(actor), postscript=_postscript(acknowledge_postscript, complaint)
+            )
         else:
             # The steps exist from the start, even before any event; a new complaint has none to read
             # (unless asking for information just recorded its first event).
@@ -189,6 +199,22 @@ def complaint_register(
         hooks.run("registered", complaint)
         complaint.fresh_thread = None
     return complaint
+
+
+def _given(given: dict[str, str] | None) -> dict[str, str]:
+    """The form's own facts, trimmed to their columns; an unknown name is a programming error."""
+    out: dict[str, str] = {}
+    for name, value in (given or {}).items():
+        if name not in GIVEN_FIELDS:
+            raise TypeError(f"{name!r} is not a field a complainant gives")
+        limit = getattr(Complaint._meta.get_field(name), "max_length", None)
+        text = (value or "").strip()
+        out[name] = text[:limit] if limit else text
+    return out
+
+
+def _postscript(make: Any, complaint: Complaint) -> str:
+    return str(make(complaint)) if make is not None else ""
 
 
 def _number(complaint: Complaint, tenant: Any) -> None:

@@ -35,9 +35,9 @@ class SecureHeadersMiddleware:
 
 
 def _personal(request: HttpRequest) -> bool:
-    """What a signed-in person or an API client reads; not the static files or the public login page."""
+    """What a signed-in person, an API client or a tracking link reads; not static files or the login page."""
     path = request.path
-    if path.startswith(("/t/", "/api/v1/t/", "/platform/")):
+    if path.startswith(("/t/", "/api/v1/t/", "/platform/")) or (path.startswith("/p/") and "/track/" in path):
         return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and not path.startswith("/static/"))

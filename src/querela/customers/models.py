@@ -131,3 +131,22 @@ class Representative(TenantModel):
     def may_act_on(self, day: date) -> bool:
         """A power of attorney on file, not expired on that day."""
         return bool(self.power_of_attorney) and (self.valid_until is None or day <= self.valid_until)
+
+
+class Invoice(TenantModel):
+    """A bill sent to a customer: its number, printed on the bill, proves who holds it (account linking)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="invoices")
+    number = models.CharField(_("invoice number"), max_length=40)
+    issued_on = models.DateField(_("issued on"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="invoice_number_per_tenant")]
+        indexes = [
+            models.Index(F("tenant"), Upper("number"), name="invoice_tenant_number_ci"),
+            models.Index(fields=["tenant", "customer"], name="invoice_tenant_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

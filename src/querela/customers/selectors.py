@@ -152,3 +152,48 @@ def registration_parties(
                 _("The representative does not act for this customer."), code="representative_mismatch"
             )
     return Parties(customer, place, representative)
+
+
+@dataclass(frozen=True)
+class ProofMatch:
+    """What a stranger's form proved. `customer` is set only when a second identifier confirmed the id."""
+
+    customer: Customer | None
+    place: ConsumptionPlace | None
+    # The id named a customer but nothing else matched: the office checks (never told to the sender).
+    id_only: bool = False
+
+
+def customer_by_proof(
+    *, customer_number: str, meter_serial: str = "", name: str = "", place_address: str = ""
+) -> ProofMatch:
+    """Match a form filled in by anyone: the customer id from the bill plus one more identifier.
+
+    Knowing someone's customer id is not proof of being them: it links only with the serial of one of
+    that customer's meters, or with their name and the address of one of their places (accents, case
+    and punctuation aside). Anything less matches nobody, so the form reveals nothing about anyone.
+    """
+    number = customer_number.strip()
+    if not number:
+        return ProofMatch(None, None)
+    customer = Customer.objects.filter(customer_number__iexact=number).first()
+    if customer is None:
+        return ProofMatch(None, None)
+    places = list(ConsumptionPlace.objects.filter(customer=customer).prefetch_related("meters"))
+    serial = fold(meter_serial).replace(" ", "")
+    if serial:
+        for place in places:
+            if any(fold(m.serial).replace(" ", "") == serial for m in place.meters.all()):
+                return ProofMatch(customer, place)
+    if name.strip() and place_address.strip() and _same_name(name, customer.name):
+        given = fold(place_address)
+        for place in places:
+            street = fold(place.address)
+            if street and street in given and (not place.postal_code or fold(place.postal_code) in given):
+                return ProofMatch(customer, place)
+    return ProofMatch(None, None, id_only=True)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """ "Kovács János", "kovacs janos" and "János Kovács" are the same person's name."""
+    return sorted(fold(a).split()) == sorted(fold(b).split())

@@ -196,3 +196,48 @@ TEXTS = {
     },
 }
 UNKNOWN_SENDER = {"HU": "Ismeretlen Bejelentő", "PL": "Nieznany Zgłaszający", "RO": "Petent Necunoscut"}
+
+# Public contacts of each demo supplier (made up): the fault line takes outages (seed 000); matters
+# settled only in person go to the office (seed 001).
+PORTAL = {
+    "OPT": {
+        "fault_phone": "+36 80 999 001",
+        "fault_url": "https://hibabejelentes.example.hu",
+        "service_phone": "+36 80 999 000",
+        "postal_address": "Tiszavidéki Áramhálózati Zrt., Pf. 123, 4002 Debrecen",
+        "office_address": "4024 Debrecen, Kossuth u. 12.",
+        "office_hours": "H–Cs 8–16, P 8–13",
+    },
+    "KVK": {
+        "fault_phone": "+36 96 500 100",
+        "service_phone": "+36 96 500 200",
+        "postal_address": "Kővárosi Közművek Kft., 9022 Győr, Szent István út 1.",
+        "office_address": "9022 Győr, Szent István út 1.",
+        "office_hours": "H 8–18, K–Cs 8–15, P 8–12",
+    },
+    "INV": {
+        "service_phone": "+48 22 555 01 00",
+        "postal_address": "Słoneczny Falownik Sp. z o.o., ul. Słoneczna 5, 00-001 Warszawa",
+    },
+    "FRN": {
+        "fault_phone": "0800 500 929",
+        "service_phone": "021 9999",
+        "postal_address": "Furnizorul de Energie Carpați S.A., Str. Carpaților 10, 500001 Brașov",
+        "office_address": "Brașov, Str. Carpaților 10",
+        "office_hours": "L–V 8–16",
+    },
+}
+
+# Customer offices (seed 004: a visit offered within 5 working days).
+_WEEK = {
+    "mon": [["08:00", "16:00"]],
+    "tue": [["08:00", "16:00"]],
+    "wed": [["08:00", "16:00"]],
+    "thu": [["08:00", "16:00"]],
+    "fri": [["08:00", "12:00"]],
+}
+OFFICES = {
+    "OPT": [("Debreceni ügyfélszolgálat", "4024 Debrecen, Kossuth u. 12.", {**_WEEK, "mon": [["08:00", "18:00"]]})],
+    "KVK": [("Győri ügyfélszolgálati iroda", "9022 Győr, Szent István út 1.", _WEEK)],
+    "FRN": [("Centrul de relații cu clienții Brașov", "Brașov, Str. Carpaților 10", _WEEK)],
+}

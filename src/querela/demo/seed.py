@@ -16,13 +16,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from tqdm import tqdm
 
+from querela.appointments.models import Office
 from querela.audit.sealing import audit_seal_all
 from querela.complaints.models import Kind
 from querela.complaints.services import complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
-from querela.customers.models import ConsumptionPlace, Customer
+from querela.customers.models import ConsumptionPlace, Customer, Invoice
 from querela.customers.services import customer_create_with_place, place_add
+from querela.portal.models import PortalProfile
+from querela.portal.services import matter_table_seed
 from querela.tenants.access import Actor
 from querela.tenants.models import Membership, OperatorCompany, PlatformOperator, Tenant
 from querela.tenants.services import department_create, membership_set, tenant_configure
@@ -77,6 +80,7 @@ def _demo_password_hash() -> str:
 def seed_demo(*, progress: bool = True) -> bool:
     """Create the demo once; returns False when it already exists."""
     if Tenant.objects.filter(code="OPT").exists():
+        _seed_portals()  # a demo made before the public site gets its matter tables too
         return False
     operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
     PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
@@ -109,6 +113,7 @@ def seed_demo(*, progress: bool = True) -> bool:
         tenant = Tenant.objects.get(code=code)
         with tenancy.tenant_scope(tenant):
             Membership.objects.create(user=multi, role="handler")
+    _seed_portals()
     audit_seal_all()  # the demo starts with sealed, anchored chains (`querela audit verify` says so)
     return True
 
@@ -168,6 +173,37 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
     customers[0].save()
     Membership.objects.create(user=consumer_user, role="consumer")
     _seed_complaints(tenant, staff, customers, rng)
+    _seed_invoices(tenant, customers)
+
+
+def _seed_invoices(tenant: Tenant, customers: list[Customer]) -> None:
+    """Three monthly bills per customer: their numbers prove a consumer holds the record (account linking)."""
+    today = clock.tenant_today(tenant)
+    Invoice.objects.bulk_create(
+        Invoice(
+            tenant=tenant,
+            customer=c,
+            number=f"{tenant.code}-{today.year}-{n:05d}{month}",
+            issued_on=today - timedelta(days=30 * month),
+            amount=10000 + 137 * n + month,
+        )
+        for n, c in enumerate(customers)
+        for month in (1, 2, 3)
+    )
+
+
+def _seed_portals() -> None:
+    """Each demo supplier's public site: the matter table of its trade and its public contacts."""
+    for code, contacts in data.PORTAL.items():
+        tenant = Tenant.objects.filter(code=code).first()
+        if tenant is None:
+            continue
+        with tenancy.tenant_scope(tenant), transaction.atomic():
+            matter_table_seed(tenant.sector)
+            PortalProfile.objects.get_or_create(defaults={**contacts, "service_email": tenant.mailbox})
+            if not Office.objects.exists():
+                for name, address, hours in data.OFFICES.get(code, []):
+                    Office.objects.create(name=name, address=address, opening_hours=hours, slot_minutes=20, capacity=2)
 
 
 def _demo_place(

@@ -33,8 +33,11 @@ def letter_pdf(entry: TimelineEntry) -> bytes:
     complaint = entry.complaint
     customer = complaint.customer
     rep = complaint.representative
-    customer_address = (customer.mailing_address if customer else "") or (
-        str(complaint.place) if complaint.place else ""
+    # On file first; else what the complainant gave on the form (not yet identified).
+    customer_address = (
+        (customer.mailing_address if customer else "")
+        or complaint.mailing_address
+        or (str(complaint.place) if complaint.place else complaint.place_address)
     )
     if rep is not None and rep.address:
         # The representative filed it and gave where to write: the letter goes to them.

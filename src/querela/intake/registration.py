@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from querela.complaints.models import Complaint
 from querela.complaints.receiving import complaint_receive_email
+from querela.complaints.sector_texts import identification_request
 from querela.complaints.services import Upload
 from querela.core import clock
 from querela.customers.models import ConsumptionPlace, Customer, Representative
@@ -208,11 +209,7 @@ def _register_new(msg: InboundMessage, parsed: ParsedEmail, sender: str, why: st
     ask = ""
     if customer is None and sender and automatic_ok:
         with translation.override(msg.tenant.default_language):
-            ask = _(
-                "We received your message. To investigate it we need to identify you and the consumption place: "
-                "please reply with your customer id (printed on your bill), the address of the consumption place "
-                "and, if you know it, the meter serial number."
-            )
+            ask = identification_request(msg.tenant)
     msg.complaint = complaint_receive_email(
         actor=actor,
         thread=None,

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "querela.customers",
     "querela.complaints",
     "querela.intake",
+    "querela.portal",
+    "querela.accounts",
+    "querela.appointments",
     "querela.documents",
     "querela.deadlines",
     "querela.api",
@@ -131,6 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -236,6 +240,12 @@ QUERELA = {
     # How many reverse proxies stand in front (0: REMOTE_ADDR is the client). See core.ratelimit.client_address.
     "TRUSTED_PROXIES": int(os.environ.get("QUERELA_TRUSTED_PROXIES", "0")),
     "RATE_LIMIT_PUBLIC_FORM": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_FORM", "20")), 3600),
+    # The public complaint form per e-mail address given (besides per client address).
+    "RATE_LIMIT_PUBLIC_EMAIL": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_EMAIL", "5")), 3600),
+    # Where the public reaches this installation: links in mail (tracking, sign-in) start with it.
+    "PUBLIC_URL": os.environ.get("QUERELA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # How long a complaint's private tracking link works.
+    "TRACKING_DAYS": int(os.environ.get("QUERELA_TRACKING_DAYS", "180")),
     "SMTP_HOST": os.environ.get("QUERELA_SMTPD_HOST", "127.0.0.1"),
     "SMTP_PORT": int(os.environ.get("QUERELA_SMTPD_PORT", "2525")),
     "SMTP_MAX_BYTES": int(os.environ.get("QUERELA_SMTPD_MAX_BYTES", str(40 * 1024 * 1024))),

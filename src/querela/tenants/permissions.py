@@ -47,6 +47,11 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.message": (_("Send a message to the customer"), CASEWORKERS | {R.CONSUMER}),
     "complaint.deadlines": (_("Acknowledge, report progress, extend or reschedule a deadline"), CASEWORKERS),
     "complaint.attach": (_("Attach a document"), STAFF | {R.CONSUMER}),
+    "appointment.view": (_("See the day's appointments at the customer offices"), STAFF),
+    "customer.link_own": (
+        _("Link one's own account to a customer record by proof (customer id and meter or invoice)"),
+        frozenset({R.CONSUMER}),
+    ),
     "customer.search": (_("Search customers by id, meter, name or address"), STAFF),
     "customer.view": (_("See a customer's personal data"), STAFF),
     "customer.edit": (_("Create and change customers and consumption places"), frozenset({R.AGENT, R.SUPERVISOR})),

@@ -53,3 +53,34 @@ def _forbidden_text() -> str:
     from django.utils.translation import gettext
 
     return gettext("Your role does not allow this page.")
+
+
+def public_page(view: View) -> View:
+    """A supplier's public page (`/p/<code>/`): no login; the tenant entered; its language by default.
+
+    An unknown or inactive supplier is a plain 404. A visitor who has not picked a language gets the
+    supplier's (a Hungarian utility's site opens in Hungarian); the language switch then wins.
+    """
+
+    @functools.wraps(view)
+    def inner(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        from django.conf import settings
+        from django.utils import translation
+
+        from querela.core import tenancy
+        from querela.tenants.models import Tenant
+
+        tenant = Tenant.objects.filter(code=code.upper(), is_active=True).first()
+        if tenant is None or code != tenant.code:
+            raise Http404
+        tenancy.enter_for_request(tenant)
+        request.tenant = tenant  # type: ignore[attr-defined]
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(tenant.default_language)
+            request.LANGUAGE_CODE = tenant.default_language
+        try:
+            return view(request, code, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return inner

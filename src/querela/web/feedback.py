@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from querela.core.errors import QuerelaError
 
 
-def form_errors(request: HttpRequest, form: forms.Form) -> None:
+def form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         text = " ".join(str(e) for e in errors)
@@ -21,7 +21,7 @@ def form_errors(request: HttpRequest, form: forms.Form) -> None:
 
 def submit(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     run: Callable[[dict[str, Any]], Any],
     success: str | Callable[[Any], str] | None = None,
 ) -> bool:

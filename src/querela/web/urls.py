@@ -1,12 +1,18 @@
 from django.urls import include, path
 
-from .views import admin, agent, auth, complaints, consumer, home, inbox
+from .views import admin, agent, auth, complaints, home, inbox
+from .views.consumer import customers as consumer_customers
+from .views.consumer import filing
+from .views.public import accounts, appointments, complaint_form, guidance, tracking
+from .views.staff import appointments as staff_appointments
+from .views.staff import public_site
 
 app_name = "web"
 
 tenant_patterns = [
     path("", home.tenant_home, name="tenant_home"),
-    path("file/", consumer.consumer_file, name="consumer_file"),
+    path("file/", filing.consumer_file, name="consumer_file"),
+    path("account/customers/", consumer_customers.consumer_customers, name="consumer_customers"),
     path("complaints/", complaints.complaint_index, name="complaint_index"),
     path("complaints/register/", agent.staff_register, name="staff_register"),
     path("complaints/<str:reference>/", complaints.complaint_detail, name="complaint_detail"),
@@ -38,6 +44,12 @@ tenant_patterns = [
     ),
     path("admin/", admin.tenant_admin, name="tenant_admin"),
     path("admin/settings/", admin.tenant_settings, name="tenant_settings"),
+    path("admin/public-site/", public_site.public_site, name="public_site"),
+    path("admin/offices/", staff_appointments.offices, name="offices"),
+    path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
+    path("appointments/", staff_appointments.day_list, name="appointments_day"),
+    path("admin/public-site/contacts/", public_site.public_site_contacts, name="public_site_contacts"),
+    path("admin/public-site/matters/<slug:code>/", public_site.public_site_matter, name="public_site_matter"),
     path("admin/departments/", admin.department_add, name="department_add"),
     path("admin/staff/", admin.staff_add, name="staff_add"),
     path("admin/staff/<int:membership_id>/remove/", admin.staff_deactivate, name="staff_deactivate"),
@@ -48,10 +60,31 @@ tenant_patterns = [
     path("billing/", admin.tenant_billing, name="tenant_billing"),
 ]
 
+# The public side of each supplier: no login (issue 11).
+public_patterns = [
+    path("", guidance.public_home, name="public_home"),
+    path("matter/<slug:matter>/", guidance.public_matter, name="public_matter"),
+    path("complaint/", complaint_form.public_complaint, name="public_complaint"),
+    path("complaint/sent/", complaint_form.public_sent, name="public_sent"),
+    path("track/<str:token>/", tracking.public_track, name="public_track"),
+    path("track/<str:token>/receipt.pdf", tracking.public_receipt, name="public_receipt"),
+    path("appointment/", appointments.appointment_book_view, name="appointment_book"),
+    path("appointment/<str:token>/", appointments.appointment_manage, name="appointment_manage"),
+    path("appointment/<str:token>/calendar.ics", appointments.appointment_ics, name="appointment_ics"),
+    path("account/signup/", accounts.account_signup, name="account_signup"),
+    path("account/verify/<str:uidb64>/<str:token>/", accounts.account_verify, name="account_verify"),
+    path("account/login/", accounts.account_login, name="account_login"),
+    path("account/login-link/", accounts.account_link_request, name="account_link_request"),
+    path("account/login/<str:uidb64>/<str:token>/", accounts.account_link_login, name="account_link_login"),
+    path("account/password/", accounts.account_reset, name="account_reset"),
+    path("account/password/<str:uidb64>/<str:token>/", accounts.account_reset_confirm, name="account_reset_confirm"),
+]
+
 urlpatterns = [
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("platform/", admin.platform, name="platform"),
     path("t/<str:tenant>/", include(tenant_patterns)),
+    path("p/<str:code>/", include(public_patterns)),
 ]

@@ -46,3 +46,9 @@ def role_label(code: str) -> str:
 @register.filter
 def author_name(label: str) -> str:
     return str(_AUTOMATIC_AUTHORS.get(label, label or _("unknown")))
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """`{{ days|get_item:day }}`: a dict's value by a key from the context (a date, an id)."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -18,6 +18,7 @@ from querela.complaints.selectors import (
     complaint_for_write,
     complaint_list,
     complaint_open,
+    given_facts,
     letter_open,
     timeline_for,
 )
@@ -97,6 +98,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
         "web/complaint_detail.html",
         {
             "c": complaint,
+            "given": given_facts(complaint),
             "timeline": timeline_for(actor=actor, complaint=complaint),
             "deadlines": deadlines,
             "due_sentence": consumer_due_sentence(complaint),

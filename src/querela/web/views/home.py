@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from querela.appointments.services import capacity_warnings
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import handlers_of_tenant
 from querela.complaints.workflow import Status
@@ -13,7 +14,7 @@ from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
 from ..forms import StaffRegisterForm
-from .consumer import consumer_form
+from .consumer.filing import consumer_form
 
 
 @tenant_page()
@@ -63,6 +64,7 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
                 "unassigned": qs.filter(status=Status.REGISTERED)[:50],
                 "awaiting": qs.filter(status__in=[Status.RECEIVED, Status.AWAITING_INFO])[:50],
                 "handlers": handlers_of_tenant(),
+                "capacity_warnings": capacity_warnings(),
             },
         )
     if role == Role.TENANT_ADMIN:

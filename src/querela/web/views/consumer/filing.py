@@ -16,9 +16,9 @@ from querela.customers.models import ConsumptionPlace
 from querela.customers.selectors import registration_parties
 from querela.tenants.access import Actor
 
-from ..decorators import tenant_page
-from ..forms import ConsumerComplaintForm
-from .uploads import uploads_from
+from ...decorators import tenant_page
+from ...forms import ConsumerComplaintForm
+from ..uploads import uploads_from
 
 
 def consumer_places(actor: Actor) -> list[tuple[int, str]]:

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+
+class PortalConfig(AppConfig):
+    """The public side of a supplier: what a member of the public is told, and the form anyone may send."""
+
+    name = "querela.portal"
+    label = "portal"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from querela.tenants.models import Tenant
+
+        post_save.connect(_new_tenant, sender=Tenant, dispatch_uid="portal.new_tenant")
+
+
+def _new_tenant(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """A new supplier's public site opens with its trade's matter table (tenants sits below portal: a signal)."""
+    if not created or raw:
+        return
+    from querela.core import tenancy
+
+    from .services import matter_table_seed
+
+    with tenancy.tenant_scope(instance):
+        matter_table_seed(instance.sector)
