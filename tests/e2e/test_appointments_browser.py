@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WEEK = {d: [["08:00", "16:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
-@pytest.mark.parametrize("language", ["hu", "en"])
+@pytest.mark.parametrize("language", ["hu", "pl", "ro", "en"])
 def test_book_reschedule_and_cancel_within_five_working_days(page, live_server, world, language):
     w = world.a
     base = live_server.url

@@ -13,6 +13,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.core import tenancy
 from querela.customers.models import Meter
 from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +91,38 @@ def test_account_pages_pass_axe_in_every_language(page, live_server, world, lang
         page.wait_for_selector("#error-summary")
         assert_accessible(page, f"{path} errors in {language}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+
+
+@pytest.mark.parametrize("language", ["hu", "pl", "ro", "en"])
+def test_consumer_pages_pass_axe_in_every_language_at_360_px(page, live_server, world, language):
+    w = world.a
+    base = live_server.url
+    with tenancy.tenant_scope(w.tenant):
+        c = complaint_register(
+            actor=w.actor("agent"),
+            channel="phone",
+            subject="Magas számla",
+            description="A novemberi számla túl magas.",
+            customer=w.customer,
+            place=w.place,
+            reply_channel="post",
+            call_recording="REC-1",
+        )
+        complaint_transition(actor=w.actor("handler"), complaint_id=c.pk, action="request_info", text="Mérőállás?")
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", w.users["consumer"].username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("text=My complaints")
+    page.select_option("select[name=language]", language)
+    page.click("form.lang button")
+    page.wait_for_selector(f"html[lang={language}]")
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in ("/t/AAA/", f"/t/AAA/complaints/{c.reference}/", "/t/AAA/account/customers/"):
+        page.goto(base + path)
+        assert_accessible(page, f"{path} in {language}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.goto(base + "/t/AAA/")
+    page.click("form.public-form button[type=submit]")  # empty complaint: errors listed
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, f"consumer form errors in {language}")

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_batch, audit_batch_rename, audit_record
@@ -29,6 +30,7 @@ from . import hooks
 from .attachments import store_attachment
 from .deadline_actions import acknowledge_new_message, acknowledge_new_schedule
 from .deadline_schedule import deadlines_recompute
+from .language import complaint_language
 from .models import GIVEN_FIELDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import is_provisional, next_reference, provisional_reference
 from .timeline import add_entry, as_system, is_system, lock_complaint
@@ -466,3 +468,32 @@ def complaint_flag(*, actor: Actor, complaint_id: int, note: str) -> None:
             object_id=complaint.reference,
             changes={"needs_attention": [before, complaint.needs_attention]},
         )
+
+
+def complaint_request_recording(*, actor: Actor, complaint_id: int) -> TimelineEntry:
+    """The customer asks for the recording of their phone call (seed 004: free of charge, kept 5 years).
+
+    It is a message from the customer on the timeline, marked so the office sees the request and the
+    customer sees it was asked; asking twice adds nothing."""
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        require(actor, "complaint.message", complaint)
+        if not complaint.call_recording:
+            raise ValidationFailed(_("This complaint has no call recording."), code="no_recording")
+        earlier = TimelineEntry.objects.filter(complaint=complaint, data__request="recording_copy").first()
+        if earlier is not None:
+            return earlier
+        with translation.override(complaint_language(complaint)):
+            text = _("Please send me a free copy of the recording of my call (id %(id)s).") % {
+                "id": complaint.call_recording
+            }
+            flag = _("The customer asks for a copy of call recording %(id)s (free of charge).") % {
+                "id": complaint.call_recording
+            }
+        entry = add_entry(complaint, actor, EntryType.INBOUND, text, channel=Channel.WEB, request="recording_copy")
+        complaint.needs_attention = "; ".join(filter(None, [complaint.needs_attention, flag]))[:300]
+        complaint.save(update_fields=["needs_attention", "updated_at"])
+        audit_record(
+            actor=actor, action="complaint.recording_request", object_type="complaint", object_id=complaint.reference
+        )
+    return entry

@@ -94,7 +94,7 @@ class PublicStatus:
     attachments: list[str]
 
 
-def _stage(c: Complaint) -> tuple[str, str]:
+def stage_for(c: Complaint) -> tuple[str, str]:
     """The status in the complainant's words, and what they can expect next."""
     s = c.status
     if s == Status.RECEIVED:
@@ -118,7 +118,7 @@ def public_status(complaint_id: int) -> PublicStatus | None:
     entries = TimelineEntry.objects.filter(complaint=c, entry_type__in=(EntryType.INBOUND, EntryType.OUTBOUND)).only(
         "created_at", "entry_type", "body"
     )
-    stage, expected = _stage(c)
+    stage, expected = stage_for(c)
     return PublicStatus(
         reference=c.reference,
         subject=c.subject,
@@ -129,3 +129,21 @@ def public_status(complaint_id: int) -> PublicStatus | None:
         messages=[PublicEntry(e.created_at, e.entry_type == EntryType.OUTBOUND, e.body) for e in entries if e.body],
         attachments=list(c.attachments.values_list("filename", flat=True)),
     )
+
+
+@dataclass(frozen=True)
+class RecordingCopy:
+    requested: datetime | None
+    delivered: datetime | None
+
+
+def recording_copy(complaint: Complaint) -> RecordingCopy:
+    """When the customer asked for their call recording, and when the office sent it (seed 004)."""
+    entries = TimelineEntry.objects.filter(complaint=complaint).order_by("created_at")
+    asked = entries.filter(data__request="recording_copy").values_list("created_at", flat=True).first()
+    delivered = (
+        entries.filter(entry_type=EntryType.OUTBOUND, data__purpose="recording_copy")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return RecordingCopy(asked, delivered)

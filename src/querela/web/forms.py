@@ -75,7 +75,13 @@ class ConsumerComplaintForm(forms.Form):
     )
     meter_serial = forms.CharField(label=_("Meter serial number"), max_length=60, required=False)
     reply_channel = forms.ChoiceField(
-        label=_("How should we answer?"), choices=[(Channel.EMAIL, _("By e-mail")), (Channel.POST, _("By post"))]
+        label=_("How should we answer?"),
+        choices=[
+            (Channel.EMAIL, _("By e-mail")),
+            (Channel.POST, _("By post")),
+            # Seed 000: a signed-in consumer may be answered here, in their account, with no mail at all.
+            (Channel.WEB, _("Here, in my account")),
+        ],
     )
     documents = MultipleFileField(label=_("Supporting documents"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,3 +54,11 @@ def author_name(label: str) -> str:
 def get_item(mapping: object, key: object) -> object:
     """`{{ days|get_item:day }}`: a dict's value by a key from the context (a date, an id)."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def consumer_stage(complaint: Any) -> str:
+    """The status as the complainant reads it ("Waiting for your reply"), never the office's word."""
+    from querela.portal.selectors import stage_for
+
+    return stage_for(complaint)[0]

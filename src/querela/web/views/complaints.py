@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from querela.complaints.deadline_actions import complaint_deadline_step
 from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
 from querela.complaints.deadline_texts import consumer_due_sentence
-from querela.complaints.models import Kind
+from querela.complaints.models import EntryType, Kind
 from querela.complaints.selectors import (
     attachment_open,
     complaint_for_write,
@@ -26,6 +26,7 @@ from querela.complaints.services import (
     complaint_add_message,
     complaint_add_note,
     complaint_identify,
+    complaint_request_recording,
     complaint_update,
     handlers_of_tenant,
 )
@@ -35,8 +36,10 @@ from querela.core.channels import Channel
 from querela.core.errors import QuerelaError
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
+from querela.portal.selectors import recording_copy, stage_for
 from querela.tenants.access import can
 from querela.tenants.models import Department
+from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
 from ..feedback import form_errors, submit
@@ -89,6 +92,8 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
 def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_open(actor=actor, reference=reference)
+    if actor.role == Role.CONSUMER:
+        return _consumer_complaint(request, actor, complaint)
     deadlines = deadline_overview(complaint) if can(actor, "complaint.view_internal") else None
     transitions = [
         t for t in available_from(complaint.status) if can(actor, f"complaint.transition.{t.name}", complaint)
@@ -120,6 +125,50 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "paper_channels": sorted(PAPER_CHANNELS),
         },
     )
+
+
+def _consumer_complaint(request: HttpRequest, actor: Any, complaint: Any) -> HttpResponse:
+    """The complainant's own view: their words, our messages and letters, what comes next — no staff wording."""
+    stage, expected = stage_for(complaint)
+    dispute = ""
+    if complaint.status == Status.ANSWERED and can(actor, "complaint.transition.escalate", complaint):
+        dispute = "escalate"
+    elif complaint.status == Status.CLOSED and can(actor, "complaint.transition.reopen", complaint):
+        dispute = "reopen"
+    entries = [
+        e
+        for e in timeline_for(actor=actor, complaint=complaint)
+        if e.entry_type in (EntryType.INBOUND, EntryType.OUTBOUND)
+    ]
+    return render(
+        request,
+        "consumer/complaint.html",
+        {
+            "c": complaint,
+            "stage": stage,
+            "expected": expected,
+            "due_sentence": consumer_due_sentence(complaint),
+            "entries": entries,
+            "dispute": dispute,
+            "recording": recording_copy(complaint) if complaint.call_recording else None,
+            "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
+            "paper_channels": sorted(PAPER_CHANNELS),
+        },
+    )
+
+
+@require_POST
+@tenant_page("complaint.message")
+def consumer_recording(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_open(actor=actor, reference=reference)
+    try:
+        complaint_request_recording(actor=actor, complaint_id=complaint.pk)
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("We have received your request; the copy is free of charge."))
+    return redirect("web:complaint_detail", tenant=tenant, reference=reference)
 
 
 def _small_id(text: str) -> int | None:

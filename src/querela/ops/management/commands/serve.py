@@ -98,6 +98,7 @@ class Command(BaseCommand):
             f"API docs: {url}api/v1/docs/   "
             f"inbound SMTP: {settings.QUERELA['SMTP_HOST']}:{settings.QUERELA['SMTP_PORT']}"
         )
+        self.stdout.write(f"Public sites (no login): {url}p/OPT/  {url}p/KVK/  {url}p/INV/  {url}p/FRN/")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, tenant in demo_logins():
             self.stdout.write(f"  {username:<22} {role:<18} {tenant}")
