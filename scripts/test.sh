@@ -23,8 +23,10 @@ if [ -z "$PG_URL" ] && [ "${CI:-}" = true ]; then
 fi
 if [ -n "$PG_URL" ]; then
   echo "== test suite on PostgreSQL ($PG_URL) =="
-  # Pure modules (date maths, MIME parsing) don't touch the database: run once, above.
-  QUERELA_TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}" -m "not pure" tests || status=1
+  # Pure modules (date maths, MIME parsing) don't touch the database: run once, above. So do the
+  # browser tests: they check pages, axe-core and keyboard use, which no database changes; every
+  # service and view under them runs on PostgreSQL in the rest of the suite.
+  QUERELA_TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}" -m "not pure and not browser" tests || status=1
 else
   echo "== PostgreSQL suite not run: set QUERELA_TEST_DATABASE_URL (CI=true runs it against 127.0.0.1:5432) =="
 fi

@@ -99,3 +99,7 @@ def test_public_pages_pass_axe_in_every_language_and_at_360_px(page, live_server
     page.click("a.track-link")
     page.wait_for_selector("ol.timeline")
     assert_accessible(page, f"tracking in {language}")
+    for dead in ("/p/AAA/track/not-a-token/", "/p/AAA/account/login/MQ/bad-token/"):
+        page.goto(base + dead)
+        page.click("form button.primary") if page.query_selector("form button.primary") else None
+        assert_accessible(page, f"{dead} in {language}")

@@ -135,3 +135,24 @@ def test_a_signed_in_consumer_may_be_answered_in_their_account_without_mail(worl
         assert ack.channel == "web" and not OutboundEmail.objects.exists()
     page = _consumer(w).get(f"/t/AAA/complaints/{c.reference}/").content.decode()
     assert c.reference in page and ack.body.split(".")[0] in page
+
+
+def test_the_office_sends_the_recording_and_the_consumer_sees_when(world):
+    import io
+
+    w = world.a
+    c = _phoned_in(w)
+    consumer = _consumer(w)
+    consumer.post(f"/t/AAA/complaints/{c.reference}/recording/")
+    handler = Client()
+    handler.force_login(w.users["handler"])
+    page = handler.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
+    assert "asked for a copy" in page
+    audio = io.BytesIO(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64)
+    audio.name = "REC-2026-0042.wav"
+    sent = handler.post(f"/t/AAA/complaints/{c.reference}/recording/send/", {"text": "", "documents": audio})
+    assert sent.status_code == 302
+    followed = handler.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
+    assert "The recording was sent to the customer." in followed, followed[followed.find('class="messages"'):][:600]
+    mine = consumer.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
+    assert "The copy was sent to you on" in mine

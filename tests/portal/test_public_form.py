@@ -303,3 +303,22 @@ def test_the_tenant_admin_rewords_reroutes_and_configures_the_form(world, client
     handler = Client()
     handler.force_login(world.a.users["handler"])
     assert handler.get("/t/AAA/admin/public-site/").status_code == 403
+
+
+def test_files_of_a_form_never_sent_are_purged_after_a_day(world, client, settings, tmp_path):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from querela.portal.pending_uploads import purge
+
+    settings.MEDIA_ROOT = str(tmp_path)  # this test's own files only
+    doc = io.BytesIO(PDF)
+    doc.name = "elhagyott.pdf"
+    _post(client, "AAA", subject="", documents=doc)  # refused: the file is kept for the retry
+    [name] = default_storage.listdir("pending")[1]
+    assert purge() == 0  # still fresh
+    old = time.time() - 2 * 86400
+    os.utime(default_storage.path(f"pending/{name}"), (old, old))
+    assert purge() == 1 and default_storage.listdir("pending")[1] == []

@@ -32,6 +32,12 @@ DEFAULT_ALLOWED_TYPES = frozenset(
         "application/vnd.oasis.opendocument.text",
         "application/vnd.oasis.opendocument.spreadsheet",
         "application/zip",  # docx/xlsx sniff as zip with some libmagic versions
+        # Call recordings (seed 004: a copy is sent to the customer on request) and voice messages.
+        "audio/mpeg",
+        "audio/x-wav",
+        "audio/wav",
+        "audio/ogg",
+        "audio/mp4",
     }
 )
 _SNIFF_BYTES = 8192
@@ -90,6 +96,11 @@ _KIND_NAMES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
     "application/vnd.oasis.opendocument.text": "ODT",
     "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "audio/mpeg": "MP3",
+    "audio/x-wav": "WAV",
+    "audio/wav": "WAV",
+    "audio/ogg": "OGG",
+    "audio/mp4": "M4A",
 }
 
 

@@ -65,3 +65,24 @@ def clear(session: Any) -> None:
     """After a successful submission the kept files have become attachments: the copies go."""
     for d in session.pop(_KEY, []):
         default_storage.delete(d["path"])
+
+
+def purge(*, older_than_seconds: int = 86400) -> int:
+    """Files kept for a form that was never sent: removed after a day (a nightly job)."""
+    import time
+
+    try:
+        _dirs, names = default_storage.listdir("pending")
+    except FileNotFoundError:
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for name in names:
+        path = f"pending/{name}"
+        try:
+            if default_storage.get_modified_time(path).timestamp() < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except (FileNotFoundError, NotImplementedError):
+            continue
+    return removed

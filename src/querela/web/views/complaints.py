@@ -104,6 +104,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
         {
             "c": complaint,
             "given": given_facts(complaint),
+            "recording": recording_copy(complaint) if complaint.call_recording else None,
             "timeline": timeline_for(actor=actor, complaint=complaint),
             "deadlines": deadlines,
             "due_sentence": consumer_due_sentence(complaint),
@@ -168,6 +169,28 @@ def consumer_recording(request: HttpRequest, tenant: str, reference: str) -> Htt
         messages.error(request, exc.message)
     else:
         messages.success(request, _("We have received your request; the copy is free of charge."))
+    return redirect("web:complaint_detail", tenant=tenant, reference=reference)
+
+
+@require_POST
+@tenant_page("complaint.message")
+def recording_send(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    """The office sends the customer the copy of their call recording they asked for (seed 004: free)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    form = MessageForm(request.POST, request.FILES)
+    submit(
+        request,
+        form,
+        lambda d: complaint_add_message(
+            actor=actor,
+            complaint_id=complaint.pk,
+            text=d["text"] or _("The copy of the recording of your call, free of charge."),
+            uploads=uploads_from(d["documents"]),
+            data={"purpose": "recording_copy"},
+        ),
+        _("The recording was sent to the customer."),
+    )
     return redirect("web:complaint_detail", tenant=tenant, reference=reference)
 
 
