@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,13 +19,14 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 
 
-@pytest.fixture
-def browser(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium per test process; each test gets its own context (cookies, storage) in `page`."""
     if not Path(CHROMIUM).exists():
         skip_or_fail("Chromium not found: install Debian's package (apt-get install chromium) to run browser tests")
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -43,7 +45,7 @@ def browser(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
     # axe-core is injected as a script tag: the CSP (script-src self) would refuse it, rightly, in real use.
     context = browser.new_context(locale="en-GB", bypass_csp=True)
     pg = context.new_page()

@@ -81,7 +81,8 @@ def test_an_outage_goes_to_the_fault_line_and_nothing_is_registered(page, live_s
 def test_public_pages_pass_axe_in_every_language_and_at_360_px(page, live_server, world, language, tmp_path):
     base = live_server.url
     _language(page, base, language)
-    for width in (1280, 360):
+    # Every language at 360 px (the hard case: reflow); the wide layout once, in English.
+    for width in (1280, 360) if language == "en" else (360,):
         page.set_viewport_size({"width": width, "height": 800})
         for path in ("/p/AAA/", "/p/AAA/matter/outage/", "/p/AAA/matter/contract/", "/p/AAA/complaint/"):
             page.goto(base + path)

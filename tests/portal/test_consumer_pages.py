@@ -153,6 +153,23 @@ def test_the_office_sends_the_recording_and_the_consumer_sees_when(world):
     sent = handler.post(f"/t/AAA/complaints/{c.reference}/recording/send/", {"text": "", "documents": audio})
     assert sent.status_code == 302
     followed = handler.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
-    assert "The recording was sent to the customer." in followed, followed[followed.find('class="messages"'):][:600]
+    assert "The recording was sent to the customer." in followed, followed[followed.find('class="messages"') :][:600]
     mine = consumer.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
     assert "The copy was sent to you on" in mine
+
+
+def test_a_signed_in_consumers_file_survives_a_refused_form(world):
+    import io
+    import re
+
+    w = world.a
+    client = _consumer(w)
+    doc = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    doc.name = "szamla.pdf"
+    data = {"place": w.place.pk, "category": "billing", "description": "Kétszer.", "reply_channel": "email"}
+    refused = client.post("/t/AAA/file/", {**data, "subject": "", "documents": doc})
+    assert refused.status_code == 400 and "szamla.pdf" in refused.content.decode()
+    key = re.search(r'name="keep" value="([^"]+)"', refused.content.decode()).group(1)
+    assert client.post("/t/AAA/file/", {**data, "subject": "Számla", "keep": key}).status_code == 302
+    with tenancy.tenant_scope(w.tenant):
+        assert [a.filename for a in Complaint.objects.get().attachments.all()] == ["szamla.pdf"]

@@ -240,10 +240,16 @@ def test_a_vendor_takes_product_complaints_as_fields_and_asks_in_its_own_words(w
     assert sent.status_code == 302
     with tenancy.tenant_scope(vendor):
         c = Complaint.objects.get()
-        ask = c.timeline.filter(entry_type=EntryType.OUTBOUND).get()
     assert (c.product_model, c.serial_number, c.proposed_solution) == ("SF-5000", "SN123", "Wymiana urządzenia")
     assert c.category == "product" and "Od tygodnia" in c.description and "SF-5000" not in c.description
-    assert "numer seryjny" in ask.body and "rachunku" not in ask.body  # a vendor's words, in Polish
+    # Where a vendor must ask (mail without the details), it asks in a vendor's words, in Polish.
+    from django.utils import translation
+
+    from querela.complaints.sector_texts import identification_request
+
+    with translation.override("pl"):
+        ask = identification_request(vendor)
+    assert "numer seryjny" in ask and "rachunku" not in ask
     assert c.language == "pl"
 
 
@@ -322,3 +328,50 @@ def test_files_of_a_form_never_sent_are_purged_after_a_day(world, client, settin
     old = time.time() - 2 * 86400
     os.utime(default_storage.path(f"pending/{name}"), (old, old))
     assert purge() == 1 and default_storage.listdir("pending")[1] == []
+
+
+def test_a_vendors_buyer_not_on_file_is_identified_by_the_device_and_the_deadline_starts(world, vendor, client):
+    sent = client.post(
+        "/p/INX/complaint/",
+        {
+            "matter": "product_complaint",
+            "name": "Jan Kowalski",
+            "email": "jan@example.pl",
+            "reply_channel": "post",
+            "mailing_address": "ul. Słoneczna 5, 00-001 Warszawa",
+            "customer_number": "FV/2026/11/0042",
+            "product_model": "SF-5000",
+            "meter_serial": "SN123",
+            "proposed_solution": "Wymiana",
+            "subject": "Falownik się wyłącza",
+            "description": "Od tygodnia falownik wyłącza się w południe.",
+        },
+    )
+    assert sent.status_code == 302
+    with tenancy.tenant_scope(vendor):
+        c = Complaint.objects.get()
+        ack = c.timeline.get(entry_type=EntryType.OUTBOUND)
+    assert c.status == "registered" and c.answer_due is not None and c.customer_id is None
+    assert "numer seryjny" not in ack.body  # nothing asked again
+    page = client.get(sent["Location"]).content.decode()
+    assert c.reference in page
+
+
+def test_an_unmatched_customer_id_is_named_in_the_request_without_saying_why(world, client):
+    for number in ("AAA1000001", "NO-SUCH-ID"):  # exists (wrong proof) / does not exist
+        _post(client, "AAA", customer_number=number, name="X Y", email=f"{number}@example.hu")
+    with tenancy.tenant_scope(world.a.tenant):
+        asks = [
+            re.sub(r"https?://\S+", "URL", c.timeline.get(entry_type=EntryType.OUTBOUND).body).replace(
+                c.given_customer_number, "N"
+            )
+            for c in Complaint.objects.order_by("pk")
+        ]
+    assert asks[0] == asks[1] and "did not let us identify you" in asks[0]
+
+
+def test_a_mistyped_public_address_reads_in_the_sites_language(world, client):
+    world.a.tenant.default_language = "hu"
+    world.a.tenant.save()
+    page = client.get("/p/AAA/nincs-ilyen/")
+    assert page.status_code == 404 and '<html lang="hu">' in page.content.decode()

@@ -50,4 +50,5 @@ def compose(kind: str, tenant: Any, user: Any, language: str) -> EmailMessage:
                 "Someone asked for a new account at %(tenant)s with this address, which already has one. "
                 "Sign in here, or ask for a sign-in link or a new password on that page:\n\n%(link)s"
             ) % {"tenant": tenant.name, "link": sign_in}
+        body = "\n\n".join([_("Dear Customer,"), body, _("Yours sincerely,") + "\n" + tenant.name])
     return EmailMessage(subject=subject, body=body, from_email=tenant.mailbox, to=[user.email])

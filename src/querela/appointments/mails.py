@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -37,12 +39,15 @@ def compose(tenant: Any, appointment: Appointment, kind: str) -> EmailMessage:
         values = {
             "when": when(tenant, appointment),
             "office": appointment.office.name,
-            "address": appointment.office.address,
+            "address": appointment.office.address.rstrip(". "),
             "link": manage_url(tenant.code, appointment.pk),
+            "book": settings.QUERELA["PUBLIC_URL"] + reverse("web:appointment_book", kwargs={"code": tenant.code}),
         }
         if kind == "cancelled":
-            subject = _("Your appointment is cancelled")
-            body = _("Your appointment on %(when)s at %(office)s (%(address)s) is cancelled.") % values
+            subject = _("Appointment cancelled")
+            body = _(
+                "Your appointment on %(when)s at %(office)s (%(address)s) is cancelled. To book a new one: %(book)s"
+            ) % values
         else:
             subject = _("Your appointment is booked") if kind == "booked" else _("Your appointment was moved")
             body = (
@@ -52,6 +57,7 @@ def compose(tenant: Any, appointment: Appointment, kind: str) -> EmailMessage:
                 )
                 % values
             )
+        body = "\n\n".join([_("Dear Customer,"), body, _("Yours sincerely,") + "\n" + tenant.name])
     message = EmailMessage(subject=subject, body=body, from_email=tenant.mailbox, to=[appointment.email])
     message.attach("appointment.ics", calendar_file(tenant, appointment), "text/calendar")
     return message

@@ -30,3 +30,20 @@ def identification_request(tenant: Any) -> str:
         "please reply with your customer id (printed on your bill), the address of the consumption place "
         "and, if you know it, the meter serial number."
     )
+
+
+def is_identified(complaint: Any) -> bool:
+    """Whether a complaint's complainant is identified enough to investigate it.
+
+    A utility needs the customer on file (seeds 000, 004: the complainant, the service address and the
+    subject all identifiable). A vendor's buyer need not be on file (seed 002): a name, a way to reach
+    them and the device's serial number identify the complaint.
+    """
+    if complaint.customer_id is not None:
+        return True
+    return bool(
+        is_vendor(complaint.tenant)
+        and complaint.contact_name.strip()
+        and (complaint.contact_email.strip() or complaint.contact_phone.strip())
+        and complaint.serial_number.strip()
+    )

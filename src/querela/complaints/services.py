@@ -33,6 +33,7 @@ from .deadline_schedule import deadlines_recompute
 from .language import complaint_language
 from .models import GIVEN_FIELDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import is_provisional, next_reference, provisional_reference
+from .sector_texts import is_identified
 from .timeline import add_entry, as_system, is_system, lock_complaint
 from .transitions import apply_transition
 from .workflow import SYSTEM, Status
@@ -171,14 +172,14 @@ def complaint_register(
                 "status": [None, Status.RECEIVED],
             },
         )
-        if customer is not None and description.strip():
+        if description.strip() and (customer is not None or is_identified(complaint)):
             apply_transition(complaint, as_system(actor), "register", text="")
         acknowledging = (
             acknowledge
             and complaint.status == Status.REGISTERED
             and bool(complaint.contact_email or complaint.reply_channel != "email")
         )
-        asked = bool(ask_for_information and complaint.customer_id is None and complaint.status == Status.RECEIVED)
+        asked = bool(ask_for_information and complaint.status == Status.RECEIVED)
         if asked:
             # An automatic request for the data that identifies the complainant (seed 000: identify
             # first, then investigate), in the reply channel: it quotes the number, so it is taken now.

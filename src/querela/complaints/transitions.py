@@ -18,6 +18,7 @@ from querela.tenants.roles import Role
 from . import hooks
 from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
+from .sector_texts import is_identified
 from .timeline import add_entry, is_system, lock_complaint
 from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Guard, Status, transition_for
 
@@ -109,7 +110,7 @@ def _check(guard: Guard, complaint: Complaint) -> None:
             _("This complaint is already being investigated: continue the investigation instead."),
             code="already_assigned",
         )
-    if guard == "identified_complainant" and complaint.kind == Kind.COMPLAINT and complaint.customer_id is None:
+    if guard == "identified_complainant" and complaint.kind == Kind.COMPLAINT and not is_identified(complaint):
         # Seeds 000 and 004: a complaint is investigated only once the complainant is identified.
         raise ValidationFailed(
             _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),

@@ -228,16 +228,35 @@ PORTAL = {
     },
 }
 
-# Customer offices (seed 004: a visit offered within 5 working days).
-_WEEK = {
-    "mon": [["08:00", "16:00"]],
-    "tue": [["08:00", "16:00"]],
-    "wed": [["08:00", "16:00"]],
-    "thu": [["08:00", "16:00"]],
-    "fri": [["08:00", "12:00"]],
-}
+
+# Customer offices (seed 004: a visit offered within 5 working days), open as PORTAL's office hours say.
+def _days(spec: dict[str, tuple[str, str]]) -> dict[str, list[list[str]]]:
+    return {day: [[a, b]] for day, (a, b) in spec.items()}
+
+
+_MON_THU = ("mon", "tue", "wed", "thu")
 OFFICES = {
-    "OPT": [("Debreceni ügyfélszolgálat", "4024 Debrecen, Kossuth u. 12.", {**_WEEK, "mon": [["08:00", "18:00"]]})],
-    "KVK": [("Győri ügyfélszolgálati iroda", "9022 Győr, Szent István út 1.", _WEEK)],
-    "FRN": [("Centrul de relații cu clienții Brașov", "Brașov, Str. Carpaților 10", _WEEK)],
+    "OPT": [
+        (
+            "Debreceni ügyfélszolgálat",
+            "4024 Debrecen, Kossuth u. 12.",
+            _days({**{d: ("08:00", "16:00") for d in _MON_THU}, "fri": ("08:00", "13:00")}),
+        )
+    ],
+    "KVK": [
+        (
+            "Győri ügyfélszolgálati iroda",
+            "9022 Győr, Szent István út 1.",
+            _days(
+                {"mon": ("08:00", "18:00"), **{d: ("08:00", "15:00") for d in _MON_THU[1:]}, "fri": ("08:00", "12:00")}
+            ),
+        )
+    ],
+    "FRN": [
+        (
+            "Centrul de relații cu clienții Brașov",
+            "Brașov, Str. Carpaților 10",
+            _days({d: ("08:00", "16:00") for d in (*_MON_THU, "fri")}),
+        )
+    ],
 }

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from querela.complaints.language import complaint_language
 from querela.complaints.models import Complaint
+from querela.complaints.sector_texts import is_vendor
 from querela.core import clock
 
 
@@ -35,6 +36,7 @@ def receipt_pdf(complaint_id: int, *, language: str = "") -> Receipt | None:
                 "tenant": tenant,
                 "received": complaint.received_at.astimezone(clock.tenant_zone(tenant)),
                 "files": list(complaint.attachments.values_list("filename", flat=True)),
+                "vendor": is_vendor(tenant),
             },
         )
     return Receipt(complaint.reference, bytes(HTML(string=html).write_pdf()))

@@ -182,4 +182,7 @@ VENDOR_TABLE = ("service_complaint", "product_complaint", "product_question")
 
 
 def table_for(sector: str) -> tuple[str, ...]:
-    return VENDOR_TABLE if sector == "product_service" else UTILITY_TABLE
+    if sector == "product_service":
+        return VENDOR_TABLE
+    # Street lights are the electricity network's; a heating or water utility doesn't run them.
+    return tuple(c for c in UTILITY_TABLE if c != "street_light" or sector == "electricity")

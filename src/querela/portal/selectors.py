@@ -92,6 +92,8 @@ class PublicStatus:
     expected: str  # what happens next
     messages: list[PublicEntry]
     attachments: list[str]
+    reply_channel: str = ""
+    awaiting_reply: bool = False
 
 
 def stage_for(c: Complaint) -> tuple[str, str]:
@@ -128,6 +130,8 @@ def public_status(complaint_id: int) -> PublicStatus | None:
         expected=expected,
         messages=[PublicEntry(e.created_at, e.entry_type == EntryType.OUTBOUND, e.body) for e in entries if e.body],
         attachments=list(c.attachments.values_list("filename", flat=True)),
+        reply_channel=c.reply_channel,
+        awaiting_reply=c.status == Status.AWAITING_INFO,
     )
 
 

@@ -88,6 +88,15 @@ def public_complaint_submit(*, matter: MatterView, form: PublicComplaint) -> Com
     with translation.override(form.language):
         # Public-interest reports need no customer: nothing to ask before they are looked at.
         ask = identification_request(tenant) if proof.customer is None and matter.kind == "complaint" else ""
+        if ask and form.customer_number.strip():
+            # The same words whether the id exists or not: the sender learns nothing about anyone.
+            ask = " ".join(
+                [
+                    _("The details you gave (customer id %(number)s) did not let us identify you.")
+                    % {"number": form.customer_number.strip()},
+                    ask,
+                ]
+            )
     actor = system_actor(tenant, label="web form")
     with ExitStack() as files:
         uploads = [

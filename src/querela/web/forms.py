@@ -89,9 +89,13 @@ class ConsumerComplaintForm(forms.Form):
         """`product`: a product or service vendor (seed 002) asks for the device and what the customer proposes."""
         super().__init__(*args, **kwargs)
         self.product = product
+        # Nothing pre-selected: a metering complaint sent without a second look must not be filed as billing.
+        self.fields["category"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (c, label) for c, label in Category.choices if c not in (Category.PRODUCT, Category.SERVICE)
+        ]
         if product:
             self.fields["place"].label = _("Installation")
-            self.fields["category"].choices = [  # type: ignore[attr-defined]
+            self.fields["category"].choices = [("", "—")] + [  # type: ignore[attr-defined]
                 (c, label) for c, label in Category.choices if c in (Category.PRODUCT, Category.SERVICE, Category.OTHER)
             ]
             self.fields["meter_serial"].label = _("Serial number of the device")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,9 +83,19 @@ def _too_many(request: HttpRequest, bucket: str, email: str) -> bool:
     return not (ip_ok and mail_ok)
 
 
-def _signed_in(request: HttpRequest, code: str, user: Any) -> HttpResponse:
+def _signed_in(request: HttpRequest, code: str, user: Any, to: str = "web:tenant_home") -> HttpResponse:
+    """Signed in, and the language of the public site kept: the account pages go on in it, whatever
+    the browser's own language says."""
     login(request, user, backend=_BACKEND)
-    return redirect("web:tenant_home", tenant=code)
+    response = redirect(to, tenant=code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        translation.get_language() or "",
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
 
 
 @public_page
@@ -114,8 +125,7 @@ def account_verify(request: HttpRequest, code: str, uidb64: str, token: str) -> 
     user = consumer_verify(uidb64=uidb64, token=token)
     if user is None:
         return _page(request, "link_invalid", 404)
-    login(request, user, backend=_BACKEND)
-    return redirect("web:consumer_customers", tenant=code)
+    return _signed_in(request, code, user, to="web:consumer_customers")
 
 
 @public_page

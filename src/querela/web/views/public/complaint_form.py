@@ -129,5 +129,10 @@ def public_sent(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "public/sent.html",
-        {"status": status, "track": track, "track_url": request.build_absolute_uri(track)},
+        {
+            "status": status,
+            "track": track,
+            "track_url": request.build_absolute_uri(track),
+            "reply_by_email": status.reply_channel == "email",
+        },
     )

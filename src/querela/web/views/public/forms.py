@@ -22,7 +22,7 @@ def _labels(vendor: bool) -> dict[str, Any]:
         "email": _("E-mail"),
         "reply_channel": _("How should we answer?"),
         "place_address": _("Address of the consumption place"),
-        "mailing_address": _("Mailing address, if different"),
+        "mailing_address": _("Mailing address") if vendor else _("Mailing address, if different"),
         "meter_serial": _("Serial number of the device") if vendor else _("Meter serial number"),
         "ticket_number": _("Service ticket number"),
         "product_model": _("Model"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from querela.appointments.models import Office
+from querela.complaints.sector_texts import is_vendor
 from querela.portal.models import Route
 from querela.portal.selectors import matter_find, matter_table, portal_profile
 
@@ -22,7 +23,12 @@ def public_home(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "public/home.html",
-        {"groups": [(r, ms) for r, ms in groups if ms], "profile": portal_profile(), "Route": Route},
+        {
+            "groups": [(r, ms) for r, ms in groups if ms],
+            "profile": portal_profile(),
+            "Route": Route,
+            "vendor": is_vendor(request.tenant),  # type: ignore[attr-defined]
+        },
     )
 
 
