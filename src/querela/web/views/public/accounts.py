@@ -145,15 +145,20 @@ def account_login(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, "login", 400 if form.errors else 200, form=form)
 
 
-@public_page
-def account_link_request(request: HttpRequest, code: str) -> HttpResponse:
+def _mail_a_link(request: HttpRequest, bucket: str, send: Any, template: str) -> HttpResponse:
+    """Ask for a link by e-mail: the same "check your e-mail" page whether or not the address is known."""
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not _too_many(request, "link", email):
-            sign_in_link_request(email=email, language=_lang())
+        if not _too_many(request, bucket, email):
+            send(email=email, language=_lang())
         return _page(request, "check_mail", email=email)
-    return _page(request, "link_request", 400 if form.errors else 200, form=form)
+    return _page(request, template, 400 if form.errors else 200, form=form)
+
+
+@public_page
+def account_link_request(request: HttpRequest, code: str) -> HttpResponse:
+    return _mail_a_link(request, "link", sign_in_link_request, "link_request")
 
 
 @public_page
@@ -168,13 +173,7 @@ def account_link_login(request: HttpRequest, code: str, uidb64: str, token: str)
 
 @public_page
 def account_reset(request: HttpRequest, code: str) -> HttpResponse:
-    form = EmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        if not _too_many(request, "reset", email):
-            password_reset_request(email=email, language=_lang())
-        return _page(request, "check_mail", email=email)
-    return _page(request, "reset_request", 400 if form.errors else 200, form=form)
+    return _mail_a_link(request, "reset", password_reset_request, "reset_request")
 
 
 @public_page
