@@ -154,3 +154,43 @@ def test_the_tenant_admin_sets_opening_hours_and_a_bad_line_is_named(world, offi
         office.refresh_from_db()
     assert office.opening_hours == {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
     assert office.capacity == 2
+
+
+def test_the_desk_books_for_a_caller_by_phone_checks_in_and_sees_the_week(world, office):
+    agent = Client()
+    agent.force_login(world.a.users["agent"])
+    form = agent.get("/t/AAA/appointments/book/?day=2026-12-08").content.decode()
+    assert "within 5 working days" in form and 'value="2026-12-08T08:00:00+01:00"' in form
+    no_contact = agent.post(
+        "/t/AAA/appointments/book/",
+        {"office": office.pk, "day": "2026-12-08", "slot": "2026-12-08T08:00:00+01:00", "name": "Nagy Béla"},
+    )
+    assert "phone number or e-mail address" in no_contact.content.decode()
+    with tenancy.tenant_scope(world.a.tenant):
+        assert not Appointment.objects.exists()
+    booked = agent.post(
+        "/t/AAA/appointments/book/",
+        {
+            "office": office.pk,
+            "day": "2026-12-08",
+            "slot": "2026-12-08T08:00:00+01:00",
+            "name": "Nagy Béla",
+            "phone": "+36 30 555 0000",
+            "matter": "contract",
+        },
+    )
+    assert booked.status_code == 302 and mail.outbox == []  # no address, no mail: the agent told the caller
+    with tenancy.tenant_scope(world.a.tenant):
+        a = Appointment.objects.get()
+    assert a.booked_by_id == world.a.users["agent"].pk and a.matter == "contract"
+    # The slot is taken online too (capacity 1).
+    assert _book(Client(), office, "2026-12-08T08:00:00+01:00").status_code == 400
+    week = agent.get("/t/AAA/appointments/?week=1&day=2026-12-09").content.decode()
+    assert "Nagy Béla" in week and "+36 30 555 0000" in week
+    assert agent.post(f"/t/AAA/appointments/{a.pk}/check-in/").status_code == 302
+    with tenancy.tenant_scope(world.a.tenant):
+        a.refresh_from_db()
+    assert a.checked_in_at is not None
+    consumer = Client()
+    consumer.force_login(world.a.users["consumer"])
+    assert consumer.post(f"/t/AAA/appointments/{a.pk}/check-in/").status_code == 403

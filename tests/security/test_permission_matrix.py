@@ -268,6 +268,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     "complaint.deadlines": _service(lambda w, a: complaint_acknowledge(actor=a, complaint_id=_own_complaint(w).pk)),
     "customer.search": _http("GET", "/t/{t}/customers/?q=Kov"),
     "appointment.view": _http("GET", "/t/{t}/appointments/"),
+    "appointment.manage": _http("GET", "/t/{t}/appointments/book/"),
     "customer.link_own": _service(
         lambda w, a: customer_link(
             actor=a, customer_number=w.customer.customer_number, meter_serial=f"{w.tenant.code}-METER-1"

@@ -36,13 +36,18 @@ class Appointment(TenantModel):
     ends_at = models.DateTimeField(_("ends at"))
     matter = models.CharField(_("matter"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     customer_number = models.CharField(_("customer id"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=5, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=AppointmentStatus.choices, default="booked")
     requested_at = models.DateTimeField(_("requested at"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Booked by a member of staff for a caller on the phone (seed 004: "online or by phone").
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
     # Bumped by every reschedule and cancel: a link mailed before it no longer changes anything.
     version = models.PositiveIntegerField(default=1)
 

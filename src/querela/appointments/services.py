@@ -118,11 +118,19 @@ def appointment_book(
     customer_number: str = "",
     language: str = "",
     user: Any = None,
+    booked_by: Actor | None = None,
 ) -> Appointment:
     """Book a visit. The office row is locked while the slot is checked, so two people can't both take
-    the last place of a slot."""
+    the last place of a slot. `booked_by`: a member of staff booking for a caller, who may have a phone
+    number instead of an e-mail address."""
     tenant = tenancy.current_tenant()
-    if not name.strip() or not email.strip():
+    if booked_by is not None:
+        require(booked_by, "appointment.manage")
+        if not name.strip() or not (email.strip() or phone.strip()):
+            raise ValidationFailed(
+                _("Write down the caller's name and a phone number or e-mail address."), code="contact_required"
+            )
+    elif not name.strip() or not email.strip():
         raise ValidationFailed(_("Your name and e-mail address are needed."), code="contact_required")
     with transaction.atomic():
         office = _lock(office_id)
@@ -139,9 +147,10 @@ def appointment_book(
             language=language,
             requested_at=clock.now(),
             user=user if getattr(user, "is_authenticated", False) else None,
+            booked_by_id=booked_by.user_id if booked_by is not None else None,
         )
         audit_record(
-            actor=system_actor(tenant, label="public site"),
+            actor=booked_by or system_actor(tenant, label="public site"),
             action="appointment.book",
             object_type="appointment",
             object_id=str(appointment.pk),
@@ -151,7 +160,23 @@ def appointment_book(
     return appointment
 
 
+def appointment_check_in(*, actor: Actor, appointment_id: int) -> Appointment:
+    """The visitor has arrived: the desk marks it (once); audited."""
+    require(actor, "appointment.manage")
+    with transaction.atomic():
+        appointment = _booked_one(appointment_id)
+        if appointment.checked_in_at is None:
+            appointment.checked_in_at = clock.now()
+            appointment.save(update_fields=["checked_in_at"])
+            audit_record(
+                actor=actor, action="appointment.check_in", object_type="appointment", object_id=str(appointment.pk)
+            )
+    return appointment
+
+
 def _mail(tenant: Any, appointment: Appointment, kind: str) -> None:
+    if not appointment.email:  # booked by phone without an address: the desk told the caller
+        return
     transaction.on_commit(lambda: send_appointment_mail(tenant.pk, appointment.pk, kind))
 
 
@@ -203,13 +228,14 @@ def appointment_cancel(*, appointment_id: int) -> Appointment:
     return appointment
 
 
-def appointments_of_day(*, actor: Actor, day: date) -> list[Appointment]:
-    """The day's visits for the office staff, in time order."""
+def appointments_of_day(*, actor: Actor, day: date, days: int = 1) -> list[Appointment]:
+    """The visits of a day (or of `days` days from it) for the office staff, in time order."""
     require(actor, "appointment.view")
     zone = _zone()
     start = datetime.combine(day, datetime.min.time(), zone)
+    end = datetime.combine(day + timedelta(days=days), datetime.min.time(), zone)
     return list(
-        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .select_related("office")
         .order_by("starts_at", "office__name")
     )

@@ -48,6 +48,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "complaint.deadlines": (_("Acknowledge, report progress, extend or reschedule a deadline"), CASEWORKERS),
     "complaint.attach": (_("Attach a document"), STAFF | {R.CONSUMER}),
     "appointment.view": (_("See the day's appointments at the customer offices"), STAFF),
+    "appointment.manage": (_("Book a visit for a caller and check visitors in"), STAFF),
     "customer.link_own": (
         _("Link one's own account to a customer record by proof (customer id and meter or invoice)"),
         frozenset({R.CONSUMER}),

@@ -50,6 +50,10 @@ tenant_patterns = [
     path("admin/offices/", staff_appointments.offices, name="offices"),
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
     path("appointments/", staff_appointments.day_list, name="appointments_day"),
+    path("appointments/book/", staff_appointments.book_for_caller, name="appointment_book_for_caller"),
+    path(
+        "appointments/<int:appointment_id>/check-in/", staff_appointments.check_in, name="appointment_check_in"
+    ),
     path("admin/public-site/contacts/", public_site.public_site_contacts, name="public_site_contacts"),
     path("admin/public-site/matters/<slug:code>/", public_site.public_site_matter, name="public_site_matter"),
     path("admin/departments/", admin.department_add, name="department_add"),

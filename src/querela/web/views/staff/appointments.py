@@ -6,15 +6,28 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from querela.appointments.models import Office
-from querela.appointments.services import appointments_of_day, offer, office_save
+from querela.appointments.services import (
+    appointment_book,
+    appointment_check_in,
+    appointments_of_day,
+    offer,
+    office_save,
+)
 from querela.appointments.slots import format_hours, parse_hours
 from querela.core import clock
+from querela.core.errors import QuerelaError
+from querela.portal.selectors import matter_table
+from querela.tenants.access import can
 
 from ...decorators import tenant_page
 from ...feedback import submit
@@ -88,19 +101,104 @@ def office_edit(request: HttpRequest, tenant: str, office_id: int) -> HttpRespon
 
 @tenant_page("appointment.view")
 def day_list(request: HttpRequest, tenant: str) -> HttpResponse:
+    """The day's visits, or the week's (`?week=1`), with check-in at the desk."""
     actor = request.actor  # type: ignore[attr-defined]
     today = clock.tenant_today(request.tenant)  # type: ignore[attr-defined]
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = today
+    week = request.GET.get("week") == "1"
+    if week:
+        day -= timedelta(days=day.weekday())  # from Monday
+    step = timedelta(days=7 if week else 1)
     return render(
         request,
         "staff/appointments_day.html",
         {
             "day": day,
-            "previous": day - timedelta(days=1),
-            "next": day + timedelta(days=1),
-            "appointments": appointments_of_day(actor=actor, day=day),
+            "week": week,
+            "last_day": day + step - timedelta(days=1),
+            "previous": day - step,
+            "next": day + step,
+            "appointments": appointments_of_day(actor=actor, day=day, days=7 if week else 1),
+            "may_manage": can(actor, "appointment.manage"),
+        },
+    )
+
+
+@require_POST
+@tenant_page("appointment.manage")
+def check_in(request: HttpRequest, tenant: str, appointment_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        a = appointment_check_in(actor=actor, appointment_id=appointment_id)
+    except QuerelaError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:appointments_day", tenant=tenant)
+    messages.success(request, _("%(name)s has arrived.") % {"name": a.name})
+    local = a.starts_at.astimezone(clock.tenant_zone(request.tenant))  # type: ignore[attr-defined]
+    return redirect(f"{reverse('web:appointments_day', kwargs={'tenant': tenant})}?day={local.date().isoformat()}")
+
+
+class CallerForm(forms.Form):
+    required_css_class = "required"
+    name = forms.CharField(label=gettext_lazy("Caller's name"), max_length=200)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail (the confirmation goes here)"), required=False)
+    customer_number = forms.CharField(label=gettext_lazy("Customer id"), max_length=40, required=False)
+    matter = forms.ChoiceField(label=gettext_lazy("Matter"), required=False)
+
+
+@tenant_page("appointment.manage")
+def book_for_caller(request: HttpRequest, tenant: str) -> HttpResponse:
+    """A caller on the phone asks for a visit: the same free times and 5-working-day rule as online."""
+    actor = request.actor  # type: ignore[attr-defined]
+    offices = list(Office.objects.filter(is_active=True))
+    if not offices:
+        messages.error(request, _("No office is open for booking."))
+        return redirect("web:appointments_day", tenant=tenant)
+    wanted = request.POST.get("office") or request.GET.get("office")
+    office = next((o for o in offices if str(o.pk) == wanted), offices[0])
+    form = CallerForm(request.POST or None)
+    form.fields["matter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        (m.code, m.title) for m in matter_table() if m.route == "in_person"
+    ]
+    if request.method == "POST" and submit(
+        request,
+        form,
+        lambda d: appointment_book(
+            office_id=office.pk,
+            starts_at=request.POST.get("slot", ""),
+            matter=d["matter"],
+            name=d["name"],
+            email=d["email"],
+            phone=d["phone"],
+            customer_number=d["customer_number"],
+            language=translation.get_language() or "",
+            booked_by=actor,
+        ),
+        _("The visit was booked."),
+    ):
+        return redirect("web:appointments_day", tenant=tenant)
+    o = offer(office)
+    days: dict[date, list[Any]] = {}
+    for slot in o.slots:
+        days.setdefault(slot.date(), []).append(slot)
+    chosen_day: date | None
+    try:
+        chosen_day = date.fromisoformat(request.POST.get("day") or request.GET.get("day") or "")
+    except ValueError:
+        chosen_day = next(iter(days), None)
+    return render(
+        request,
+        "staff/appointment_book.html",
+        {
+            "form": form,
+            "offer": o,
+            "offices": offices,
+            "days": days,
+            "day": chosen_day if chosen_day in days else None,
+            "chosen": request.POST.get("slot", ""),
         },
     )
