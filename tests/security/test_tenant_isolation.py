@@ -114,6 +114,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         rep = Representative.objects.filter(tenant_id=tid).first()
         entry = complaint.timeline.filter(entry_type="outbound").first()
         office = Office.objects.filter(tenant_id=tid).first()
+        appointment = Appointment.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -125,6 +126,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:entry_id>", str(entry.pk if entry else 0))
         .replace("<slug:code>", "outage")
         .replace("<int:office_id>", str(office.pk if office else 0))
+        .replace("<int:appointment_id>", str(appointment.pk if appointment else 0))
         .replace("<str:name>", "own")
     )
     assert "<" not in url, f"fill in {url}"

@@ -89,3 +89,11 @@ def offer_deadline(requested: date, is_working_day: Callable[[date], bool]) -> d
         if is_working_day(day):
             left -= 1
     return day
+
+
+def by_day(slots: Sequence[datetime]) -> dict[date, list[datetime]]:
+    """Slots grouped by their day, in order: the booking pages list days, then a day's times."""
+    days: dict[date, list[datetime]] = {}
+    for s in slots:
+        days.setdefault(s.date(), []).append(s)
+    return days

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +17,7 @@ from querela.appointments.links import manage_read, manage_token
 from querela.appointments.mails import calendar_file
 from querela.appointments.models import Appointment, Office
 from querela.appointments.services import Offer, appointment_book, appointment_cancel, appointment_reschedule, offer
+from querela.appointments.slots import by_day
 from querela.core.errors import ValidationFailed
 from querela.core.ratelimit import client_address, hit
 from querela.portal.selectors import matter_find, portal_profile
@@ -35,13 +35,6 @@ class BookingForm(forms.Form):
     )
 
 
-def _by_day(slots: list[datetime]) -> OrderedDict[date, list[datetime]]:
-    days: OrderedDict[date, list[datetime]] = OrderedDict()
-    for s in slots:
-        days.setdefault(s.date(), []).append(s)
-    return days
-
-
 def _office(request: HttpRequest) -> tuple[Office, list[Office]]:
     offices = list(Office.objects.filter(is_active=True))
     if not offices:
@@ -51,7 +44,7 @@ def _office(request: HttpRequest) -> tuple[Office, list[Office]]:
     return chosen, offices
 
 
-def _day(request: HttpRequest, days: OrderedDict[date, list[datetime]]) -> date | None:
+def _day(request: HttpRequest, days: dict[date, list[datetime]]) -> date | None:
     raw = request.POST.get("day") or request.GET.get("day") or ""
     try:
         wanted = date.fromisoformat(raw)
@@ -61,7 +54,7 @@ def _day(request: HttpRequest, days: OrderedDict[date, list[datetime]]) -> date 
 
 
 def _context(request: HttpRequest, o: Offer, offices: list[Office], **extra: Any) -> dict[str, Any]:
-    days = _by_day(o.slots)
+    days = by_day(o.slots)
     return {
         "offer": o,
         "offices": offices,

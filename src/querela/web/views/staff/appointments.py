@@ -23,7 +23,7 @@ from querela.appointments.services import (
     offer,
     office_save,
 )
-from querela.appointments.slots import format_hours, parse_hours
+from querela.appointments.slots import by_day, format_hours, parse_hours
 from querela.core import clock
 from querela.core.errors import QuerelaError
 from querela.portal.selectors import matter_table
@@ -182,9 +182,7 @@ def book_for_caller(request: HttpRequest, tenant: str) -> HttpResponse:
     ):
         return redirect("web:appointments_day", tenant=tenant)
     o = offer(office)
-    days: dict[date, list[Any]] = {}
-    for slot in o.slots:
-        days.setdefault(slot.date(), []).append(slot)
+    days = by_day(o.slots)
     chosen_day: date | None
     try:
         chosen_day = date.fromisoformat(request.POST.get("day") or request.GET.get("day") or "")
