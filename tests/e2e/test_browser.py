@@ -55,3 +55,28 @@ def test_agent_finds_caller_by_meter_serial_and_registers_phone_complaint(page, 
     page.click("button:has-text('Register')")
     page.wait_for_selector("text=Registered as")
     assert "Registered" in page.inner_text("dl.facts")
+
+
+def test_agent_settles_a_phone_complaint_on_the_spot_with_a_written_confirmation(page, live_server, world):
+    from tests.e2e.conftest import assert_accessible
+
+    w = world.a
+    _login(page, live_server.url, w.users["agent"].username)
+    page.fill("input[name=q]", "AAA-METER-1")
+    page.wait_for_selector(f"text={w.customer.customer_number}")
+    page.click(f"text={w.customer.customer_number}")
+    page.wait_for_selector(f"h1:has-text('{w.customer.name}')")
+    assert_accessible(page, "customer page with the register form")
+    page.select_option("select[name=channel]", "phone")
+    page.select_option("select[name=place]", str(w.place.pk))
+    page.fill("input[name=subject]", "Kétszeres számlázás")
+    page.fill("textarea[name=description]", "A márciusi időszak kétszer szerepel.")
+    page.check("input[name=outcome][value=on_spot]")
+    page.fill("textarea[name=answer]", "A hibás számlát sztornóztuk.")
+    page.check("input[name=confirm_in_writing]")
+    page.click("button:has-text('Register')")
+    page.wait_for_selector("text=Registered as")
+    with tenancy.tenant_scope(w.tenant):
+        c = Complaint.objects.get()
+    assert c.status == "answered" and c.resolved_on_spot
+    assert "A hibás számlát sztornóztuk." in page.content()

@@ -157,6 +157,7 @@ def _transition(name: str):
         "reopen": Status.ANSWERED,
         "escalate": Status.INVESTIGATING,
         "redirect": Status.REGISTERED,
+        "resolve_on_spot": Status.REGISTERED,
     }[name]
 
     def run(w: TenantWorld, role: str) -> Outcome:
@@ -166,6 +167,8 @@ def _transition(name: str):
                 complaint_transition(actor=w.actor("supervisor"), complaint_id=c.pk, action="request_info", text="?")
             if name == "redirect":
                 Complaint.objects.filter(pk=c.pk).update(kind="information_request")
+            if name == "resolve_on_spot":  # a call, settled while the caller is on the line
+                Complaint.objects.filter(pk=c.pk).update(channel="phone")
             actor = w.actor(role)
             try:
                 complaint_transition(

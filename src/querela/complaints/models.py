@@ -121,6 +121,8 @@ class Complaint(TenantModel):
     policy_version = models.PositiveIntegerField(default=0)  # 0: the built-in preset; see policy_for
     answer_due = models.DateField(_("answer due"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("deemed accepted by law"), default=False)
+    # Seeds 001, 004: settled during the call or the visit (the answer was said; see the timeline).
+    resolved_on_spot = models.BooleanField(_("answered on the spot"), default=False)
     needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)
     redirect_explanation = models.TextField(_("where to turn instead"), blank=True)
     # What the complainant gave on a form (seed 000's fields; seed 002's service and product complaints), kept

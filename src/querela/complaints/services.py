@@ -498,3 +498,43 @@ def complaint_request_recording(*, actor: Actor, complaint_id: int) -> TimelineE
             actor=actor, action="complaint.recording_request", object_type="complaint", object_id=complaint.reference
         )
     return entry
+
+
+def complaint_resolve_on_spot(*, actor: Actor, complaint_id: int, answer: str, confirm_in_writing: bool) -> Complaint:
+    """The agent or clerk settled it during the call or the visit (seeds 001, 004).
+
+    The answer as said is recorded; a written confirmation follows in the reply channel when the matter
+    is important or the customer asks for it (seed 001: confirmed in writing)."""
+    from .transitions import apply_transition
+
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        apply_transition(complaint, actor, "resolve_on_spot", text=answer)
+        if confirm_in_writing:
+            with translation.override(complaint_language(complaint)):
+                letter = _("As agreed with you on %(day)s, under complaint %(ref)s:") % {
+                    "day": clock.tenant_date(complaint.tenant, clock.now()).isoformat(),
+                    "ref": complaint.reference,
+                }
+            add_entry(
+                complaint,
+                actor,
+                EntryType.OUTBOUND,
+                f"{letter}\n\n{answer.strip()}",
+                channel=complaint.reply_channel,
+                purpose="on_spot_confirmation",
+            )
+            hooks.run("outbound", complaint)
+    return complaint
+
+
+def complaint_register_on_spot(*, actor: Actor, answer: str, confirm_in_writing: bool, **register: Any) -> Complaint:
+    """A call or a visit registered and settled at once: no acknowledgement promising a later answer,
+    the answer as said, and the written confirmation when asked for — all or nothing."""
+    if not answer.strip():
+        raise ValidationFailed(_("Write down the answer you gave."), code="answer_required")
+    with transaction.atomic():
+        complaint = complaint_register(actor=actor, acknowledge=False, **register)
+        return complaint_resolve_on_spot(
+            actor=actor, complaint_id=complaint.pk, answer=answer, confirm_in_writing=confirm_in_writing
+        )

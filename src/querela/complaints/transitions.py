@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_record
+from querela.core.channels import Channel
 from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from querela.tenants.access import Actor, can, require
 from querela.tenants.models import Department, Membership
@@ -84,6 +85,11 @@ def apply_transition(
         add_entry(
             complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action, **extra
         )
+    elif t.oral_answer:
+        # Said, not sent: the answer stands on the timeline in the channel it was given in; no mail goes out.
+        complaint.resolved_on_spot = True
+        complaint.save(update_fields=["resolved_on_spot"])
+        add_entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.channel, purpose=action)
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE
         add_entry(complaint, actor, entry_type, text, purpose=action)
@@ -115,6 +121,11 @@ def _check(guard: Guard, complaint: Complaint) -> None:
         raise ValidationFailed(
             _("Identify the customer first (customer id or meter serial number), or ask the customer for it."),
             code="customer_required",
+        )
+    if guard == "oral_channel" and complaint.channel not in (Channel.PHONE, Channel.IN_PERSON):
+        # Seeds 001, 004: settled on the spot is for a call or a visit; written complaints get a written answer.
+        raise ValidationFailed(
+            _("Only a complaint made by phone or in person can be answered on the spot."), code="not_oral"
         )
     if guard == "non_complaint" and complaint.kind in COMPLAINT_KINDS:
         raise ValidationFailed(

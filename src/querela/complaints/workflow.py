@@ -54,7 +54,7 @@ _CONSUMER = Role.CONSUMER.value
 
 
 # What must hold before a transition may start (checked, with a message, by `transitions.py`).
-Guard = Literal["needs_assignee", "no_assignee", "identified_complainant", "non_complaint"]
+Guard = Literal["needs_assignee", "no_assignee", "identified_complainant", "non_complaint", "oral_channel"]
 # What a transition tells the deadline engine: an event to record, or only a recompute of the steps.
 DeadlineEffect = Literal["info_requested", "info_received", "answered", "reopened", "recompute"]
 
@@ -75,6 +75,7 @@ class Transition:
     writes_letter: bool = False  # the text goes to the customer, in the complaint's reply channel
     appends_remedies: bool = False  # the supplier's remedies text (where to turn) is added to the letter
     keeps_explanation: bool = False  # the text is kept as where the customer should turn instead
+    oral_answer: bool = False  # the text was said to the customer on the phone or at the desk
     deadline: DeadlineEffect | None = None
 
 
@@ -136,6 +137,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         deadline="answered",
     ),
     Transition("close", _("Close"), frozenset({S.ANSWERED}), S.CLOSED, _CASEWORKERS | {SYSTEM}, deadline="recompute"),
+    Transition(
+        "resolve_on_spot",
+        _("Answered on the spot (during the call or the visit)"),
+        frozenset({S.RECEIVED, S.REGISTERED}),
+        S.ANSWERED,
+        _STAFF,
+        needs_text=True,
+        guards=("oral_channel",),
+        oral_answer=True,
+        deadline="answered",
+    ),
     Transition(
         "reopen",
         _("Reopen (the customer disputes the answer)"),

@@ -163,6 +163,22 @@ class StaffRegisterForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Documents"))
     representative = forms.IntegerField(label=_("Filed by"), required=False, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("back_office", _("Hand to the back office")), ("on_spot", _("Answered on the spot"))],
+        initial="back_office",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    answer = forms.CharField(
+        label=_("The answer given on the spot"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm_in_writing = forms.BooleanField(
+        label=_("Confirm it in writing (important matter, or the customer asks)"), required=False
+    )
 
 
 class TransitionForm(forms.Form):

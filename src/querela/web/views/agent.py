@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
-from querela.complaints.services import complaint_register
+from querela.complaints.services import complaint_register, complaint_register_on_spot
 from querela.core.errors import NotFound, QuerelaError, ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.models import Customer
@@ -128,7 +128,14 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 place_id=data["place"] or None,
                 representative_id=data["representative"] or None,
             )
-            complaint = complaint_register(
+            settle = data.get("outcome") == "on_spot"
+            register = complaint_register_on_spot if settle else complaint_register
+            extra = (
+                {"answer": data["answer"], "confirm_in_writing": data["confirm_in_writing"]}
+                if settle
+                else {"acknowledge": True}  # a written confirmation with the answer date, where we have an address
+            )
+            complaint = register(
                 actor=actor,
                 channel=data["channel"],
                 received_at=data["received_at"],
@@ -145,7 +152,7 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 uploads=uploads_from(data["documents"]),
                 call_recording=data["call_recording"],
                 representative=parties.representative,
-                acknowledge=True,  # a written confirmation with the answer date, where we have an address
+                **extra,
             )
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
