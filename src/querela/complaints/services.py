@@ -269,7 +269,7 @@ def _default_reply_channel(channel: str, customer: Customer | None = None) -> st
     # An answer goes out in the same form the complaint came in (seed 004). An oral complaint
     # that could not be settled continues as a written one: the way the customer asked to be
     # answered (seed 000's form), else by post.
-    if channel in (Channel.PHONE, Channel.IN_PERSON):
+    if channel in (Channel.PHONE, Channel.IN_PERSON, Channel.HANDED_IN):
         preferred = customer.preferred_channel if customer else ""
         return preferred if preferred in (Channel.POST, Channel.EMAIL) else Channel.POST
     if channel == Channel.MESSAGE_WALL:

@@ -17,3 +17,6 @@ class Channel(models.TextChoices):
     POST = "post", _("Post")
     FAX = "fax", _("Fax")
     MESSAGE_WALL = "message_wall", _("Online message wall")
+    # A letter or form brought to the customer office: written, so answered in writing (seed 004), and
+    # the customer leaves with a stamped receipt.
+    HANDED_IN = "handed_in", _("Handed in at the office")

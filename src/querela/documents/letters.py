@@ -17,7 +17,7 @@ from querela.core import clock
 from querela.core.errors import NotFound
 
 # Channels in which a message reaches the customer on paper.
-PAPER_CHANNELS = frozenset({"post", "in_person", "fax"})
+PAPER_CHANNELS = frozenset({"post", "in_person", "fax", "handed_in"})
 
 
 def is_letter(entry: TimelineEntry) -> bool:

@@ -20,8 +20,10 @@ class Receipt:
     content: bytes
 
 
-def receipt_pdf(complaint_id: int, *, language: str = "") -> Receipt | None:
-    """The receipt in the reader's language (else the complaint's); None when there is no such complaint."""
+def receipt_pdf(complaint_id: int, *, language: str = "", received_by: str = "") -> Receipt | None:
+    """The receipt in the reader's language (else the complaint's); None when there is no such complaint.
+
+    `received_by`: printed at the office for a letter handed in, the clerk's name in the stamp."""
     from weasyprint import HTML  # heavy import (Pango): only when a receipt is printed
 
     complaint = Complaint.objects.filter(pk=complaint_id).select_related("tenant").first()
@@ -37,6 +39,7 @@ def receipt_pdf(complaint_id: int, *, language: str = "") -> Receipt | None:
                 "received": complaint.received_at.astimezone(clock.tenant_zone(tenant)),
                 "files": list(complaint.attachments.values_list("filename", flat=True)),
                 "vendor": is_vendor(tenant),
+                "received_by": received_by,
             },
         )
     return Receipt(complaint.reference, bytes(HTML(string=html).write_pdf()))

@@ -128,7 +128,7 @@ class StaffRegisterForm(forms.Form):
         choices=[
             c
             for c in Channel.choices
-            if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.POST, Channel.FAX, Channel.EMAIL)
+            if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.HANDED_IN, Channel.POST, Channel.FAX, Channel.EMAIL)
         ],
     )
     call_recording = forms.CharField(

@@ -20,6 +20,7 @@ tenant_patterns = [
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
     path("complaints/<str:reference>/recording/", complaints.consumer_recording, name="consumer_recording"),
     path("complaints/<str:reference>/recording/send/", complaints.recording_send, name="recording_send"),
+    path("complaints/<str:reference>/receipt.pdf", complaints.office_receipt, name="office_receipt"),
     path("complaints/<str:reference>/message/", complaints.complaint_message, name="complaint_message"),
     path("complaints/<str:reference>/classify/", complaints.complaint_classify, name="complaint_classify"),
     path(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from querela.core.channels import Channel
 from querela.core.errors import QuerelaError
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
+from querela.documents.receipts import receipt_pdf
 from querela.portal.selectors import recording_copy, stage_for
 from querela.tenants.access import can
 from querela.tenants.models import Department
@@ -289,6 +290,20 @@ def letter_download(request: HttpRequest, tenant: str, reference: str, entry_id:
     entry = letter_open(actor=actor, complaint=complaint, entry_id=entry_id)
     response = HttpResponse(letter_pdf(entry), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-{entry.pk}.pdf"'
+    return response
+
+
+@tenant_page("complaint.register")
+def office_receipt(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    """The stamped receipt a customer takes home for a complaint handed in at the office (PDF)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_open(actor=actor, reference=reference)
+    clerk = request.user.get_full_name() or request.user.get_username()  # type: ignore[union-attr]
+    receipt = receipt_pdf(complaint.pk, received_by=clerk)
+    if receipt is None:
+        raise Http404
+    response = HttpResponse(receipt.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-receipt.pdf"'
     return response
 
 
