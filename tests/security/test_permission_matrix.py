@@ -158,6 +158,7 @@ def _transition(name: str):
         "escalate": Status.INVESTIGATING,
         "redirect": Status.REGISTERED,
         "resolve_on_spot": Status.REGISTERED,
+        "refuse_by_phone": Status.REGISTERED,
     }[name]
 
     def run(w: TenantWorld, role: str) -> Outcome:
@@ -169,6 +170,8 @@ def _transition(name: str):
                 Complaint.objects.filter(pk=c.pk).update(kind="information_request")
             if name == "resolve_on_spot":  # a call, settled while the caller is on the line
                 Complaint.objects.filter(pk=c.pk).update(channel="phone")
+            if name == "refuse_by_phone":  # a balance query on the phone
+                Complaint.objects.filter(pk=c.pk).update(channel="phone", kind="balance_query")
             actor = w.actor(role)
             try:
                 complaint_transition(

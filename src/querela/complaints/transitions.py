@@ -87,8 +87,9 @@ def apply_transition(
         )
     elif t.oral_answer:
         # Said, not sent: the answer stands on the timeline in the channel it was given in; no mail goes out.
-        complaint.resolved_on_spot = True
-        complaint.save(update_fields=["resolved_on_spot"])
+        if t.target == Status.ANSWERED:
+            complaint.resolved_on_spot = True
+            complaint.save(update_fields=["resolved_on_spot"])
         add_entry(complaint, actor, EntryType.OUTBOUND, text, channel=complaint.channel, purpose=action)
     elif text and record_text:
         entry_type = EntryType.INBOUND if actor.role in (Role.CONSUMER, SYSTEM) else EntryType.NOTE

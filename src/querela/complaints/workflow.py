@@ -149,6 +149,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         deadline="answered",
     ),
     Transition(
+        "refuse_by_phone",
+        _("Not a phone matter: the caller was told where it is settled"),
+        frozenset({S.RECEIVED, S.REGISTERED}),
+        S.REDIRECTED,
+        _STAFF,
+        needs_text=True,
+        guards=("oral_channel", "non_complaint"),
+        oral_answer=True,
+        keeps_explanation=True,
+        deadline="recompute",
+    ),
+    Transition(
         "reopen",
         _("Reopen (the customer disputes the answer)"),
         frozenset({S.ANSWERED, S.CLOSED}),

@@ -26,6 +26,7 @@ class Preset:
     text: Promise
     category: str = "other"
     variant: str = FormVariant.UTILITY
+    by_phone: bool = True
 
 
 _FORM = Route.COMPLAINT_FORM
@@ -107,7 +108,14 @@ PRESETS: dict[str, Preset] = {
             _("Change of data, payment method or advance payment"),
             _BY_LETTER,
         ),
-        Preset("balance", "balance_query", _CONTACT, _("Account balance or bill information"), _BY_LETTER),
+        Preset(
+            "balance",
+            "balance_query",
+            _CONTACT,
+            _("Account balance or bill information"),
+            _("Write to us by letter or e-mail, or come to the office. Balances are not given by phone."),
+            by_phone=False,
+        ),
         Preset("bill_copy", "bill_copy", _CONTACT, _("Bill copy or a new postal cheque"), _BY_LETTER),
         Preset(
             "contract",
@@ -125,6 +133,7 @@ PRESETS: dict[str, Preset] = {
                 "Paying arrears, an instalment agreement, closing a payment order or settling debts under "
                 "enforcement are settled only in person. Amounts owed are never given by phone."
             ),
+            by_phone=False,
         ),
         Preset(
             "installation",

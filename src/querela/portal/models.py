@@ -58,6 +58,8 @@ class Matter(TenantModel):
     texts = models.JSONField(_("guidance per language"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("shown"), default=True)
+    # Seed 001: arrears and balances are never given by phone; the call center refuses such a matter.
+    by_phone = models.BooleanField(_("may be settled by phone"), default=True)
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="matter_code_per_tenant")]

@@ -35,6 +35,7 @@ class MatterView:
     route: str
     variant: str
     category: str
+    by_phone: bool = True
 
     @property
     def files_complaint(self) -> bool:
@@ -56,7 +57,7 @@ def _wording(matter: Matter) -> tuple[str, str]:
 
 def _view(m: Matter) -> MatterView:
     title, text = _wording(m)
-    return MatterView(m.code, title, text, m.kind, m.route, m.variant, m.category)
+    return MatterView(m.code, title, text, m.kind, m.route, m.variant, m.category, m.by_phone)
 
 
 def matter_table() -> list[MatterView]:

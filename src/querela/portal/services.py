@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import translation
@@ -158,6 +159,7 @@ def matter_table_seed(tenant_sector: str) -> int:
                 "route": p.route,
                 "variant": p.variant,
                 "category": p.category,
+                "by_phone": p.by_phone,
                 "position": position * 10,
             },
         )
@@ -175,6 +177,7 @@ def matter_save(
     route: str,
     position: int,
     is_active: bool,
+    by_phone: bool = True,
 ) -> Matter:
     """A tenant administrator rewords, reorders, reroutes or hides one line of the matter table."""
     require(actor, "tenant.configure")
@@ -184,14 +187,19 @@ def matter_save(
         matter = Matter.objects.select_for_update().filter(code=code).first()
         if matter is None:
             raise ValidationFailed(_("No such matter."), code="not_found")
-        before = {"route": matter.route, "title": matter.titles.get(language, ""), "is_active": matter.is_active}
+        before = {
+            "route": matter.route,
+            "title": matter.titles.get(language, ""),
+            "is_active": matter.is_active,
+            "by_phone": matter.by_phone,
+        }
         matter.titles = (
             {**matter.titles, language: title.strip()} if title.strip() else _without(matter.titles, language)
         )
         matter.texts = {**matter.texts, language: text.strip()} if text.strip() else _without(matter.texts, language)
-        matter.route, matter.position, matter.is_active = route, position, is_active
+        matter.route, matter.position, matter.is_active, matter.by_phone = route, position, is_active, by_phone
         matter.save()
-        after = {"route": route, "title": title.strip(), "is_active": is_active}
+        after = {"route": route, "title": title.strip(), "is_active": is_active, "by_phone": by_phone}
         audit_record(
             actor=actor,
             action="portal.matter",
@@ -222,3 +230,15 @@ def portal_profile_save(*, actor: Actor, values: dict[str, str], form_fields: di
         profile.save()
         audit_record(actor=actor, action="portal.profile", object_type="tenant", object_id="portal", changes=changes)
     return profile
+
+
+def phone_matter_refuse(*, actor: Actor, matter: MatterView, **register: Any) -> Complaint:
+    """A matter the supplier never settles by phone (seed 001: arrears, balances): logged as the
+    non-complaint it is, and the caller told — in the supplier's words — where it is settled."""
+    from querela.complaints.transitions import complaint_transition
+
+    if matter.by_phone:
+        raise ValidationFailed(_("This matter may be settled by phone."), code="phone_matter")
+    with transaction.atomic():
+        complaint = complaint_register(actor=actor, kind=matter.kind, acknowledge=False, **register)
+        return complaint_transition(actor=actor, complaint_id=complaint.pk, action="refuse_by_phone", text=matter.text)

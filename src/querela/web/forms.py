@@ -163,6 +163,11 @@ class StaffRegisterForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Documents"))
     representative = forms.IntegerField(label=_("Filed by"), required=False, widget=forms.HiddenInput)
+    matter = forms.ChoiceField(
+        label=_("Matter (from the matter table)"),
+        required=False,
+        help_text=_("A matter the supplier never settles by phone is refused and logged, with its text to read out."),
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("back_office", _("Hand to the back office")), ("on_spot", _("Answered on the spot"))],
@@ -179,6 +184,14 @@ class StaffRegisterForm(forms.Form):
     confirm_in_writing = forms.BooleanField(
         label=_("Confirm it in writing (important matter, or the customer asks)"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from querela.portal.selectors import matter_table
+
+        self.fields["matter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (m.code, m.title) for m in matter_table()
+        ]
 
 
 class TransitionForm(forms.Form):

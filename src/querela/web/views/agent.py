@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from querela.audit.services import audit_personal_data
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register, complaint_register_on_spot
+from querela.core.channels import Channel
 from querela.core.errors import NotFound, QuerelaError, ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.models import Customer
@@ -23,6 +24,8 @@ from querela.customers.selectors import (
     representative_poa_open,
 )
 from querela.customers.services import customer_create_with_place, representative_add
+from querela.portal.selectors import matter_find
+from querela.portal.services import phone_matter_refuse
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
@@ -128,6 +131,26 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 place_id=data["place"] or None,
                 representative_id=data["representative"] or None,
             )
+            matter = matter_find(data["matter"]) if data.get("matter") else None
+            if matter is not None and not matter.by_phone and data["channel"] == Channel.PHONE:
+                refused = phone_matter_refuse(
+                    actor=actor,
+                    matter=matter,
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    customer=parties.customer,
+                    place=parties.place,
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    call_recording=data["call_recording"],
+                    representative=parties.representative,
+                )
+                messages.warning(request, _("Not a phone matter. Tell the caller: %(text)s") % {"text": matter.text})
+                return redirect("web:complaint_detail", tenant=tenant, reference=refused.reference)
             settle = data.get("outcome") == "on_spot"
             register = complaint_register_on_spot if settle else complaint_register
             extra = (

@@ -43,6 +43,7 @@ class MatterForm(forms.Form):
     route = forms.ChoiceField(label=gettext_lazy("Where it goes"), choices=Route.choices)
     position = forms.IntegerField(label=gettext_lazy("Position"), min_value=0, max_value=32000)
     is_active = forms.BooleanField(label=gettext_lazy("Shown"), required=False)
+    by_phone = forms.BooleanField(label=gettext_lazy("May be settled by phone"), required=False)
 
 
 _STATE_LABELS = {
@@ -86,6 +87,7 @@ def _matter_initial(m: Matter) -> dict[str, object]:
         "route": m.route,
         "position": m.position,
         "is_active": m.is_active,
+        "by_phone": m.by_phone,
     }
 
 
@@ -123,6 +125,7 @@ def public_site_matter(request: HttpRequest, tenant: str, code: str) -> HttpResp
             route=d["route"],
             position=d["position"],
             is_active=d["is_active"],
+            by_phone=d["by_phone"],
         ),
         _("The matter was saved."),
     )
