@@ -131,52 +131,39 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 place_id=data["place"] or None,
                 representative_id=data["representative"] or None,
             )
+            # What the call or the letter says, whatever becomes of it.
+            given = {
+                "channel": data["channel"],
+                "received_at": data["received_at"],
+                "category": data["category"],
+                "subject": data["subject"],
+                "description": data["description"],
+                "customer": parties.customer,
+                "place": parties.place,
+                "contact_name": data["contact_name"],
+                "contact_phone": data["contact_phone"],
+                "contact_email": data["contact_email"],
+                "reply_channel": data["reply_channel"] or None,
+                "uploads": uploads_from(data["documents"]),
+                "call_recording": data["call_recording"],
+                "representative": parties.representative,
+            }
             matter = matter_find(data["matter"]) if data.get("matter") else None
             if matter is not None and not matter.by_phone and data["channel"] == Channel.PHONE:
-                refused = phone_matter_refuse(
-                    actor=actor,
-                    matter=matter,
-                    channel=data["channel"],
-                    received_at=data["received_at"],
-                    category=data["category"],
-                    subject=data["subject"],
-                    description=data["description"],
-                    customer=parties.customer,
-                    place=parties.place,
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    contact_email=data["contact_email"],
-                    call_recording=data["call_recording"],
-                    representative=parties.representative,
-                )
+                refused = phone_matter_refuse(actor=actor, matter=matter, **given)
                 messages.warning(request, _("Not a phone matter. Tell the caller: %(text)s") % {"text": matter.text})
                 return redirect("web:complaint_detail", tenant=tenant, reference=refused.reference)
-            settle = data.get("outcome") == "on_spot"
-            register = complaint_register_on_spot if settle else complaint_register
-            extra = (
-                {"answer": data["answer"], "confirm_in_writing": data["confirm_in_writing"]}
-                if settle
-                else {"acknowledge": True}  # a written confirmation with the answer date, where we have an address
-            )
-            complaint = register(
-                actor=actor,
-                channel=data["channel"],
-                received_at=data["received_at"],
-                kind=data["kind"],
-                category=data["category"],
-                subject=data["subject"],
-                description=data["description"],
-                customer=parties.customer,
-                place=parties.place,
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"],
-                reply_channel=data["reply_channel"] or None,
-                uploads=uploads_from(data["documents"]),
-                call_recording=data["call_recording"],
-                representative=parties.representative,
-                **extra,
-            )
+            if data.get("outcome") == "on_spot":
+                complaint = complaint_register_on_spot(
+                    actor=actor,
+                    kind=data["kind"],
+                    answer=data["answer"],
+                    confirm_in_writing=data["confirm_in_writing"],
+                    **given,
+                )
+            else:
+                # A written confirmation with the answer date, where we have an address.
+                complaint = complaint_register(actor=actor, kind=data["kind"], acknowledge=True, **given)
         except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
