@@ -17,6 +17,12 @@ if [ -n "$PG" ]; then
   psql "${PG%/*}/postgres" -qc "CREATE DATABASE ${PG##*/}" 2>/dev/null || true
   QUERELA_BENCH_DATABASE_URL="$PG" .venv/bin/python benchmarks/bench_sweep.py
 fi
+if [ -n "$PG" ]; then
+  echo "== call-center console on a million customers (PostgreSQL) =="
+  CONSOLE_DB="${PG%/*}/querela_bench_console"
+  psql "${PG%/*}/postgres" -qc "CREATE DATABASE querela_bench_console" 2>/dev/null || true
+  QUERELA_BENCH_DATABASE_URL="$CONSOLE_DB" .venv/bin/python benchmarks/bench_console.py
+fi
 echo "== e-mail parser on 10 MB of hostile input =="
 .venv/bin/python benchmarks/bench_hostile_mail.py
 echo "== e-mail intake =="

@@ -79,8 +79,10 @@ def test_same_permission_checks_as_the_ui(world):
 
 
 def test_customer_search_by_meter_serial(world):
-    r = _token_client(world.a.users["agent"]).get("/api/v1/t/AAA/customers/?q=AAA-METER-1")
+    r = _token_client(world.a.users["handler"]).get("/api/v1/t/AAA/customers/?q=AAA-METER-1")
     assert [c["customer_number"] for c in r.json()] == [world.a.customer.customer_number]
+    # A call-center agent's token sees people only through an identified call (seed 001).
+    assert _token_client(world.a.users["agent"]).get("/api/v1/t/AAA/customers/?q=AAA-METER-1").status_code == 403
 
 
 def test_bad_input_gets_a_clear_message(world):

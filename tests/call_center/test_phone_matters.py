@@ -8,15 +8,16 @@ from querela.audit.models import AuditEvent
 from querela.complaints.models import Complaint, EntryType
 from querela.core import tenancy
 from querela.intake.models import OutboundEmail
+from tests.call_center.calls import open_call, register_url
 
 
 def _call(w, matter: str):
     agent = Client()
     agent.force_login(w.users["agent"])
+    call_id = open_call(w, agent)
     return agent, agent.post(
-        "/t/AAA/complaints/register/",
+        register_url(w, call_id),
         {
-            "channel": "phone",
             "customer": w.customer.pk,
             "place": w.place.pk,
             "matter": matter,

@@ -10,6 +10,7 @@ from querela.complaints.services import complaint_register, complaint_resolve_on
 from querela.core import tenancy
 from querela.core.errors import ValidationFailed
 from querela.intake.models import OutboundEmail
+from tests.call_center.calls import open_call, register_url
 
 
 def _agent(w) -> Client:
@@ -18,9 +19,15 @@ def _agent(w) -> Client:
     return client
 
 
+def _on_call(w, form: dict):
+    """The agent takes a call, tells the recording id, identifies the caller and registers."""
+    client = _agent(w)
+    call_id = open_call(w, client)
+    return client.post(register_url(w, call_id), form)
+
+
 def _form(w, **extra):
     return {
-        "channel": "phone",
         "customer": w.customer.pk,
         "place": w.place.pk,
         "kind": "complaint",
@@ -28,15 +35,14 @@ def _form(w, **extra):
         "subject": "Kétszeres számlázás",
         "description": "A márciusi időszak kétszer szerepel.",
         "reply_channel": "email",
-        "call_recording": "REC-77",
         **extra,
     }
 
 
 def test_the_agent_settles_a_call_and_confirms_it_in_writing(world):
     w = world.a
-    response = _agent(w).post(
-        "/t/AAA/complaints/register/",
+    response = _on_call(
+        w,
         _form(
             w,
             outcome="on_spot",
@@ -64,7 +70,7 @@ def test_the_agent_settles_a_call_and_confirms_it_in_writing(world):
 
 def test_without_a_written_confirmation_nothing_is_sent(world):
     w = world.a
-    _agent(w).post("/t/AAA/complaints/register/", _form(w, outcome="on_spot", answer="Megoldottuk."))
+    _on_call(w, _form(w, outcome="on_spot", answer="Megoldottuk."))
     with tenancy.tenant_scope(w.tenant):
         c = Complaint.objects.get()
         assert c.status == "answered" and not OutboundEmail.objects.exists()
@@ -72,7 +78,7 @@ def test_without_a_written_confirmation_nothing_is_sent(world):
 
 def test_an_empty_answer_or_a_letter_cannot_be_settled_on_the_spot(world):
     w = world.a
-    refused = _agent(w).post("/t/AAA/complaints/register/", _form(w, outcome="on_spot", answer=""))
+    refused = _on_call(w, _form(w, outcome="on_spot", answer=""))
     assert refused.status_code == 400 and "Write down the answer you gave." in refused.content.decode()
     with tenancy.tenant_scope(w.tenant):
         assert not Complaint.objects.exists()
@@ -92,7 +98,7 @@ def test_an_empty_answer_or_a_letter_cannot_be_settled_on_the_spot(world):
 
 def test_handing_to_the_back_office_still_acknowledges(world):
     w = world.a
-    _agent(w).post("/t/AAA/complaints/register/", _form(w, outcome="back_office"))
+    _on_call(w, _form(w, outcome="back_office"))
     with tenancy.tenant_scope(w.tenant):
         c = Complaint.objects.get()
     assert c.status == "registered" and not c.resolved_on_spot

@@ -41,14 +41,14 @@ def test_consumer_files_a_complaint_with_a_document(page, live_server, world, tm
     assert "szamla.pdf" in page.content()
 
 
-def test_agent_finds_caller_by_meter_serial_and_registers_phone_complaint(page, live_server, world):
+def test_clerk_finds_visitor_by_meter_serial_and_registers_an_in_person_complaint(page, live_server, world):
     w = world.a
-    _login(page, live_server.url, w.users["agent"].username)
+    _login(page, live_server.url, w.users["clerk"].username)
     page.fill("input[name=q]", "AAA-METER-1")
     page.wait_for_selector(f"text={w.customer.customer_number}")  # HTMX live search, no page load
     page.click(f"text={w.customer.customer_number}")
     page.wait_for_selector(f"h1:has-text('{w.customer.name}')")
-    page.select_option("select[name=channel]", "phone")
+    page.select_option("select[name=channel]", "in_person")
     page.select_option("select[name=place]", str(w.place.pk))
     page.fill("input[name=subject]", "Feszültségingadozás")
     page.fill("textarea[name=description]", "Esténként villog a világítás.")
@@ -57,17 +57,17 @@ def test_agent_finds_caller_by_meter_serial_and_registers_phone_complaint(page, 
     assert "Registered" in page.inner_text("dl.facts")
 
 
-def test_agent_settles_a_phone_complaint_on_the_spot_with_a_written_confirmation(page, live_server, world):
+def test_clerk_settles_a_visit_on_the_spot_with_a_written_confirmation(page, live_server, world):
     from tests.e2e.conftest import assert_accessible
 
     w = world.a
-    _login(page, live_server.url, w.users["agent"].username)
+    _login(page, live_server.url, w.users["clerk"].username)
     page.fill("input[name=q]", "AAA-METER-1")
     page.wait_for_selector(f"text={w.customer.customer_number}")
     page.click(f"text={w.customer.customer_number}")
     page.wait_for_selector(f"h1:has-text('{w.customer.name}')")
     assert_accessible(page, "customer page with the register form")
-    page.select_option("select[name=channel]", "phone")
+    page.select_option("select[name=channel]", "in_person")
     page.select_option("select[name=place]", str(w.place.pk))
     page.fill("input[name=subject]", "Kétszeres számlázás")
     page.fill("textarea[name=description]", "A márciusi időszak kétszer szerepel.")

@@ -8,26 +8,30 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
 from querela.accounts.services import customer_link
+from querela.calls.services import call_start
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.models import Complaint
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
-from querela.core import tenancy
+from querela.core import clock, tenancy
 from querela.core.errors import PermissionDenied, QuerelaError
 from querela.customers.models import Customer
+from querela.minutes.services import minutes_take
 from querela.tenants.access import Actor
 from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.permissions import PERMISSIONS
 from querela.tenants.services import tenant_create
 from tests.factories import PASSWORD, TenantWorld
+from tests.minutes.helpers import facts
 
-ALL_ROLES = ["consumer", "agent", "handler", "supervisor", "tenant_admin", "platform_operator"]
+ALL_ROLES = ["consumer", "agent", "clerk", "handler", "supervisor", "tenant_admin", "platform_operator"]
 pytestmark = pytest.mark.django_db
 
 Outcome = bool  # True: done; False: refused
@@ -253,7 +257,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
         "POST",
         "/t/{t}/complaints/register/",
         {
-            "channel": "phone",
+            "channel": "post",
             "kind": "complaint",
             "category": "billing",
             "subject": "Phoned in",
@@ -281,6 +285,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
         )
     ),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
+    "call.take": _service(lambda w, a: call_start(actor=a)),
     "customer.edit": _http(
         "POST",
         "/t/{t}/customers/new/",
@@ -322,6 +327,15 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
 }
 for _t in TRANSITIONS:
     EXECUTORS[f"complaint.transition.{_t.name}"] = _transition(_t.name)
+
+
+def _take_minutes(w: TenantWorld, actor: Actor) -> None:
+    """Minutes of an in-person complaint at the front office, registered with them (seed 004)."""
+    now = clock.now()
+    minutes_take(actor=actor, facts=facts(filed_at=now - timedelta(hours=1), drawn_up_at=now))
+
+
+EXECUTORS["minutes.take"] = _service(_take_minutes)
 
 
 def test_every_action_has_an_executor():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -11,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from querela.appointments.models import Appointment, Office
 from querela.audit.models import AuditEvent
+from querela.calls.models import Call
+from querela.calls.services import call_start
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.deadline_policies import policy_save
 from querela.complaints.models import Complaint, Notification
@@ -22,10 +25,16 @@ from querela.customers.models import Invoice, Representative
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
+from querela.minutes.models import Minutes
+from querela.minutes.services import Signature, minutes_sign, minutes_take
 from querela.portal.services import portal_profile_save
+from querela.postroom.models import ScanBatch, ScanLetter
+from querela.postroom.services import scan_batch_upload
 from querela.tenants.models import Membership
 from querela.tenants.tokens import api_token_issue
 from tests.factories import PASSWORD, TenantWorld
+from tests.minutes.helpers import facts
+from tests.postroom.files import pdf_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +75,20 @@ def _populate(w: TenantWorld) -> Complaint:
             email="v@example.test",
             requested_at=clock.now(),
         )
+        call_start(actor=w.actor("agent"))
+        _minutes(w)
+        scan = pdf_scan(1)
+        batch = scan_batch_upload(actor=w.actor("agent"), filename="post.pdf", stream=io.BytesIO(scan), size=len(scan))
+        ScanLetter.objects.create(batch=batch, position=1, first_page=1, last_page=1, complaint=c)
     return c
+
+
+def _minutes(w: TenantWorld) -> None:
+    """Signed minutes of an in-person complaint (seed 004), with their PDF on the complaint."""
+    now = clock.now()
+    m = minutes_take(actor=w.actor("agent"), facts=facts(filed_at=now - timedelta(hours=1), drawn_up_at=now))
+    typed = Signature(typed_name="Őrsi Ődön", confirmed=True)
+    minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=typed, customer=typed)
 
 
 def test_every_tenant_model_is_scoped(world):
@@ -115,6 +137,9 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         entry = complaint.timeline.filter(entry_type="outbound").first()
         office = Office.objects.filter(tenant_id=tid).first()
         appointment = Appointment.objects.filter(tenant_id=tid).first()
+        minutes = Minutes.objects.filter(tenant_id=tid).first()
+        call = Call.objects.filter(tenant_id=tid).first()
+        batch = ScanBatch.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -128,6 +153,11 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:office_id>", str(office.pk if office else 0))
         .replace("<int:appointment_id>", str(appointment.pk if appointment else 0))
         .replace("<str:name>", "own")
+        .replace("<int:minutes_id>", str(minutes.pk if minutes else 0))
+        .replace("<int:batch_id>", str(batch.pk if batch else 0))
+        .replace("<int:page>", "1")
+        .replace("<int:call_id>", str(call.pk if call else 0))
+        .replace("<str:recording_id>", call.recording_id if call else "none")
     )
     assert "<" not in url, f"fill in {url}"
     return url

@@ -7,6 +7,7 @@ from django.test import Client
 
 from querela.complaints.models import Complaint
 from querela.core import tenancy
+from tests.call_center.calls import open_call, register_url
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_a_refused_form_keeps_what_the_agent_typed(world) -> None:
     response = _agent().post(
         "/t/AAA/complaints/register/",
         {
-            "channel": "phone",
+            "channel": "post",
             "received_at": "yesterday-ish",
             "kind": "complaint",
             "category": "billing",
@@ -42,23 +43,26 @@ def test_a_phone_complaint_keeps_its_recording_id_and_answers_as_the_customer_pr
     with tenancy.tenant_scope(w.tenant):
         w.customer.preferred_channel = "email"
         w.customer.save()
-    page = _agent().get(f"/t/AAA/customers/{w.customer.pk}/").content.decode()
-    assert 'value="phone" selected' in page  # phone is the default channel here
-    _agent().post(
-        "/t/AAA/complaints/register/",
+    agent = _agent()
+    call_id = open_call(w, agent, recording_id="REC-2026-0042")  # the telephony system's id
+    agent.post(
+        register_url(w, call_id),
         {
             "customer": w.customer.pk,
             "place": w.place.pk,
-            "channel": "phone",
             "kind": "complaint",
             "category": "billing",
             "subject": "Telefonos panasz",
             "description": "Magas a számla.",
-            "call_recording": "REC-2026-0042",
         },
     )
     with tenancy.tenant_scope(w.tenant):
         c = Complaint.objects.get(subject="Telefonos panasz")
-        assert (c.call_recording, c.reply_channel, c.status) == ("REC-2026-0042", "email", "registered")
+        assert (c.channel, c.call_recording, c.reply_channel, c.status) == (
+            "phone",
+            "REC-2026-0042",
+            "email",
+            "registered",
+        )
         ack = c.timeline.get(data__purpose="acknowledge")  # confirmed in writing, with the answer date
         assert c.reference in ack.body and ack.channel == "email"

@@ -76,8 +76,8 @@ def test_an_unknown_number_says_so_and_another_tenants_customer_is_not_found(wor
         assert c.customer_id is None
 
 
-def test_an_agent_creates_a_caller_with_place_and_meter(world) -> None:
-    response = _login("agent").post(
+def test_a_clerk_creates_a_visitor_with_place_and_meter(world) -> None:
+    response = _login("clerk").post(
         "/t/AAA/customers/new/",
         {
             "customer_number": "3100999888",
@@ -98,7 +98,7 @@ def test_an_agent_creates_a_caller_with_place_and_meter(world) -> None:
         assert sorted(Meter.objects.filter(place__customer=customer).values_list("serial", flat=True)) == ["M-1", "M-2"]
     # the same customer id twice is refused with a reason, nothing half-made
     again = (
-        _login("agent")
+        _login("clerk")
         .post(
             "/t/AAA/customers/new/",
             {"customer_number": "3100999888", "name": "Other", "preferred_channel": "post"},
@@ -109,7 +109,7 @@ def test_an_agent_creates_a_caller_with_place_and_meter(world) -> None:
 
 
 def test_a_customer_search_that_shows_people_is_audited(world) -> None:
-    _login("agent").get("/t/AAA/customers/", {"q": world.a.customer.customer_number})
+    _login("clerk").get("/t/AAA/customers/", {"q": world.a.customer.customer_number})
     with tenancy.tenant_scope(world.a.tenant):
         event = AuditEvent.objects.get(action="personal_data.search")
         assert world.a.customer.customer_number in event.changes["shown"]

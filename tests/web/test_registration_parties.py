@@ -26,7 +26,7 @@ def _form(w, **over) -> dict:
     data = {
         "customer": w.customer.pk,
         "place": w.place.pk,
-        "channel": "phone",
+        "channel": "in_person",
         "kind": "complaint",
         "category": "billing",
         "subject": "Idegen hely",
@@ -67,7 +67,7 @@ def test_the_api_refuses_an_unknown_place_with_a_reason(world) -> None:
     response = api.post(
         "/api/v1/t/AAA/complaints/",
         {
-            "channel": "phone",
+            "channel": "in_person",
             "subject": "API idegen hely",
             "description": "x",
             "customer_number": a.customer.customer_number,

@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _agent() -> Client:
     c = Client()
-    assert c.login(username="aaa-agent", password=PASSWORD)
+    assert c.login(username="aaa-clerk", password=PASSWORD)
     return c
 
 
@@ -73,7 +73,7 @@ def test_without_a_power_of_attorney_the_complaint_is_flagged(world) -> None:
         {
             "customer": w.customer.pk,
             "representative": rep.pk,
-            "channel": "phone",
+            "channel": "in_person",
             "kind": "complaint",
             "category": "billing",
             "subject": "Szomszéd hív",

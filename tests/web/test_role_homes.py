@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "consumer": "My complaints",
-    "agent": "Find the caller",
+    "agent": "A call comes in",
+    "clerk": "Find the visitor",
     "handler": "My open complaints",
     "supervisor": "Open complaints",
     "tenant_admin": "Administration",

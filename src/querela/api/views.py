@@ -154,7 +154,7 @@ class ComplaintNotes(TenantAPIView):
 class CustomerCollection(TenantAPIView):
     """Search customers (by customer id, meter serial, name or address), or create one."""
 
-    permissions_by_method = {"GET": "customer.search", "POST": "customer.edit"}
+    permissions_by_method = {"GET": "customer.view", "POST": "customer.edit"}
 
     @extend_schema(
         responses=CustomerOut(many=True),

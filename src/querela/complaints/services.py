@@ -272,8 +272,7 @@ def _default_reply_channel(channel: str, customer: Customer | None = None) -> st
     if channel in (Channel.PHONE, Channel.IN_PERSON, Channel.HANDED_IN):
         preferred = customer.preferred_channel if customer else ""
         return preferred if preferred in (Channel.POST, Channel.EMAIL) else Channel.POST
-    if channel == Channel.MESSAGE_WALL:
-        return Channel.WEB
+    # The message wall is answered on the wall (postroom.wall: the thread behind a signed link, and a notice).
     return channel
 
 

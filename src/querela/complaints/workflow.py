@@ -48,7 +48,7 @@ FINISHED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
 SYSTEM = "system"
 
 # Plain strings: the table is compared with role names read from the database.
-_STAFF = frozenset({Role.AGENT.value, Role.HANDLER.value, Role.SUPERVISOR.value})
+_STAFF = frozenset({Role.AGENT.value, Role.CLERK.value, Role.HANDLER.value, Role.SUPERVISOR.value})
 _CASEWORKERS = frozenset({Role.HANDLER.value, Role.SUPERVISOR.value})
 _CONSUMER = Role.CONSUMER.value
 

@@ -62,7 +62,7 @@ TENANTS = [
     },
 ]
 
-STAFF_ROLES = ["agent", "handler", "supervisor", "tenant_admin"]
+STAFF_ROLES = ["agent", "clerk", "handler", "supervisor", "tenant_admin"]
 
 FIRST_NAMES = {
     "HU": [

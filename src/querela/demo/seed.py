@@ -6,7 +6,9 @@ application uses, so the demo's audit chains and reference numbers are real.
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import random
 from datetime import timedelta
 from typing import Any
@@ -24,6 +26,8 @@ from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
 from querela.customers.models import ConsumptionPlace, Customer, Invoice
 from querela.customers.services import customer_create_with_place, place_add
+from querela.minutes.models import Capacity, FilingWay
+from querela.minutes.services import Facts, Signature, minutes_sign, minutes_take
 from querela.portal.models import PortalProfile
 from querela.portal.services import matter_table_seed
 from querela.tenants.access import Actor
@@ -122,7 +126,7 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
     country = tenant.country
     code = tenant.code.lower()
     # The first administrator has nobody to appoint them but the platform: created directly.
-    admin_user = _user(f"{code}.tenant_admin", data.FIRST_NAMES[country][3], data.LAST_NAMES[country][3])
+    admin_user = _user(f"{code}.tenant_admin", data.FIRST_NAMES[country][5], data.LAST_NAMES[country][5])
     admin_m = Membership.objects.create(user=admin_user, role="tenant_admin")
     admin = Actor(user=admin_user, tenant=tenant, role="tenant_admin", membership_id=admin_m.pk)
     tenant_configure(actor=admin, answer_footer=data.ANSWER_FOOTERS[tenant.code])
@@ -174,6 +178,8 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
     Membership.objects.create(user=consumer_user, role="consumer")
     _seed_complaints(tenant, staff, customers, rng)
     _seed_invoices(tenant, customers)
+    if tenant.code == "KVK":  # seed 004's utility: one visit with signed minutes
+        _seed_minutes(tenant, staff, customers[1])
 
 
 def _seed_invoices(tenant: Tenant, customers: list[Customer]) -> None:
@@ -260,3 +266,51 @@ def _ascii(text: str) -> str:
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii() and c.isalnum())
+
+
+def _seed_minutes(tenant: Tenant, staff: dict[str, Actor], customer: Customer) -> None:
+    """An in-person complaint at the office with its signed minutes (seed 004): the clerk signed on the pad,
+    the customer by the typed name the clerk confirmed."""
+    clerk = staff.get("clerk") or staff["agent"]
+    office, address, _hours = data.OFFICES[tenant.code][0]
+    now = clock.now()
+    minutes = minutes_take(
+        actor=clerk,
+        facts=Facts(
+            customer_name=customer.name,
+            customer_address=customer.mailing_address,
+            customer_number=customer.customer_number,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            filed_at=now - timedelta(minutes=50),
+            filed_place=f"{office}, {address}",
+            filing_way=FilingWay.IN_PERSON,
+            present=[(customer.name, Capacity.OWNER), (clerk.label, Capacity.STAFF)],
+            subject="Vitatott hőmennyiségmérő-leolvasás",
+            description="Az ügyfél szerint a novemberi számlán szereplő hőmennyiség a duplája a mért értéknek.",
+            evidence=["Novemberi számla", "Fénykép a hőmennyiségmérőről"],
+            statement="A szolgáltató a mérőt a helyszínen ellenőrzi, és 15 napon belül írásban válaszol.",
+            drawn_up_place=f"{office}, {address}",
+            drawn_up_at=now - timedelta(minutes=20),
+        ),
+    )
+    minutes_sign(
+        actor=clerk,
+        minutes_id=minutes.pk,
+        recorder=Signature(drawn=_demo_signature()),
+        customer=Signature(typed_name=customer.name, confirmed=True),
+    )
+
+
+def _demo_signature() -> str:
+    from PIL import Image, ImageDraw  # WeasyPrint's image library
+
+    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line(
+        [(30, 140), (90, 60), (140, 150), (200, 70), (260, 140), (330, 90), (420, 120), (560, 100)],
+        fill=(20, 30, 90, 255),
+        width=4,
+    )
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

@@ -38,12 +38,15 @@ INSTALLED_APPS = [
     "querela.portal",
     "querela.accounts",
     "querela.appointments",
+    "querela.calls",
     "querela.documents",
     "querela.deadlines",
     "querela.api",
     "querela.web",
     "querela.demo",
     "querela.ops",
+    "querela.minutes",
+    "querela.postroom",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +257,9 @@ QUERELA = {
     "TRUSTED_AUTHSERV_IDS": [
         x.strip() for x in os.environ.get("QUERELA_TRUSTED_AUTHSERV_IDS", "").split(",") if x.strip()
     ],
+    # One upload of scanned post or faxes: at most this many pages and bytes (split larger ones in parts).
+    "POSTROOM_MAX_PAGES": int(os.environ.get("QUERELA_POSTROOM_MAX_PAGES", "300")),
+    "POSTROOM_MAX_BYTES": int(os.environ.get("QUERELA_POSTROOM_MAX_BYTES", str(60 * 1024 * 1024))),
 }
 
 LOGGING = {

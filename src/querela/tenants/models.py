@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +67,13 @@ class Tenant(models.Model):
     answer_footer = models.TextField(_("added to every answer (remedies)"), blank=True)
     reminder_working_days = models.PositiveSmallIntegerField(
         _("remind the assignee this many working days before a due date"), default=3
+    )
+    # Seed 001: by phone, personal data only after identification — by the customer id, or by this many
+    # other items (meter serial, invoice number, full name, address, phone, e-mail).
+    identify_items_required = models.PositiveSmallIntegerField(
+        _("identifying items a caller gives instead of the customer id"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     # Mail intake limits (issue: 2,010 mails from one address in 4 minutes): beyond them mail is kept and
     # held for a person — never lost, never billed, never answered automatically.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .roles import Role
 
 R = Role
-STAFF = frozenset({R.AGENT, R.HANDLER, R.SUPERVISOR})
+STAFF = frozenset({R.AGENT, R.CLERK, R.HANDLER, R.SUPERVISOR})
 CASEWORKERS = frozenset({R.HANDLER, R.SUPERVISOR})
 
 
@@ -54,8 +54,15 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         frozenset({R.CONSUMER}),
     ),
     "customer.search": (_("Search customers by id, meter, name or address"), STAFF),
-    "customer.view": (_("See a customer's personal data"), STAFF),
-    "customer.edit": (_("Create and change customers and consumption places"), frozenset({R.AGENT, R.SUPERVISOR})),
+    # Agents see a customer's data only once the caller is identified on the call (`call.take`).
+    "customer.view": (_("See any customer's personal data without a call"), CASEWORKERS | {R.CLERK}),
+    "call.take": (
+        _("Take calls: tell the recording id, identify the caller, see the identified customer, register"),
+        frozenset({R.AGENT, R.SUPERVISOR}),
+    ),
+    "customer.edit": (
+        _("Create and change customers and consumption places"), frozenset({R.AGENT, R.CLERK, R.SUPERVISOR})
+    ),
     "department.manage": (_("Manage departments"), frozenset({R.TENANT_ADMIN})),
     "tenant.configure": (_("Change the tenant's settings"), frozenset({R.TENANT_ADMIN})),
     "staff.manage": (_("Manage staff memberships and roles"), frozenset({R.TENANT_ADMIN})),
@@ -65,6 +72,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "platform.manage_tenants": (_("Create and configure tenants"), frozenset({R.PLATFORM_OPERATOR})),
     "mail.release": (_("Let mail held by the intake limits through"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
     "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
+    "minutes.take": (_("Take, sign and correct minutes of an oral complaint, and read them"), STAFF),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     CONSUMER = "consumer", _("Consumer")
     AGENT = "agent", _("Call-center agent")
+    # The customer office's front desk (seed 004): visits, letters handed in, minutes; sees the record
+    # of a visitor whose identity it checked in person.
+    CLERK = "clerk", _("Customer-office clerk")
     HANDLER = "handler", _("Complaint handler")
     SUPERVISOR = "supervisor", _("Supervisor")
     TENANT_ADMIN = "tenant_admin", _("Tenant administrator")
     PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
-STAFF_ROLES = frozenset({Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.TENANT_ADMIN})
+STAFF_ROLES = frozenset({Role.AGENT, Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.TENANT_ADMIN})

@@ -122,20 +122,16 @@ class ConsumerComplaintForm(forms.Form):
 
 class StaffRegisterForm(forms.Form):
     required_css_class = "required"
+    # Phone matters are registered from a call (web/views/staff/calls.py): the caller must hear the
+    # recording id and be identified first, so the general form has no "phone".
     channel = forms.ChoiceField(
         label=_("Received by"),
-        initial=Channel.PHONE,  # the call center's everyday case
+        initial=Channel.IN_PERSON,
         choices=[
             c
             for c in Channel.choices
-            if c[0] in (Channel.PHONE, Channel.IN_PERSON, Channel.HANDED_IN, Channel.POST, Channel.FAX, Channel.EMAIL)
+            if c[0] in (Channel.IN_PERSON, Channel.HANDED_IN, Channel.POST, Channel.FAX, Channel.EMAIL)
         ],
-    )
-    call_recording = forms.CharField(
-        label=_("Call recording id"),
-        required=False,
-        max_length=60,
-        help_text=_("Tell the caller this id before the matter starts (the recording is kept for 5 years)."),
     )
     received_at = forms.DateTimeField(
         label=_("Received at"),
@@ -192,6 +188,55 @@ class StaffRegisterForm(forms.Form):
         self.fields["matter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (m.code, m.title) for m in matter_table()
         ]
+
+
+class CallRegisterForm(StaffRegisterForm):
+    """A matter raised on a call: channel, time and recording id come from the call."""
+
+    customer_disagrees = forms.BooleanField(label=_("The customer disagrees with the answer"), required=False)
+    statement = forms.CharField(
+        label=_("Our statement for the minutes"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Minutes are taken when the matter is handed on or the customer disagrees (seed 004)."),
+    )
+    minutes_waived = forms.BooleanField(
+        label=_("No minutes: the recording holds every element and the customer agrees"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("channel", "received_at"):
+            del self.fields[name]
+
+
+class CallStartForm(forms.Form):
+    recording_id = forms.CharField(
+        label=_("Recording id from the phone system"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave empty and Querela gives the call an id."),
+    )
+    caller_number = forms.CharField(label=_("Caller's number"), required=False, max_length=40)
+
+
+class CallerIdentifyForm(forms.Form):
+    """What the caller says; checked against the record, never shown from it."""
+
+    customer_number = forms.CharField(label=_("Customer id (from the bill)"), required=False, max_length=40)
+    meter_serial = forms.CharField(label=_("Meter serial number"), required=False, max_length=60)
+    invoice_number = forms.CharField(label=_("Invoice number"), required=False, max_length=40)
+    name = forms.CharField(label=_("Full name"), required=False, max_length=200)
+    address = forms.CharField(
+        label=_("Address of the consumption place (street and number)"), required=False, max_length=300
+    )
+    phone = forms.CharField(label=_("Phone number on file"), required=False, max_length=40)
+    email = forms.CharField(label=_("E-mail on file"), required=False, max_length=200)
+
+
+class RecordingUploadForm(forms.Form):
+    audio = forms.FileField(label=_("Recording file (MP3, WAV, OGG, M4A)"))
 
 
 class TransitionForm(forms.Form):

@@ -3,9 +3,10 @@ from django.urls import include, path
 from .views import admin, agent, auth, complaints, home, inbox
 from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
-from .views.public import accounts, appointments, complaint_form, guidance, tracking
+from .views.public import accounts, appointments, complaint_form, guidance, message_wall, tracking
 from .views.staff import appointments as staff_appointments
-from .views.staff import public_site
+from .views.staff import calls, postroom, public_site
+from .views.staff import minutes as staff_minutes
 
 app_name = "web"
 
@@ -15,6 +16,13 @@ tenant_patterns = [
     path("account/customers/", consumer_customers.consumer_customers, name="consumer_customers"),
     path("complaints/", complaints.complaint_index, name="complaint_index"),
     path("complaints/register/", agent.staff_register, name="staff_register"),
+    path("calls/start/", calls.call_start_view, name="call_start"),
+    path("calls/<int:call_id>/", calls.call_console, name="call_console"),
+    path("calls/<int:call_id>/notice/", calls.call_notice, name="call_notice"),
+    path("calls/<int:call_id>/identify/", calls.call_identify, name="call_identify"),
+    path("calls/<int:call_id>/register/", calls.call_register_view, name="call_register"),
+    path("calls/<int:call_id>/recording/", calls.call_recording_upload, name="call_recording"),
+    path("calls/<int:call_id>/end/", calls.call_end_view, name="call_end"),
     path("complaints/<str:reference>/", complaints.complaint_detail, name="complaint_detail"),
     path("complaints/<str:reference>/do/", complaints.complaint_do, name="complaint_do"),
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
@@ -23,9 +31,7 @@ tenant_patterns = [
     path("complaints/<str:reference>/receipt.pdf", complaints.office_receipt, name="office_receipt"),
     path("complaints/<str:reference>/message/", complaints.complaint_message, name="complaint_message"),
     path("complaints/<str:reference>/classify/", complaints.complaint_classify, name="complaint_classify"),
-    path(
-        "complaints/<str:reference>/letters/<int:entry_id>.pdf", complaints.letter_download, name="letter_download"
-    ),
+    path("complaints/<str:reference>/letters/<int:entry_id>.pdf", complaints.letter_download, name="letter_download"),
     path("complaints/<str:reference>/identify/", complaints.complaint_identify_view, name="complaint_identify"),
     path("complaints/<str:reference>/deadline/", complaints.complaint_deadline, name="complaint_deadline"),
     path(
@@ -52,9 +58,7 @@ tenant_patterns = [
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
     path("appointments/", staff_appointments.day_list, name="appointments_day"),
     path("appointments/book/", staff_appointments.book_for_caller, name="appointment_book_for_caller"),
-    path(
-        "appointments/<int:appointment_id>/check-in/", staff_appointments.check_in, name="appointment_check_in"
-    ),
+    path("appointments/<int:appointment_id>/check-in/", staff_appointments.check_in, name="appointment_check_in"),
     path("admin/public-site/contacts/", public_site.public_site_contacts, name="public_site_contacts"),
     path("admin/public-site/matters/<slug:code>/", public_site.public_site_matter, name="public_site_matter"),
     path("admin/departments/", admin.department_add, name="department_add"),
@@ -65,6 +69,18 @@ tenant_patterns = [
     path("api-token/", admin.api_token, name="api_token"),
     path("audit/verify/", admin.audit_verify_view, name="audit_verify"),
     path("billing/", admin.tenant_billing, name="tenant_billing"),
+    path("minutes/new/", staff_minutes.minutes_new, name="minutes_new"),
+    path("complaints/<str:reference>/minutes/new/", staff_minutes.minutes_for_complaint, name="minutes_for_complaint"),
+    path("minutes/<int:minutes_id>/", staff_minutes.minutes_detail, name="minutes_detail"),
+    path("minutes/<int:minutes_id>/edit/", staff_minutes.minutes_edit_view, name="minutes_edit"),
+    path("minutes/<int:minutes_id>/sign/", staff_minutes.minutes_sign_view, name="minutes_sign"),
+    path("minutes/<int:minutes_id>/correct/", staff_minutes.minutes_correct_view, name="minutes_correct"),
+    path("minutes/<int:minutes_id>/minutes.pdf", staff_minutes.minutes_pdf, name="minutes_pdf"),
+    path("postroom/", postroom.postroom, name="postroom"),
+    path("postroom/<int:batch_id>/", postroom.scan_batch, name="scan_batch"),
+    path("postroom/<int:batch_id>/progress/", postroom.scan_progress, name="scan_progress"),
+    path("postroom/<int:batch_id>/pages/<int:page>.png", postroom.scan_page, name="scan_page"),
+    path("postroom/<int:batch_id>/original/", postroom.scan_original, name="scan_original"),
 ]
 
 # The public side of each supplier: no login (issue 11).
@@ -85,6 +101,8 @@ public_patterns = [
     path("account/login/<str:uidb64>/<str:token>/", accounts.account_link_login, name="account_link_login"),
     path("account/password/", accounts.account_reset, name="account_reset"),
     path("account/password/<str:uidb64>/<str:token>/", accounts.account_reset_confirm, name="account_reset_confirm"),
+    path("wall/", message_wall.wall, name="public_wall"),
+    path("wall/<str:token>/", message_wall.wall_thread, name="public_wall_thread"),
 ]
 
 urlpatterns = [

@@ -19,6 +19,7 @@ _AUTOMATIC_AUTHORS = {
     "system": gettext_lazy("Querela (automatic)"),
     "e-mail": gettext_lazy("E-mail intake"),
     "deadline sweep": gettext_lazy("Deadline watch"),
+    "message wall": gettext_lazy("Online message wall"),
 }
 
 

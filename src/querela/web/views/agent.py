@@ -9,10 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from querela.appointments.services import appointments_of_day
 from querela.audit.services import audit_personal_data
+from querela.calls.selectors import calls_of_agent, match_count
+from querela.calls.services import call_new_customer
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import complaint_register, complaint_register_on_spot
-from querela.core.channels import Channel
+from querela.core import clock
 from querela.core.errors import NotFound, QuerelaError, ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.models import Customer
@@ -24,12 +27,10 @@ from querela.customers.selectors import (
     representative_poa_open,
 )
 from querela.customers.services import customer_create_with_place, representative_add
-from querela.portal.selectors import matter_find
-from querela.portal.services import phone_matter_refuse
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import CustomerForm, RepresentativeForm, StaffRegisterForm
+from ..forms import CallStartForm, CustomerForm, RepresentativeForm, StaffRegisterForm
 from .uploads import uploads_from
 
 
@@ -37,6 +38,13 @@ from .uploads import uploads_from
 def customer_search_view(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     query = request.GET.get("q", "")
+    if not can(actor, "customer.view"):
+        # An agent on a call: only that a match exists, until the caller is identified (seed 001).
+        if not request.headers.get("HX-Request"):
+            return redirect("web:tenant_home", tenant=tenant)
+        return render(
+            request, "staff/partials/call_matches.html", {"q": query, "count": match_count(actor=actor, query=query)}
+        )
     results = list(customer_search(actor=actor, query=query))
     if results:  # names, addresses and meters were shown: a view of personal data
         audit_personal_data(
@@ -64,6 +72,13 @@ def customer_new(request: HttpRequest, tenant: str) -> HttpResponse:
         try:
             customer = customer_create_with_place(actor=actor, customer=d, place=place)
             messages.success(request, _("Customer %(number)s created.") % {"number": customer.customer_number})
+            call_id = request.GET.get("call", "")
+            if is_plain_number(call_id) and can(actor, "call.take"):
+                # Made from what the caller said on this call: the call goes on with this customer.
+                call_new_customer(actor=actor, call_id=int(call_id), customer=customer)
+                return redirect("web:call_console", tenant=tenant, call_id=int(call_id))
+            if not can(actor, "customer.view"):
+                return redirect("web:tenant_home", tenant=tenant)
             return redirect("web:customer_detail", tenant=tenant, customer_id=customer.pk)
         except QuerelaError as exc:
             form.add_error(None, exc.message)
@@ -117,42 +132,41 @@ def representative_poa(request: HttpRequest, tenant: str, customer_id: int, rep_
     return response
 
 
+def registration_given(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """What the call, the visit or the letter says, whatever becomes of it: the keyword arguments of
+    the registration services, read from a register form."""
+    parties = registration_parties(
+        actor=actor,
+        customer_id=data["customer"] or None,
+        place_id=data["place"] or None,
+        representative_id=data["representative"] or None,
+    )
+    return {
+        "category": data["category"],
+        "subject": data["subject"],
+        "description": data["description"],
+        "customer": parties.customer,
+        "place": parties.place,
+        "contact_name": data["contact_name"],
+        "contact_phone": data["contact_phone"],
+        "contact_email": data["contact_email"],
+        "reply_channel": data["reply_channel"] or None,
+        "uploads": uploads_from(data["documents"]),
+        "representative": parties.representative,
+    }
+
+
 @require_POST
 @tenant_page("complaint.register")
 def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
+    """A visit, a letter handed in, post, fax or a forwarded e-mail (calls: `staff.calls`)."""
     actor = request.actor  # type: ignore[attr-defined]
     form = StaffRegisterForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            parties = registration_parties(
-                actor=actor,
-                customer_id=data["customer"] or None,
-                place_id=data["place"] or None,
-                representative_id=data["representative"] or None,
-            )
-            # What the call or the letter says, whatever becomes of it.
-            given = {
-                "channel": data["channel"],
-                "received_at": data["received_at"],
-                "category": data["category"],
-                "subject": data["subject"],
-                "description": data["description"],
-                "customer": parties.customer,
-                "place": parties.place,
-                "contact_name": data["contact_name"],
-                "contact_phone": data["contact_phone"],
-                "contact_email": data["contact_email"],
-                "reply_channel": data["reply_channel"] or None,
-                "uploads": uploads_from(data["documents"]),
-                "call_recording": data["call_recording"],
-                "representative": parties.representative,
-            }
-            matter = matter_find(data["matter"]) if data.get("matter") else None
-            if matter is not None and not matter.by_phone and data["channel"] == Channel.PHONE:
-                refused = phone_matter_refuse(actor=actor, matter=matter, **given)
-                messages.warning(request, _("Not a phone matter. Tell the caller: %(text)s") % {"text": matter.text})
-                return redirect("web:complaint_detail", tenant=tenant, reference=refused.reference)
+            given = registration_given(actor, data)
+            given.update(channel=data["channel"], received_at=data["received_at"])
             if data.get("outcome") == "on_spot":
                 complaint = complaint_register_on_spot(
                     actor=actor,
@@ -169,9 +183,9 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
         else:
             messages.success(request, _("Registered as %(ref)s.") % {"ref": complaint.reference})
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
-    # Show the form again with everything typed so far: the caller is still on the line.
+    # Show the form again with everything typed so far: the customer is still at the desk.
     customer_id = form.data.get("customer")
-    if customer_id and is_plain_number(str(customer_id)):
+    if customer_id and is_plain_number(str(customer_id)) and can(actor, "customer.view"):
         try:
             customer = customer_get(actor=actor, customer_id=int(customer_id))
         except NotFound:
@@ -180,5 +194,26 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 form.add_error(None, _("No such customer here."))
         else:
             return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
-    recent = complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15]
-    return render(request, "web/home_agent.html", {"form": form, "recent": recent}, status=400)
+    return render(request, "web/home_agent.html", agent_home_context(actor, form=form), status=400)
+
+
+def agent_home_context(actor: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": StaffRegisterForm(),
+        "start_form": CallStartForm(),
+        "calls": calls_of_agent(actor=actor)[:10] if can(actor, "call.take") else [],
+        "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15],
+        **extra,
+    }
+
+
+def clerk_home_context(actor: Any, **extra: Any) -> dict[str, Any]:
+    """The customer office's desk: find the visitor, register what they bring, today's visits."""
+    return {
+        "form": StaffRegisterForm(),
+        "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15],
+        "visits": appointments_of_day(actor=actor, day=clock.tenant_today(actor.tenant))
+        if can(actor, "appointment.view")
+        else [],
+        **extra,
+    }

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from querela.calls.selectors import call_of_recording
+from querela.calls.services import recording_copy_send
 from querela.complaints.deadline_actions import complaint_deadline_step
 from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
 from querela.complaints.deadline_texts import consumer_due_sentence
@@ -37,6 +39,7 @@ from querela.core.errors import QuerelaError
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
+from querela.minutes.selectors import may_take_minutes, minutes_of_complaint
 from querela.portal.selectors import recording_copy, stage_for
 from querela.tenants.access import can
 from querela.tenants.models import Department
@@ -106,6 +109,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "c": complaint,
             "given": given_facts(complaint),
             "recording": recording_copy(complaint) if complaint.call_recording else None,
+            "call": call_of_recording(complaint.call_recording),
             "timeline": timeline_for(actor=actor, complaint=complaint),
             "deadlines": deadlines,
             "due_sentence": consumer_due_sentence(complaint),
@@ -125,6 +129,9 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             else None,
             "identify_form": IdentifyForm() if can(actor, "complaint.edit") else None,
             "paper_channels": sorted(PAPER_CHANNELS),
+            # Minutes of an oral complaint (seed 004): every version, and a link to take them.
+            "minutes_rows": minutes_of_complaint(complaint=complaint) if can(actor, "minutes.take") else [],
+            "may_take_minutes": can(actor, "minutes.take") and may_take_minutes(complaint),
         },
     )
 
@@ -183,12 +190,8 @@ def recording_send(request: HttpRequest, tenant: str, reference: str) -> HttpRes
     submit(
         request,
         form,
-        lambda d: complaint_add_message(
-            actor=actor,
-            complaint_id=complaint.pk,
-            text=d["text"] or _("The copy of the recording of your call, free of charge."),
-            uploads=uploads_from(d["documents"]),
-            data={"purpose": "recording_copy"},
+        lambda d: recording_copy_send(
+            actor=actor, complaint_id=complaint.pk, text=d["text"], uploads=uploads_from(d["documents"])
         ),
         _("The recording was sent to the customer."),
     )

@@ -13,7 +13,7 @@ from querela.customers.models import Customer
 from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
-from ..forms import StaffRegisterForm
+from .agent import agent_home_context, clerk_home_context
 from .consumer.filing import consumer_form
 
 
@@ -33,14 +33,9 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
             },
         )
     if role == Role.AGENT:
-        return render(
-            request,
-            "web/home_agent.html",
-            {
-                "form": StaffRegisterForm(),
-                "recent": complaint_list(actor=actor).filter(created_by_id=actor.user_id)[:15],
-            },
-        )
+        return render(request, "web/home_agent.html", agent_home_context(actor))
+    if role == Role.CLERK:
+        return render(request, "web/home_clerk.html", clerk_home_context(actor))
     if role == Role.HANDLER:
         return render(
             request,
