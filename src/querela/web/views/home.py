@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 
 from querela.appointments.services import capacity_warnings
 from querela.complaints.selectors import complaint_list
+from querela.complaints.statistics import answer_statistics
+from querela.core.channels import Channel
 from querela.complaints.services import handlers_of_tenant
 from querela.complaints.workflow import Status
 from querela.customers.models import Customer
@@ -60,6 +62,8 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
                 "awaiting": qs.filter(status__in=[Status.RECEIVED, Status.AWAITING_INFO])[:50],
                 "handlers": handlers_of_tenant(),
                 "capacity_warnings": capacity_warnings(),
+                "stats": answer_statistics(actor=actor),
+                "channel_labels": dict(Channel.choices),
             },
         )
     if role == Role.TENANT_ADMIN:
