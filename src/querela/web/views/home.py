@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 
 from querela.appointments.services import capacity_warnings
 from querela.complaints.selectors import complaint_list
-from querela.complaints.statistics import answer_statistics
-from querela.core.channels import Channel
 from querela.complaints.services import handlers_of_tenant
+from querela.complaints.statistics import answer_statistics
 from querela.complaints.workflow import Status
+from querela.core.channels import Channel
 from querela.customers.models import Customer
 from querela.tenants.roles import Role
 
