@@ -900,7 +900,11 @@ class _Generator:
             "complaints_complaint": "id, tenant_id, reference, channel, received_at, kind, kind_confirmed, category, "
             "status, subject, description, customer_id, place_id, representative_id, contact_name, contact_email, "
             "contact_phone, reply_channel, department_id, assignee_id, call_recording, policy_name, policy_version, "
-            "answer_due, deemed_accepted, needs_attention, redirect_explanation, created_by_id, created_at, updated_at",
+            "answer_due, deemed_accepted, needs_attention, redirect_explanation, created_by_id, created_at, "
+            "updated_at, given_customer_number, serial_number, product_model, ticket_number, place_address, "
+            "mailing_address, acting_for, earlier_contacts, proposed_solution, language, resolved_on_spot, next_due, "
+            "next_remind, "
+            "search_text",
             "complaints_timelineentry": "id, tenant_id, complaint_id, entry_type, channel, author_id, author_label, "
             "body, data, created_at",
             "complaints_attachment": "id, entry_id, tenant_id, complaint_id, file, filename, size, sha256, "
@@ -1393,16 +1397,29 @@ class _Generator:
                                             sealed_at=sealed_at)))  # fmt: skip
         T.seal_first, T.seal_count = T.seq + 1, 0
 
+    @staticmethod
+    def _search_text(L: _Life) -> str:
+        """As `complaints.search.search_text_of` writes it (the customer's name and number included)."""
+        from querela.customers.text import fold
+
+        name, _email, _phone, number, *_rest = L.cust
+        known = f"{name} {number}" if L.customer_id else ""
+        return fold(f"{L.ref} {L.subject} {L.contact_name} {L.contact_email} {known} {L.description}")[:4000]
+
     def _complaint_rows(self, L: _Life) -> tuple[str, list[str]]:
         """The complaint's row and its deadline steps' rows (without their ids), as they stand at "now"."""
         T = L.T
+        # As `deadlines_recompute` keeps them: the earliest step not done, and its reminder day.
+        pending = sorted((s.due, s.remind_on) for s in L.steps.values() if s.done_at is None and s.due is not None)
+        next_due, next_remind = pending[0] if pending else (None, None)
         row = (
             f"{L.id}\t{T.id}\t{L.ref}\t{L.channel}\t{iso(L.received)}\t{L.kind}\t{'t' if L.kind_confirmed else 'f'}"
             f"\t{L.category}\t{L.status}\t{esc(L.subject)}\t{esc(L.description)}\t{nz(L.customer_id)}"
             f"\t{nz(L.place_id)}\t\\N\t{esc(L.contact_name)}\t{L.contact_email}\t{L.contact_phone}\t{L.reply_channel}"
             f"\t{nz(L.department_id)}\t{nz(L.assignee.user_id if L.assignee else None)}\t{L.call_recording}"
             f"\t{T.row.deadline_policy}\t0\t{nz(L.answer_due)}\t{'t' if L.deemed else 'f'}\t{esc(L.needs_attention)}"
-            f"\t{esc(L.redirect_explanation)}\t{nz(L.created_by)}\t{iso(L.created_at)}\t{iso(L.updated_at)}\n"
+            f"\t{esc(L.redirect_explanation)}\t{nz(L.created_by)}\t{iso(L.created_at)}\t{iso(L.updated_at)}"
+            f"\t\t\t\t\t\t\t\t\t\t{T.lang}\tf\t{nz(next_due)}\t{nz(next_remind)}\t{esc(self._search_text(L))}\n"
         )
         steps = [
             f"{T.id}\t{L.id}\t{s.name}\t{nz(s.due)}\t{tsn(s.done_at)}\t{nz(s.remind_on)}\t{tsn(s.reminded_at)}"

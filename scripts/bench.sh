@@ -35,3 +35,5 @@ else
   echo "PostgreSQL is not answering on 127.0.0.1:5432: the main table needs it (and pgbench, from Debian's postgresql-15)."
   exit 1
 fi
+echo "== the back office's pages on the largest dataset: worklist, filters, keyset page, search, case file =="
+QUERELA_BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:5432/querela_bench" .venv/bin/python benchmarks/bench_worklist.py

@@ -94,11 +94,11 @@ def test_bad_input_gets_a_clear_message(world):
 
 def test_token_issued_from_a_session_replaces_the_old_one(world):
     client = Client()
-    client.login(username=world.a.users["agent"].username, password=PASSWORD)
+    client.login(username=world.a.users["handler"].username, password=PASSWORD)
     first = client.post("/api/v1/t/AAA/token/").json()["token"]
     second = client.post("/api/v1/t/AAA/token/").json()["token"]
     assert first != second
-    assert _token_client(world.a.users["agent"]).get("/api/v1/t/AAA/complaints/").status_code == 200
+    assert _token_client(world.a.users["handler"]).get("/api/v1/t/AAA/complaints/").status_code == 200
     assert Client(HTTP_AUTHORIZATION=f"Token {first}").get("/api/v1/t/AAA/complaints/").status_code == 401
 
 

@@ -44,7 +44,7 @@ def test_one_integration_is_not_refused_at_the_rate_the_peer_refused(settings):
 @pytest.mark.django_db
 def test_a_used_up_limit_answers_429_with_retry_after_and_spares_other_tokens(world, settings):
     settings.QUERELA = {**settings.QUERELA, "API_RATE_LIMIT_TOKEN": (3, 60)}
-    first, second = _token_client(world.a.users["agent"]), _token_client(world.a.users["handler"])
+    first, second = _token_client(world.a.users["clerk"]), _token_client(world.a.users["handler"])
     codes = [first.get("/api/v1/t/AAA/complaints/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     refused = first.get("/api/v1/t/AAA/complaints/")

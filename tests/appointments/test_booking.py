@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -156,7 +156,7 @@ def test_the_tenant_admin_sets_opening_hours_and_a_bad_line_is_named(world, offi
     assert office.capacity == 2
 
 
-def test_the_desk_books_for_a_caller_by_phone_checks_in_and_sees_the_week(world, office):
+def test_the_desk_books_for_a_caller_by_phone_checks_in_and_sees_the_week(world, office, monkeypatch):
     agent = Client()
     agent.force_login(world.a.users["agent"])
     form = agent.get("/t/AAA/appointments/book/?day=2026-12-08").content.decode()
@@ -187,6 +187,12 @@ def test_the_desk_books_for_a_caller_by_phone_checks_in_and_sees_the_week(world,
     assert _book(Client(), office, "2026-12-08T08:00:00+01:00").status_code == 400
     week = agent.get("/t/AAA/appointments/?week=1&day=2026-12-09").content.decode()
     assert "Nagy Béla" in week and "+36 30 555 0000" in week
+    # Only on the day of the visit can the visitor be marked as arrived.
+    agent.post(f"/t/AAA/appointments/{a.pk}/check-in/")
+    with tenancy.tenant_scope(world.a.tenant):
+        a.refresh_from_db()
+    assert a.checked_in_at is None
+    monkeypatch.setattr(clock, "now", lambda: a.starts_at - timedelta(minutes=5))
     assert agent.post(f"/t/AAA/appointments/{a.pk}/check-in/").status_code == 302
     with tenancy.tenant_scope(world.a.tenant):
         a.refresh_from_db()

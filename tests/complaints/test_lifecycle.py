@@ -9,6 +9,7 @@ from querela.complaints.services import complaint_register, complaint_update
 from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from querela.remedies.models import RemedyBody
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +209,7 @@ def test_every_transition_that_writes_a_letter_sends_it_in_the_reply_channel(in_
     c = _at(in_a, source, kind=kind)
     in_a.tenant.answer_footer = "Békéltető testület: Budapest."
     in_a.tenant.save()
+    RemedyBody.objects.all().delete()  # no remedy data: the supplier's own footer stands in (tests/remedies)
     c.refresh_from_db()
     complaint_transition(actor=in_a.actor("handler"), complaint_id=c.pk, action=name, text=f"Levél: {name}.")
     letter = c.timeline.filter(entry_type=EntryType.OUTBOUND, data__purpose=name).get()

@@ -32,7 +32,7 @@ def test_a_clerk_registers_a_two_page_letter_received_yesterday_at_2330(page, li
     w = world.a
     base = live_server.url
     yesterday = clock.tenant_today(w.tenant) - timedelta(days=1)
-    _login(page, base, w.users["agent"].username)
+    _login(page, base, w.users["clerk"].username)
     page.goto(f"{base}/t/AAA/")
     page.click("nav a[href='/t/AAA/postroom/']")
     page.wait_for_selector("input[name=scan]")

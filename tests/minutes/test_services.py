@@ -27,16 +27,16 @@ def _now(monkeypatch):
 
 
 def _signed(w, **overrides) -> Minutes:
-    m = minutes_take(actor=w.actor("agent"), facts=facts(**overrides))
+    m = minutes_take(actor=w.actor("clerk"), facts=facts(**overrides))
     return minutes_sign(
-        actor=w.actor("agent"), minutes_id=m.pk, recorder=Signature(drawn=drawn_signature()), customer=TYPED
+        actor=w.actor("clerk"), minutes_id=m.pk, recorder=Signature(drawn=drawn_signature()), customer=TYPED
     )
 
 
 def test_minutes_register_the_in_person_complaint_through_the_one_registration_service(in_a):
     w = in_a
     Customer.objects.create(customer_number="HU-77001", name="Őrsi Ődön", mailing_address="")
-    m = minutes_take(actor=w.actor("agent"), facts=facts())
+    m = minutes_take(actor=w.actor("clerk"), facts=facts())
     c = Complaint.objects.get(pk=m.complaint_id)
     assert c.channel == "in_person" and c.reply_channel == "post"
     assert c.received_at == facts().filed_at  # the time of filing is the registration time
@@ -53,7 +53,7 @@ def test_minutes_register_the_in_person_complaint_through_the_one_registration_s
 
 
 def test_an_unknown_customer_id_is_kept_as_given(in_a):
-    m = minutes_take(actor=in_a.actor("agent"), facts=facts(customer_number="NOPE-1"))
+    m = minutes_take(actor=in_a.actor("clerk"), facts=facts(customer_number="NOPE-1"))
     c = m.complaint
     assert c.customer is None and c.given_customer_number == "NOPE-1"
     assert c.mailing_address == "4024 Debrecen, Kossuth utca 12."
@@ -62,7 +62,7 @@ def test_an_unknown_customer_id_is_kept_as_given(in_a):
 def test_signing_makes_a_pdf_with_every_element_and_both_signatures_attached_to_the_complaint(in_a):
     w = in_a
     m = _signed(w)
-    assert m.signed_at == NOW and m.recorder_id == w.users["agent"].pk
+    assert m.signed_at == NOW and m.recorder_id == w.users["clerk"].pk
     attachment = Attachment.objects.get(pk=m.pdf_id)
     assert attachment.complaint_id == m.complaint_id and attachment.content_type == "application/pdf"
     assert attachment.filename == f"minutes-{m.complaint.reference}-v1.pdf" and attachment.sha256 == m.pdf_sha256
@@ -103,9 +103,9 @@ def test_signing_makes_a_pdf_with_every_element_and_both_signatures_attached_to_
 
 def test_typed_names_with_every_accent_print_as_typed(in_a):
     w = in_a
-    m = minutes_take(actor=w.actor("agent"), facts=facts(customer_name="Űrhajós Ügyfél"))
+    m = minutes_take(actor=w.actor("clerk"), facts=facts(customer_name="Űrhajós Ügyfél"))
     m = minutes_sign(
-        actor=w.actor("agent"),
+        actor=w.actor("clerk"),
         minutes_id=m.pk,
         recorder=Signature(typed_name="Ștefan Țurcanu", confirmed=True),
         customer=Signature(typed_name="Űrhajós Ügyfél", confirmed=True),
@@ -131,17 +131,17 @@ def test_signed_minutes_cannot_change(in_a):
     with pytest.raises(MinutesSigned):
         m.delete()
     with pytest.raises(MinutesSigned):
-        minutes_edit(actor=w.actor("agent"), minutes_id=m.pk, facts=facts(subject="x"))
+        minutes_edit(actor=w.actor("clerk"), minutes_id=m.pk, facts=facts(subject="x"))
     with pytest.raises(MinutesSigned):
-        minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=TYPED, customer=TYPED)
+        minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=TYPED, customer=TYPED)
     m.refresh_from_db()
     assert m.subject == facts().subject
 
 
 def test_a_draft_can_be_changed_before_it_is_signed(in_a):
     w = in_a
-    m = minutes_take(actor=w.actor("agent"), facts=facts())
-    minutes_edit(actor=w.actor("agent"), minutes_id=m.pk, facts=facts(statement="Új nyilatkozat."))
+    m = minutes_take(actor=w.actor("clerk"), facts=facts())
+    minutes_edit(actor=w.actor("clerk"), minutes_id=m.pk, facts=facts(statement="Új nyilatkozat."))
     m.refresh_from_db()
     assert m.statement == "Új nyilatkozat."
     assert AuditEvent.objects.get(action="minutes.update").changes == {"fields": ["statement"]}
@@ -152,16 +152,16 @@ def test_a_correction_is_a_new_version_and_both_pdfs_stay(in_a):
     v1 = _signed(w)
     with pytest.raises(ValidationFailed):  # a draft is changed, not corrected
         minutes_correct(
-            actor=w.actor("agent"),
-            minutes_id=minutes_take(actor=w.actor("agent"), facts=facts(), complaint_id=v1.complaint_id).pk,
+            actor=w.actor("clerk"),
+            minutes_id=minutes_take(actor=w.actor("clerk"), facts=facts(), complaint_id=v1.complaint_id).pk,
             facts=facts(),
         )
-    v2 = minutes_correct(actor=w.actor("agent"), minutes_id=v1.pk, facts=facts(subject="Javított tárgy"))
+    v2 = minutes_correct(actor=w.actor("clerk"), minutes_id=v1.pk, facts=facts(subject="Javított tárgy"))
     assert (v2.version, v2.supersedes_id, v2.complaint_id, v2.signed_at) == (2, v1.pk, v1.complaint_id, None)
     with pytest.raises(ValidationFailed) as again:
-        minutes_correct(actor=w.actor("agent"), minutes_id=v1.pk, facts=facts())
+        minutes_correct(actor=w.actor("clerk"), minutes_id=v1.pk, facts=facts())
     assert again.value.code == "already_corrected"
-    v2 = minutes_sign(actor=w.actor("agent"), minutes_id=v2.pk, recorder=TYPED, customer=TYPED)
+    v2 = minutes_sign(actor=w.actor("clerk"), minutes_id=v2.pk, recorder=TYPED, customer=TYPED)
     v1.refresh_from_db()
     assert v1.subject == facts().subject and v1.pdf_id != v2.pdf_id
     names = set(Attachment.objects.filter(complaint_id=v1.complaint_id).values_list("filename", flat=True))
@@ -175,7 +175,7 @@ def test_a_correction_is_a_new_version_and_both_pdfs_stay(in_a):
 def test_minutes_of_a_registered_phone_complaint_turn_its_answer_to_the_written_channel_chosen(in_a):
     w = in_a
     c = complaint_register(
-        actor=w.actor("agent"),
+        actor=w.actor("clerk"),
         channel="phone",
         subject="Áramszünet",
         description="Nem értek egyet.",
@@ -183,11 +183,11 @@ def test_minutes_of_a_registered_phone_complaint_turn_its_answer_to_the_written_
         place=w.place,
         reply_channel="post",
     )
-    m = minutes_take(actor=w.actor("agent"), facts=facts(filing_way="phone", reply_channel="email"), complaint_id=c.pk)
+    m = minutes_take(actor=w.actor("clerk"), facts=facts(filing_way="phone", reply_channel="email"), complaint_id=c.pk)
     assert Complaint.objects.count() == 1
     c.refresh_from_db()
     assert c.reply_channel == "post"  # a draft changes nothing yet
-    minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=TYPED, customer=TYPED)
+    minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=TYPED, customer=TYPED)
     c.refresh_from_db()
     assert c.reply_channel == "email"
     assert AuditEvent.objects.filter(action="complaint.update", object_id=c.reference).exists()
@@ -196,10 +196,10 @@ def test_minutes_of_a_registered_phone_complaint_turn_its_answer_to_the_written_
 def test_minutes_are_taken_only_of_oral_complaints(in_a):
     w = in_a
     c = complaint_register(
-        actor=w.actor("agent"), channel="email", subject="Levél", description="x", customer=w.customer
+        actor=w.actor("clerk"), channel="email", subject="Levél", description="x", customer=w.customer
     )
     with pytest.raises(ValidationFailed) as refused:
-        minutes_take(actor=w.actor("agent"), facts=facts(), complaint_id=c.pk)
+        minutes_take(actor=w.actor("clerk"), facts=facts(), complaint_id=c.pk)
     assert refused.value.code == "not_oral"
 
 
@@ -224,14 +224,14 @@ def test_minutes_are_taken_only_of_oral_complaints(in_a):
 )
 def test_every_element_is_required_and_checked(in_a, override, code):
     with pytest.raises(ValidationFailed) as refused:
-        minutes_take(actor=in_a.actor("agent"), facts=facts(**override))
+        minutes_take(actor=in_a.actor("clerk"), facts=facts(**override))
     assert refused.value.code == code
     assert not Minutes.objects.exists() and not Complaint.objects.exists()
 
 
 def test_both_must_sign(in_a):
     w = in_a
-    m = minutes_take(actor=w.actor("agent"), facts=facts())
+    m = minutes_take(actor=w.actor("clerk"), facts=facts())
     for recorder, customer, code in [
         (Signature(), TYPED, "recorder_signature_required"),
         (TYPED, Signature(typed_name="Őrsi Ődön"), "customer_signature_required"),  # the clerk did not confirm
@@ -239,7 +239,7 @@ def test_both_must_sign(in_a):
         (TYPED, Signature(drawn="data:image/png;base64,AAAA"), "signature_invalid"),
     ]:
         with pytest.raises(ValidationFailed) as refused:
-            minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=recorder, customer=customer)
+            minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=recorder, customer=customer)
         assert refused.value.code == code
     m.refresh_from_db()
     assert m.signed_at is None and not Attachment.objects.exists()
@@ -253,9 +253,9 @@ def test_only_staff_take_minutes(in_a, role):
 
 def test_a_copy_sent_by_e_mail_must_be_confirmed_after_the_preview(in_a):
     w = in_a
-    m = minutes_take(actor=w.actor("agent"), facts=facts(copy_by="email"))
+    m = minutes_take(actor=w.actor("clerk"), facts=facts(copy_by="email"))
     with pytest.raises(ValidationFailed) as refused:
-        minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=TYPED, customer=TYPED, send_copy=False)
+        minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=TYPED, customer=TYPED, send_copy=False)
     assert refused.value.code == "confirm_send"
 
 
@@ -264,10 +264,10 @@ def test_the_customers_copy_is_e_mailed_with_the_pdf_after_commit(world, monkeyp
     w = world.a
     monkeypatch.setattr(clock, "now", lambda: NOW)
     with tenancy.tenant_scope(w.tenant):
-        m = minutes_take(actor=w.actor("agent"), facts=facts(copy_by="email", reply_channel="email"))
+        m = minutes_take(actor=w.actor("clerk"), facts=facts(copy_by="email", reply_channel="email"))
         mail.outbox.clear()  # the registration's acknowledgement
         m = minutes_sign(
-            actor=w.actor("agent"),
+            actor=w.actor("clerk"),
             minutes_id=m.pk,
             recorder=Signature(drawn=drawn_signature()),
             customer=TYPED,
@@ -282,3 +282,19 @@ def test_the_customers_copy_is_e_mailed_with_the_pdf_after_commit(world, monkeyp
         assert "Őrsi Ődön" in pdf_text(content)
         assert m.complaint.timeline.filter(data__minutes=m.pk, body__contains="odon@example.hu").exists()
         assert AuditEvent.objects.filter(action="minutes.copy_sent", object_id=str(m.pk)).exists()
+
+
+def test_a_typed_customer_signature_must_name_the_customer_or_someone_present(in_a):
+    w = in_a
+    m = minutes_take(actor=w.actor("clerk"), facts=facts())
+    stranger = Signature(typed_name="Horváth Péter", confirmed=True)
+    with pytest.raises(ValidationFailed) as refused:
+        minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=TYPED, customer=stranger)
+    assert refused.value.code == "customer_signature_name" and "Horváth Péter" in refused.value.message
+    signed = minutes_sign(
+        actor=w.actor("clerk"),
+        minutes_id=m.pk,
+        recorder=TYPED,
+        customer=Signature(typed_name="orsi odon", confirmed=True),
+    )
+    assert signed.customer_typed_name == "orsi odon"

@@ -56,7 +56,7 @@ FORM = {
 }
 
 
-ALLOWED = [r for r in ("agent", "clerk", "handler", "supervisor") if r in ROLES]
+ALLOWED = [r for r in ("clerk", "handler", "supervisor") if r in ROLES]
 
 
 @pytest.mark.parametrize(("role", "status"), [*((r, 200) for r in ALLOWED), ("consumer", 403), ("tenant_admin", 403)])
@@ -66,7 +66,7 @@ def test_only_front_office_staff_open_the_minutes_form(world, role, status):
 
 def test_the_clerk_fills_previews_signs_and_prints(world):
     w = world.a
-    clerk = _client(w, "agent")
+    clerk = _client(w, "clerk")
     page = clerk.get("/t/AAA/minutes/new/").content.decode()
     for label in (
         "Customer name",
@@ -120,14 +120,14 @@ def test_the_clerk_fills_previews_signs_and_prints(world):
 
 def test_a_correction_shows_on_the_complaint_as_the_version_it_corrects(world):
     w = world.a
-    clerk = _client(w, "agent")
+    clerk = _client(w, "clerk")
     with tenancy.tenant_scope(w.tenant):
         m = minutes_take(
-            actor=w.actor("agent"),
+            actor=w.actor("clerk"),
             facts=facts(filed_at=clock.now() - timedelta(hours=1), drawn_up_at=clock.now() - timedelta(minutes=30)),
         )
         typed = Signature(typed_name="Őrsi Ődön", confirmed=True)
-        minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=typed, customer=typed)
+        minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=typed, customer=typed)
     form = clerk.get(f"/t/AAA/minutes/{m.pk}/correct/").content.decode()
     assert "Téves elszámolás a novemberi számlán" in form and "stays as it is" in form
     data = {**FORM, "subject": "Javított tárgy", "filed_at": "2026-12-01T10:00", "drawn_up_at": "2026-12-01T10:30"}
@@ -158,12 +158,12 @@ def test_a_complaint_made_in_person_offers_minutes_one_by_e_mail_does_not(world)
 
     with tenancy.tenant_scope(w.tenant):
         oral = complaint_register(
-            actor=w.actor("agent"), channel="in_person", subject="Személyesen", description="x", customer=w.customer
+            actor=w.actor("clerk"), channel="in_person", subject="Személyesen", description="x", customer=w.customer
         )
         written = complaint_register(
-            actor=w.actor("agent"), channel="email", subject="Levél", description="x", customer=w.customer
+            actor=w.actor("clerk"), channel="email", subject="Levél", description="x", customer=w.customer
         )
-    clerk = _client(w, "agent")
+    clerk = _client(w, "clerk")
     assert "Take minutes" in clerk.get(f"/t/AAA/complaints/{oral.reference}/").content.decode()
     assert "Take minutes" not in clerk.get(f"/t/AAA/complaints/{written.reference}/").content.decode()
     form = clerk.get(f"/t/AAA/complaints/{oral.reference}/minutes/new/").content.decode()
@@ -174,7 +174,7 @@ def test_a_complaint_made_in_person_offers_minutes_one_by_e_mail_does_not(world)
 def test_another_suppliers_minutes_are_not_there(world):
     with tenancy.tenant_scope(world.b.tenant):
         m = minutes_take(
-            actor=world.b.actor("agent"),
+            actor=world.b.actor("clerk"),
             facts=facts(filed_at=clock.now() - timedelta(hours=1), drawn_up_at=clock.now()),
         )
     clerk = _client(world.a, "supervisor")
@@ -182,7 +182,7 @@ def test_another_suppliers_minutes_are_not_there(world):
         assert clerk.get(f"/t/AAA/minutes/{m.pk}{path}").status_code == 404, path
     assert clerk.post(f"/t/AAA/minutes/{m.pk}/sign/", {"recorder_typed_name": "x"}).status_code == 404
     # B's own staff through A's address: not a member of A.
-    assert _client(world.b, "agent").get(f"/t/AAA/minutes/{m.pk}/").status_code == 404
+    assert _client(world.b, "clerk").get(f"/t/AAA/minutes/{m.pk}/").status_code == 404
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ def visit(world):
 
 def test_a_checked_in_visitor_gets_minutes_filled_from_the_booking(world, visit):
     w = world.a
-    clerk = _client(w, "agent")
+    clerk = _client(w, "clerk")
     day = clerk.get("/t/AAA/appointments/?day=2026-12-03").content.decode()
     assert f"/t/AAA/minutes/new/?appointment={visit.pk}" in day
     page = clerk.get(f"/t/AAA/minutes/new/?appointment={visit.pk}").content.decode()
@@ -227,7 +227,7 @@ def test_a_visitor_not_yet_checked_in_has_no_minutes_link(world, visit):
     w = world.a
     with tenancy.tenant_scope(w.tenant):
         Appointment.objects.filter(pk=visit.pk).update(checked_in_at=None)
-    clerk = _client(w, "agent")
+    clerk = _client(w, "clerk")
     assert "?appointment=" not in clerk.get("/t/AAA/appointments/?day=2026-12-03").content.decode()
     assert clerk.get(f"/t/AAA/minutes/new/?appointment={visit.pk}").status_code == 404
     assert clerk.get("/t/AAA/minutes/new/?appointment=x").status_code == 404

@@ -127,3 +127,12 @@ def test_a_bot_filling_the_hidden_field_is_refused(world):
     assert _post(Client(), website="http://spam.example").status_code == 400
     with tenancy.tenant_scope(world.a.tenant):
         assert not Complaint.objects.exists()
+
+
+def test_a_reply_from_someone_not_yet_identified_is_flagged_for_a_person(world):
+    visitor = Client()
+    thread_url = _post(visitor)["Location"]
+    assert visitor.post(thread_url, {"message": "A felhasználói azonosítóm 3100123456."}).status_code == 302
+    with tenancy.tenant_scope(world.a.tenant):
+        c = Complaint.objects.get()
+    assert c.status == "awaiting_info" and "replied to the request for information" in c.needs_attention

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def clerk(world) -> Client:
     c = Client()
-    c.force_login(world.a.users["agent"])
+    c.force_login(world.a.users["clerk"])
     return c
 
 
@@ -237,7 +237,7 @@ def test_thumbnails_and_the_original_are_for_staff_of_this_supplier(world, clerk
     consumer.force_login(world.a.users["consumer"])
     assert consumer.get(url).status_code == 403
     other = Client()
-    other.force_login(world.b.users["agent"])
+    other.force_login(world.b.users["clerk"])
     assert other.get(url.replace("/t/AAA/", "/t/BBB/")).status_code == 404
 
 

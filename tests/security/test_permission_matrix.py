@@ -286,6 +286,7 @@ EXECUTORS: dict[str, Callable[[TenantWorld, str], Outcome]] = {
     ),
     "customer.view": _http("GET", "/t/{t}/customers/{cust}/"),
     "call.take": _service(lambda w, a: call_start(actor=a)),
+    "post.register": _http("GET", "/t/{t}/postroom/"),
     "customer.edit": _http(
         "POST",
         "/t/{t}/customers/new/",

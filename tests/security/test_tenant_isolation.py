@@ -30,6 +30,8 @@ from querela.minutes.services import Signature, minutes_sign, minutes_take
 from querela.portal.services import portal_profile_save
 from querela.postroom.models import ScanBatch, ScanLetter
 from querela.postroom.services import scan_batch_upload
+from querela.remedies.models import RemedyBody
+from querela.remedies.services import remedy_body_save
 from querela.tenants.models import Membership
 from querela.tenants.tokens import api_token_issue
 from tests.factories import PASSWORD, TenantWorld
@@ -65,6 +67,9 @@ def _populate(w: TenantWorld) -> Complaint:
         ImapMailbox.objects.create(host="imap.example", username="u", auth="password", secret="s")
         api_token_issue(actor=w.actor("agent"))
         portal_profile_save(actor=w.actor("tenant_admin"), values={"fault_phone": "+36 80 1"}, form_fields={})
+        remedy_body_save(
+            actor=w.actor("tenant_admin"), body_id=None, values={"kind": "other", "name": "Ombudsman " + w.tenant.code}
+        )
         Invoice.objects.create(customer=w.customer, number=f"{w.tenant.code}-INV-1", issued_on="2026-11-01")
         office = Office.objects.create(name="Office " + w.tenant.code, address="Main street 1", opening_hours={})
         Appointment.objects.create(
@@ -86,9 +91,9 @@ def _populate(w: TenantWorld) -> Complaint:
 def _minutes(w: TenantWorld) -> None:
     """Signed minutes of an in-person complaint (seed 004), with their PDF on the complaint."""
     now = clock.now()
-    m = minutes_take(actor=w.actor("agent"), facts=facts(filed_at=now - timedelta(hours=1), drawn_up_at=now))
+    m = minutes_take(actor=w.actor("clerk"), facts=facts(filed_at=now - timedelta(hours=1), drawn_up_at=now))
     typed = Signature(typed_name="Őrsi Ődön", confirmed=True)
-    minutes_sign(actor=w.actor("agent"), minutes_id=m.pk, recorder=typed, customer=typed)
+    minutes_sign(actor=w.actor("clerk"), minutes_id=m.pk, recorder=typed, customer=typed)
 
 
 def test_every_tenant_model_is_scoped(world):
@@ -140,6 +145,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         minutes = Minutes.objects.filter(tenant_id=tid).first()
         call = Call.objects.filter(tenant_id=tid).first()
         batch = ScanBatch.objects.filter(tenant_id=tid).first()
+        body = RemedyBody.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -157,6 +163,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:batch_id>", str(batch.pk if batch else 0))
         .replace("<int:page>", "1")
         .replace("<int:call_id>", str(call.pk if call else 0))
+        .replace("<int:body_id>", str(body.pk if body else 0))
         .replace("<str:recording_id>", call.recording_id if call else "none")
     )
     assert "<" not in url, f"fill in {url}"

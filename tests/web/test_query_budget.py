@@ -61,7 +61,11 @@ def _grow_case(w, c, n: int) -> None:
 @pytest.mark.parametrize(
     ("role", "url", "budget"),
     [
-        ("handler", "/t/AAA/complaints/", 7),
+        # By due date: the dated page, then the undated rows when it is not full (two seeks), each as
+        # ids first, then those rows with their joins.
+        ("handler", "/t/AAA/complaints/", 10),
+        ("handler", "/t/AAA/complaints/?view=unassigned&channel=phone&category=billing&from=2020-01-01", 10),
+        ("handler", "/t/AAA/complaints/?q=Panasz&order=received", 8),
         ("consumer", "/t/AAA/", 7),
     ],
 )

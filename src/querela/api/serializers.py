@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from querela.complaints.models import GIVEN_FIELDS, Attachment, Category, Complaint, Kind, TimelineEntry
-from querela.complaints.workflow import TRANSITIONS_BY_NAME
+from querela.complaints.workflow import TRANSITIONS_BY_NAME, Decision
 from querela.core.channels import Channel
 from querela.customers.models import ConsumptionPlace, Customer, Meter
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
@@ -73,6 +73,7 @@ class ComplaintOut(serializers.ModelSerializer[Complaint]):
             "assignee",
             "department",
             "answer_due",
+            "decision",
             "needs_attention",
         ]
 
@@ -153,6 +154,22 @@ class TransitionIn(StrictIn):
     action = serializers.ChoiceField(choices=sorted(TRANSITIONS_BY_NAME))
     text = serializers.CharField(required=False, allow_blank=True, default="")
     assignee_id = serializers.IntegerField(required=False)
+    decision = serializers.ChoiceField(
+        choices=Decision.choices,
+        required=False,
+        help_text="required with `answer`: partly upheld or rejected, the answer names the remedies",
+    )
+
+    def validate(self, attrs: Any) -> Any:
+        attrs = super().validate(attrs)
+        t = TRANSITIONS_BY_NAME[attrs["action"]]
+        if t.decides and not attrs.get("decision"):
+            raise serializers.ValidationError(
+                {"decision": "Required with this action: upheld, partly_upheld or rejected."}
+            )
+        if not t.decides and attrs.get("decision"):
+            raise serializers.ValidationError({"decision": "Only an answer states a decision."})
+        return attrs
 
 
 class NoteIn(StrictIn):

@@ -133,6 +133,7 @@ class ComplaintTransition(TenantAPIView):
             action=data.validated_data["action"],
             text=data.validated_data["text"],
             assignee_id=data.validated_data.get("assignee_id"),
+            decision=data.validated_data.get("decision", ""),
         )
         return Response(ComplaintOut(complaint, context={"actor": self.actor}).data)
 

@@ -165,6 +165,10 @@ def appointment_check_in(*, actor: Actor, appointment_id: int) -> Appointment:
     require(actor, "appointment.manage")
     with transaction.atomic():
         appointment = _booked_one(appointment_id)
+        tenant = tenancy.current_tenant()
+        if clock.tenant_date(tenant, appointment.starts_at) != clock.tenant_today(tenant):
+            # A visitor arrives on the day of the visit; marking another day's would date the minutes wrong.
+            raise ValidationFailed(_("Only today's visitors can be checked in."), code="not_today")
         if appointment.checked_in_at is None:
             appointment.checked_in_at = clock.now()
             appointment.save(update_fields=["checked_in_at"])

@@ -14,6 +14,7 @@ from querela.core import clock, tenancy
 
 from . import chain
 from .models import AuditEvent
+from .selectors import AuditFilters, audit_csv
 
 # Events of one service call, appended together when it ends (still inside its transaction).
 _BATCH: ContextVar[list[AuditEvent] | None] = ContextVar("querela_audit_batch", default=None)
@@ -84,7 +85,8 @@ def audit_batch() -> Iterator[None]:
 
 
 def audit_personal_data(*, actor: Any, what: str, object_type: str, object_id: object, **changes: Any) -> AuditEvent:
-    """Seeing personal data is audited like changing it: `what` is view, search, download or letter."""
+    """Seeing personal data is audited like changing it: `what` is view, search, download, letter
+    or export (of the audit log itself)."""
     return audit_record(
         actor=actor,
         action=f"personal_data.{what}",
@@ -94,30 +96,7 @@ def audit_personal_data(*, actor: Any, what: str, object_type: str, object_id: o
     )
 
 
-AUDIT_PAGE = 100
-
-
-def audit_page(*, before_id: int | None = None, action: str = "", object_id: str = "") -> list[AuditEvent]:
-    """The newest events of the active tenant, sealed or not, one page at a time, optionally narrowed."""
-    qs = AuditEvent.objects.filter(tenant=tenancy.current_tenant()).order_by("-id")
-    if before_id is not None:
-        qs = qs.filter(id__lt=before_id)
-    if action:
-        qs = qs.filter(action__startswith=action)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    return list(qs[:AUDIT_PAGE])
-
-
-def readable_changes(changes: Any) -> list[tuple[str, str]]:
-    """`{"status": ["received", "registered"]}` as ("status", "received → registered") rows for people."""
-    if not isinstance(changes, dict):
-        return [("", str(changes))] if changes else []
-    rows = []
-    for key, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            before, after = ("—" if v is None else v for v in value)
-            rows.append((str(key), f"{before} → {after}"))
-        else:
-            rows.append((str(key), "—" if value is None else str(value)))
-    return rows
+def audit_export(*, actor: Any, filters: AuditFilters, language: str) -> Iterator[str]:
+    """The filtered log as CSV lines, to stream; taking the export is itself audited, with its filters."""
+    audit_personal_data(actor=actor, what="export", object_type="audit_log", object_id="", **filters.as_changes())
+    return audit_csv(tenant=tenancy.current_tenant(), filters=filters, language=language)

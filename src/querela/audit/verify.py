@@ -31,9 +31,7 @@ class VerifyResult:
 
 
 def _sealed(tenant_id: int) -> Iterator[AuditEvent]:
-    return (
-        AuditEvent.objects.filter(tenant_id=tenant_id, seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
-    )
+    return AuditEvent.objects.filter(tenant_id=tenant_id, seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
 
 
 def audit_verify(*, tenant: Any) -> VerifyResult:

@@ -21,3 +21,14 @@ class ComplaintsConfig(AppConfig):
         )
         # Unknown policy names are refused with a message (the supplier's own policies live here).
         register_setting_check("deadline_policy", lambda tenant, name: deadline_policies.policy_for(tenant, name))
+
+        # The audit log names a complaint's fields and values (statuses, kinds, channels) in words.
+        from querela.audit.vocabulary import register_object, register_values
+        from querela.deadlines.texts import EXTENSION_REASON_NAMES, STEP_NAMES
+
+        from .models import Attachment, Complaint
+
+        register_object("complaint", Complaint)
+        register_object("attachment", Attachment)
+        register_values("step", STEP_NAMES)
+        register_values("reason", EXTENSION_REASON_NAMES)

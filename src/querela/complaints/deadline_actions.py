@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -42,7 +43,7 @@ def complaint_acknowledge(*, actor: Actor, complaint_id: int, automatic: bool = 
             require(actor, "complaint.deadlines", complaint)
         if not record_event_once(complaint, "acknowledged"):
             return
-        _acknowledgement(complaint, actor, consumer_due_sentence(complaint), automatic=automatic)
+        _acknowledgement(complaint, actor, lambda: consumer_due_sentence(complaint), automatic=automatic)
 
 
 def acknowledge_new_schedule(complaint: Complaint) -> None:
@@ -57,22 +58,23 @@ def acknowledge_new_message(complaint: Complaint, actor: Actor, *, postscript: s
     _acknowledgement(
         complaint,
         actor,
-        consumer_due_sentence(complaint, due=complaint.answer_due),
+        lambda: consumer_due_sentence(complaint, due=complaint.answer_due),
         automatic=True,
         postscript=postscript,
     )
 
 
 def _acknowledgement(
-    complaint: Complaint, actor: Actor, due_sentence: str, *, automatic: bool, postscript: str = ""
+    complaint: Complaint, actor: Actor, due_sentence: Callable[[], str], *, automatic: bool, postscript: str = ""
 ) -> None:
+    # Every sentence in the customer's language, the due date's too (not the staff member's screen).
     with translation.override(complaint_language(complaint)):
         text = " ".join(
             filter(
                 None,
                 [
                     _("We have registered your complaint under number %(ref)s.") % {"ref": complaint.reference},
-                    due_sentence,
+                    due_sentence(),
                     postscript,
                 ],
             )

@@ -130,11 +130,21 @@ def deadlines_recompute(
         )
     if "answer" not in {s.name for s in sched.steps}:
         answer_due = stored["answer"].due_date if "answer" in stored else None
+    # The worklist's keys: the earliest step still owed, and its reminder day.
+    steps = {**stored, **{step.step: step for step in created}}
+    pending = sorted(
+        (step.due_date, step.remind_on or step.due_date)
+        for step in steps.values()
+        if step.done_at is None and step.due_date is not None
+    )
+    next_due, next_remind = pending[0] if pending else (None, None)
+    keys = {"answer_due": answer_due, "next_due": next_due, "next_remind": next_remind}
     if fresh:
-        complaint.answer_due = answer_due  # the registration writes it, with the reference number
-    elif complaint.answer_due != answer_due:
-        Complaint.objects.filter(pk=complaint.pk).update(answer_due=answer_due)
-        complaint.answer_due = answer_due
+        # The registration writes them, with the reference number.
+        complaint.answer_due, complaint.next_due, complaint.next_remind = answer_due, next_due, next_remind
+    elif any(getattr(complaint, k) != v for k, v in keys.items()):
+        Complaint.objects.filter(pk=complaint.pk).update(**keys)
+        complaint.answer_due, complaint.next_due, complaint.next_remind = answer_due, next_due, next_remind
     return sched
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from querela.core.channels import Channel
 from querela.core.models import TenantManager, TenantModel
 
-from .workflow import FINISHED_STATUSES, Status
+from .workflow import FINISHED_STATUSES, Decision, Status
 
 
 class Kind(models.TextChoices):
@@ -123,6 +123,16 @@ class Complaint(TenantModel):
     deemed_accepted = models.BooleanField(_("deemed accepted by law"), default=False)
     # Seeds 001, 004: settled during the call or the visit (the answer was said; see the timeline).
     resolved_on_spot = models.BooleanField(_("answered on the spot"), default=False)
+    # What the (last) answer decided; partly upheld or rejected, the answer named the remedies.
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    # The earliest due date of a step not yet done and its reminder day, kept by `deadlines_recompute`:
+    # the worklist sorts and filters by them through an index (at a million complaints, a per-row
+    # subquery to find them was most of the page).
+    next_due = models.DateField(_("next due"), null=True, blank=True)
+    next_remind = models.DateField(null=True, blank=True)
+    # What the free-text search reads (complaints/search.py): folded reference, subject, people,
+    # places and the customer's messages; kept by `search_refresh`.
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     needs_attention = models.CharField(_("flagged for a person"), max_length=300, blank=True)
     redirect_explanation = models.TextField(_("where to turn instead"), blank=True)
     # What the complainant gave on a form (seed 000's fields; seed 002's service and product complaints), kept
@@ -152,7 +162,9 @@ class Complaint(TenantModel):
             models.Index(fields=["tenant", "assignee", "status"], name="complaint_tenant_assignee"),
             models.Index(fields=["tenant", "customer"], name="complaint_tenant_customer"),
             models.Index(fields=["tenant", "answer_due"], name="complaint_tenant_answer_due"),
-            models.Index(fields=["tenant", "received_at"], name="complaint_tenant_received"),
+            models.Index(fields=["tenant", "received_at", "id"], name="complaint_tenant_received"),
+            models.Index(fields=["tenant", "next_due", "id"], name="complaint_tenant_next_due"),
+            models.Index(fields=["tenant", "assignee", "next_due", "id"], name="complaint_tenant_mine_due"),
         ]
         ordering = ["-received_at"]
 

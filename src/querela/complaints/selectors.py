@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_personal_data
 from querela.core import clock, tenancy
 from querela.core.errors import NotFound
-from querela.customers.text import fold
 from querela.tenants.access import Actor, can, require
 
-from .models import GIVEN_FIELDS, Attachment, Complaint, DeadlineStep, TimelineEntry
+from .models import GIVEN_FIELDS, Attachment, Complaint, TimelineEntry
+from .search import search_filter
 from .workflow import OPEN_STATUSES
 
 DEADLINE_FILTERS = ("overdue", "due_soon")
@@ -37,14 +37,23 @@ def complaint_list(
     channel: str = "",
     kind: str = "",
     department_id: int | None = None,
+    category: str = "",
+    statuses: tuple[str, ...] = (),
+    unassigned: bool = False,
+    deemed_accepted: bool = False,
+    received_from: date | None = None,
+    received_to: date | None = None,
 ) -> QuerySet[Complaint]:
-    """Complaints the actor may list, each with `next_due`: the earliest due date of a step not yet done.
+    """Complaints the actor may list (`next_due`, kept on each: the earliest due date of a step not yet done).
 
     `deadline`: "overdue" (a step's due date has passed) or "due_soon" (inside the tenant's reminder
     window); `order`: "received" (newest first) or "due" (most urgent first).
     """
     if can(actor, "complaint.list"):
         qs = Complaint.objects.all()
+    elif can(actor, "complaint.register"):
+        # A call-center agent: what they registered (the console shows an identified caller's own).
+        qs = Complaint.objects.filter(created_by_id=actor.user_id)
     else:
         require(actor, "complaint.view")  # a consumer: their own complaints only
         qs = Complaint.objects.filter(customer__user_id=actor.user_id)
@@ -60,31 +69,33 @@ def complaint_list(
         qs = qs.filter(kind=kind)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
+    if category:
+        qs = qs.filter(category=category)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    if deemed_accepted:
+        qs = qs.filter(deemed_accepted=True)
+    if received_from or received_to:
+        # Days as the tenant counts them: from its midnight to its next.
+        zone = clock.tenant_zone(actor.tenant or tenancy.current_tenant())
+        if received_from:
+            qs = qs.filter(received_at__gte=datetime.combine(received_from, time.min, zone))
+        if received_to:
+            qs = qs.filter(received_at__lt=datetime.combine(received_to + timedelta(days=1), time.min, zone))
     if query.strip():
-        q = query.strip()
-        qs = qs.filter(
-            Q(reference__icontains=q)  # "000024" finds AAA-2026-000024
-            | Q(subject__icontains=q)
-            | Q(customer__customer_number__iexact=q)
-            | Q(customer__search_key__contains=fold(q))  # names without accents
-            | Q(contact_name__icontains=q)
-            | Q(contact_email__iexact=q)
-        )
-    open_steps = DeadlineStep.objects.filter(complaint=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)
-    first_open = open_steps.order_by("due_date")
-    qs = qs.annotate(
-        next_due=Subquery(first_open.values("due_date")[:1]), next_remind=Subquery(first_open.values("remind_on")[:1])
-    )
+        qs = search_filter(qs, query)
     if deadline in DEADLINE_FILTERS:
         today = today_for(actor)
         if deadline == "overdue":
-            qs = qs.filter(Exists(open_steps.filter(due_date__lt=today)))
+            qs = qs.filter(next_due__lt=today)
         else:
-            qs = qs.filter(Exists(open_steps.filter(remind_on__lte=today, due_date__gte=today)))
+            qs = qs.filter(next_remind__lte=today, next_due__gte=today)
     qs = qs.select_related("customer", "assignee", "department")
     if order == "due":
-        return qs.order_by(F("next_due").asc(nulls_last=True), "received_at")
-    return qs.order_by("-received_at")
+        return qs.order_by(F("next_due").asc(nulls_last=True), "id")
+    return qs.order_by("-received_at", "-id")
 
 
 def complaint_open(*, actor: Actor, reference: str) -> Complaint:

@@ -33,6 +33,7 @@ from .deadline_schedule import deadlines_recompute
 from .language import complaint_language
 from .models import GIVEN_FIELDS, Attachment, Category, Complaint, EntryType, Kind, TimelineEntry
 from .references import is_provisional, next_reference, provisional_reference
+from .search import search_refresh, search_text_of
 from .sector_texts import is_identified
 from .timeline import add_entry, as_system, is_system, lock_complaint
 from .transitions import apply_transition
@@ -227,7 +228,14 @@ def _number(complaint: Complaint, tenant: Any) -> None:
         return
     provisional = complaint.reference
     complaint.reference = next_reference(tenant, complaint.received_at.astimezone(_tz(tenant)).year)
-    Complaint.objects.filter(pk=complaint.pk).update(reference=complaint.reference, answer_due=complaint.answer_due)
+    complaint.search_text = search_text_of(complaint)  # with the number: "000024" finds it
+    Complaint.objects.filter(pk=complaint.pk).update(
+        reference=complaint.reference,
+        answer_due=complaint.answer_due,
+        next_due=complaint.next_due,
+        next_remind=complaint.next_remind,
+        search_text=complaint.search_text,
+    )
     audit_batch_rename(object_type="complaint", old_id=provisional, new_id=complaint.reference)
 
 
@@ -321,6 +329,7 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
         if not changes:
             return complaint
         complaint.save()
+        search_refresh(complaint)  # a customer or place named now is searchable by name and address
         add_entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
         audit_record(
             actor=actor,
@@ -415,6 +424,12 @@ def complaint_add_message(
             # The customer's answer to our request: the complaint is complete now, and the deadline
             # counts from today (restart/pause policies), not from whenever a person gets to it.
             complaint_complete_info(complaint, as_system(actor))
+        elif reopen and from_customer and complaint.status == Status.AWAITING_INFO:
+            # Not yet identified: a person reads the reply, identifies the customer and goes on.
+            with translation.override(complaint.tenant.default_language):
+                note = _("The customer replied to the request for information: identify them and continue.")
+            complaint_flag(actor=as_system(actor), complaint_id=complaint.pk, note=note)
+            complaint.refresh_from_db(fields=["needs_attention"])
         if reopen and from_customer and complaint.status in (Status.ANSWERED, Status.CLOSED):
             # The customer's message is the reason; it is already on the timeline.
             apply_transition(complaint, as_system(actor), "reopen", text=text or entry_type, record_text=False)

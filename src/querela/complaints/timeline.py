@@ -11,6 +11,7 @@ from querela.tenants.access import Actor
 
 from . import hooks
 from .models import Complaint, EntryType, TimelineEntry
+from .references import is_provisional
 from .workflow import SYSTEM
 
 
@@ -28,6 +29,11 @@ def add_entry(
     )
     if entry_type == EntryType.OUTBOUND:
         hooks.outbound_entry_created(entry)
+    elif entry_type == EntryType.INBOUND and not is_provisional(complaint.reference):
+        # What the customer wrote later is searchable too (a registration writes it with its number).
+        from .search import search_refresh
+
+        search_refresh(complaint)
     return entry
 
 

@@ -17,11 +17,12 @@ from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from . import hooks
+from .answers import answer_letter
 from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
 from .sector_texts import is_identified
 from .timeline import add_entry, is_system, lock_complaint
-from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Guard, Status, transition_for
+from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Decision, Guard, Status, transition_for
 
 
 def complaint_transition(
@@ -32,11 +33,23 @@ def complaint_transition(
     text: str = "",
     assignee_id: int | None = None,
     department_id: int | None = None,
+    decision: str = "",
 ) -> Complaint:
-    """Move a complaint along the workflow. The only way a status changes."""
+    """Move a complaint along the workflow. The only way a status changes.
+
+    `decision` (upheld, partly_upheld, rejected): what an answer decided; only a deciding transition takes
+    it. Left out of an answer, the answer names the remedies as for a complaint not upheld."""
     with transaction.atomic():
         complaint = lock_complaint(complaint_id)
-        apply_transition(complaint, actor, action, text=text, assignee_id=assignee_id, department_id=department_id)
+        apply_transition(
+            complaint,
+            actor,
+            action,
+            text=text,
+            assignee_id=assignee_id,
+            department_id=department_id,
+            decision=decision,
+        )
     return complaint
 
 
@@ -50,6 +63,7 @@ def apply_transition(
     department_id: int | None = None,
     record_text: bool = True,
     automatic: bool = False,
+    decision: str = "",
 ) -> None:
     if action not in TRANSITIONS_BY_NAME:
         raise InvalidTransition(_("Unknown step."))
@@ -68,20 +82,30 @@ def apply_transition(
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
     for guard in t.guards:
         _check(guard, complaint)
+    if decision and not t.decides:
+        raise ValidationFailed(_("A decision is stated only with an answer."), code="decision")
+    if decision and decision not in Decision.values:
+        raise ValidationFailed(_("Choose upheld, partly upheld or rejected."), code="decision")
     changes: dict[str, Any] = {"status": [complaint.status, t.target]}
+    if t.decides and decision != complaint.decision:
+        changes["decision"] = [complaint.decision, decision]
+        complaint.decision = decision
     if t.assigns:
         changes.update(_assign(complaint, actor, assignee_id, department_id))
     if t.keeps_explanation:
         complaint.redirect_explanation = text
     before = complaint.status
     complaint.status = t.target
-    complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "updated_at"])
+    complaint.save(
+        update_fields=["status", "assignee", "department", "redirect_explanation", "decision", "updated_at"]
+    )
     add_entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
     if t.writes_letter:
         letter = text
-        if t.appends_remedies and complaint.tenant.answer_footer.strip():
-            letter = f"{text.rstrip()}\n\n{complaint.tenant.answer_footer.strip()}"
-        extra = {"automatic": True} if automatic else {}  # RFC 3834: marked as an automatic reply
+        extra: dict[str, Any] = {"automatic": True} if automatic else {}  # RFC 3834: marked as an automatic reply
+        if t.appends_remedies:
+            letter, remedies = answer_letter(complaint, text, decision)
+            extra.update(decision=decision, remedies=remedies)
         add_entry(
             complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action, **extra
         )

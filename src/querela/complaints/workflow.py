@@ -29,6 +29,15 @@ class Status(models.TextChoices):
     REDIRECTED = "redirected", _("Redirected")
 
 
+class Decision(models.TextChoices):
+    """What the answer decided on the complaint (seed 000: the answer explains the decision and its reasons).
+    Partly upheld or rejected, the answer names where the customer may turn (remedies)."""
+
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    REJECTED = "rejected", _("Rejected")
+
+
 OPEN_STATUSES = frozenset(
     {
         Status.RECEIVED,
@@ -73,7 +82,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     assigns: bool = False  # takes an assignee and a department
     writes_letter: bool = False  # the text goes to the customer, in the complaint's reply channel
-    appends_remedies: bool = False  # the supplier's remedies text (where to turn) is added to the letter
+    appends_remedies: bool = False  # where to turn (remedies) is added to the letter, unless the complaint is upheld
+    decides: bool = False  # the handler states the decision (upheld, partly upheld, rejected)
     keeps_explanation: bool = False  # the text is kept as where the customer should turn instead
     oral_answer: bool = False  # the text was said to the customer on the phone or at the desk
     deadline: DeadlineEffect | None = None
@@ -134,6 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_text=True,
         writes_letter=True,
         appends_remedies=True,
+        decides=True,
         deadline="answered",
     ),
     Transition("close", _("Close"), frozenset({S.ANSWERED}), S.CLOSED, _CASEWORKERS | {SYSTEM}, deadline="recompute"),

@@ -171,11 +171,20 @@ ANSWER_FOOTERS = {
     ),
 }
 
+# Remedies: the county of each supplier's seat (its body is named when a customer's county is unknown),
+# and the preset examples from seed 004 a supplier switches on (KVK is modelled on seed 004's utility).
+REMEDY_SEATS = {"OPT": "Hajdú-Bihar", "KVK": "Győr-Moson-Sopron", "INV": "mazowieckie", "FRN": "Brașov"}
+REMEDY_SWITCHED_ON = {"KVK": ("hu-nagykoros-onkormanyzat", "hu-pest-nagykoros-jaras")}
+# The decisions the demo's answers state, in turn.
+DECISIONS = ("rejected", "upheld", "partly_upheld")
+
 # What staff write when the demo walks its complaints through the workflow, in each tenant's language.
 TEXTS = {
     "HU": {
         "request_info": "Kérjük, adja meg a felhasználó azonosítót és a mérő gyári számát.",
         "answer": "A vizsgálat alapján a számlát korrigáltuk, a különbözetet a következő számlán jóváírjuk.",
+        "answer_partly_upheld": "A számla egy tételét korrigáltuk; a többi tétel a leolvasás szerint helyes.",
+        "answer_rejected": "A mérő ellenőrzése és a leolvasások alapján a számla helyes, panaszát nem fogadjuk el.",
         "reopen": "Nem értek egyet a válasszal.",
         "escalate": "A panasz vezetői döntést igényel.",
         "redirect": "Ez üzemzavar-bejelentés: kérjük, hívja a hibabejelentő vonalat.",
@@ -183,6 +192,8 @@ TEXTS = {
     "PL": {
         "request_info": "Prosimy o podanie numeru seryjnego falownika i opisu błędu.",
         "answer": "Po analizie wymienimy falownik w ramach gwarancji; kurier odbierze urządzenie.",
+        "answer_partly_upheld": "Naprawimy falownik w ramach gwarancji; koszt dojazdu serwisu nie podlega zwrotowi.",
+        "answer_rejected": "Usterka wynika z montażu niezgodnego z instrukcją i nie jest objęta gwarancją.",
         "reopen": "Nie zgadzam się z odpowiedzią.",
         "escalate": "Reklamacja wymaga decyzji kierownika.",
         "redirect": "To zgłoszenie awarii instalacji: prosimy o kontakt z instalatorem.",
@@ -190,6 +201,8 @@ TEXTS = {
     "RO": {
         "request_info": "Vă rugăm să ne comunicați codul de client și seria contorului.",
         "answer": "În urma verificării, factura a fost corectată, iar diferența va fi compensată.",
+        "answer_partly_upheld": "Am corectat o poziție a facturii; celelalte poziții sunt corecte.",
+        "answer_rejected": "În urma verificării contorului, factura este corectă; reclamația nu poate fi admisă.",
         "reopen": "Nu sunt de acord cu răspunsul.",
         "escalate": "Reclamația necesită decizia conducerii.",
         "redirect": "Aceasta este o sesizare de avarie: vă rugăm să sunați la dispeceratul de avarii.",

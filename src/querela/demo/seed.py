@@ -30,6 +30,8 @@ from querela.minutes.models import Capacity, FilingWay
 from querela.minutes.services import Facts, Signature, minutes_sign, minutes_take
 from querela.portal.models import PortalProfile
 from querela.portal.services import matter_table_seed
+from querela.remedies.models import RemedyBody, RemedyKind
+from querela.remedies.services import remedy_bodies_seed
 from querela.tenants.access import Actor
 from querela.tenants.models import Membership, OperatorCompany, PlatformOperator, Tenant
 from querela.tenants.services import department_create, membership_set, tenant_configure
@@ -85,6 +87,7 @@ def seed_demo(*, progress: bool = True) -> bool:
     """Create the demo once; returns False when it already exists."""
     if Tenant.objects.filter(code="OPT").exists():
         _seed_portals()  # a demo made before the public site gets its matter tables too
+        _seed_remedies()  # … and one made before remedies, its remedy bodies
         return False
     operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
     PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
@@ -118,6 +121,7 @@ def seed_demo(*, progress: bool = True) -> bool:
         with tenancy.tenant_scope(tenant):
             Membership.objects.create(user=multi, role="handler")
     _seed_portals()
+    _seed_remedies()
     audit_seal_all()  # the demo starts with sealed, anchored chains (`querela audit verify` says so)
     return True
 
@@ -212,6 +216,20 @@ def _seed_portals() -> None:
                     Office.objects.create(name=name, address=address, opening_hours=hours, slot_minutes=20, capacity=2)
 
 
+def _seed_remedies() -> None:
+    """Each demo supplier's remedy bodies: its country's preset (a new tenant has it already), the body of
+    its seat marked, seed 004's examples switched on for the utility modelled on it."""
+    for code, seat in data.REMEDY_SEATS.items():
+        tenant = Tenant.objects.filter(code=code).first()
+        if tenant is None:
+            continue
+        with tenancy.tenant_scope(tenant), transaction.atomic():
+            remedy_bodies_seed(country=tenant.country, sector=tenant.sector)
+            RemedyBody.objects.filter(preset__in=data.REMEDY_SWITCHED_ON.get(code, ())).update(is_active=True)
+            if not RemedyBody.objects.filter(is_seat=True).exists():
+                RemedyBody.objects.filter(kind=RemedyKind.CONCILIATION_BODY, region=seat).update(is_seat=True)
+
+
 def _demo_place(
     tenant: Tenant, n: int, p: int, service: str, where: tuple[str, str, str], rng: random.Random
 ) -> dict[str, Any]:
@@ -249,16 +267,19 @@ def _seed_complaints(tenant: Tenant, staff: dict[str, Actor], customers: list[Cu
             contact_name="" if customer else data.UNKNOWN_SENDER[tenant.country],
             contact_email="" if customer else f"unknown{i}@example.net",
         )
+        decision = data.DECISIONS[i % len(data.DECISIONS)]
         for action in PATHS[state]:
             actor = staff["supervisor"] if action in ("assign", "escalate") else staff["handler"]
             if action == "redirect":
                 actor = staff["agent"]
+            texts = data.TEXTS[tenant.country]
             complaint_transition(
                 actor=actor,
                 complaint_id=complaint.pk,
                 action=action,
-                text=data.TEXTS[tenant.country].get(action, ""),
+                text=texts.get(f"{action}_{decision}", texts.get(action, "")),
                 assignee_id=staff["handler"].user_id if action == "assign" else None,
+                decision=decision if action == "answer" else "",
             )
 
 

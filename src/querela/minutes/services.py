@@ -28,6 +28,7 @@ from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
 from querela.customers.selectors import customer_by_identifiers
+from querela.customers.text import fold
 from querela.tenants.access import Actor, require
 
 from .models import Capacity, CopyBy, FilingWay, Minutes, MinutesSigned, ReplyBy
@@ -259,6 +260,12 @@ def _sign(minutes: Minutes, party: str, signature: Signature, clerk: str) -> str
         setattr(minutes, f"{party}_confirmed_by", "")
         return "drawn"
     typed = _text(signature.typed_name, 200)
+    if typed and signature.confirmed and party == "customer" and not _may_sign(minutes, typed):
+        raise ValidationFailed(
+            _("“%(name)s” is neither the customer nor anyone listed as present: type the name of who signs.")
+            % {"name": typed},
+            code="customer_signature_name",
+        )
     if typed and signature.confirmed:
         setattr(minutes, f"{party}_signature", None)
         setattr(minutes, f"{party}_typed_name", typed)
@@ -270,6 +277,13 @@ def _sign(minutes: Minutes, party: str, signature: Signature, clerk: str) -> str
         % {"who": who},
         code=f"{party}_signature_required",
     )
+
+
+def _may_sign(minutes: Minutes, typed: str) -> bool:
+    """The customer's side is signed by the customer or by someone present for them (a proxy, the owner)."""
+    said = fold(typed)
+    names = [minutes.customer_name, *(name for name, _capacity in minutes.present_rows())]
+    return any(said == fold(name) for name in names if name)
 
 
 def minutes_sign(

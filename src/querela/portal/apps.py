@@ -16,6 +16,14 @@ class PortalConfig(AppConfig):
 
         post_save.connect(_new_tenant, sender=Tenant, dispatch_uid="portal.new_tenant")
 
+        # The audit log names a matter's and the public site's fields in words.
+        from querela.audit.vocabulary import register_object
+
+        from .models import Matter, PortalProfile
+
+        register_object("matter", Matter)
+        register_object("tenant", PortalProfile)  # "portal.profile" is written about the tenant
+
 
 def _new_tenant(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """A new supplier's public site opens with its trade's matter table (tenants sits below portal: a signal)."""

@@ -24,7 +24,7 @@ from .form_fields import clean_overrides
 from .matter_presets import PRESETS, table_for
 from .models import Matter, PortalProfile, Route
 from .pending_uploads import Kept, open_kept
-from .selectors import MatterView
+from .selectors import MatterView, matter_find
 from .tracking import tracking_url
 
 
@@ -239,6 +239,11 @@ def phone_matter_refuse(*, actor: Actor, matter: MatterView, **register: Any) ->
 
     if matter.by_phone:
         raise ValidationFailed(_("This matter may be settled by phone."), code="phone_matter")
+    from querela.complaints.language import complaint_language
+
     with transaction.atomic():
         complaint = complaint_register(actor=actor, kind=matter.kind, acknowledge=False, **register)
-        return complaint_transition(actor=actor, complaint_id=complaint.pk, action="refuse_by_phone", text=matter.text)
+        # Read out and logged in the caller's language, whatever the agent's screen shows.
+        with translation.override(complaint_language(complaint)):
+            said = matter_find(matter.code) or matter
+        return complaint_transition(actor=actor, complaint_id=complaint.pk, action="refuse_by_phone", text=said.text)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "querela.tenants",
     "querela.audit",
     "querela.customers",
+    "querela.remedies",
     "querela.complaints",
     "querela.intake",
     "querela.portal",

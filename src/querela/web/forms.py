@@ -11,6 +11,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
+from querela.complaints.workflow import TRANSITIONS_BY_NAME, Decision
 from querela.core.channels import Channel
 from querela.customers.models import ServiceType
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
@@ -159,11 +160,6 @@ class StaffRegisterForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Documents"))
     representative = forms.IntegerField(label=_("Filed by"), required=False, widget=forms.HiddenInput)
-    matter = forms.ChoiceField(
-        label=_("Matter (from the matter table)"),
-        required=False,
-        help_text=_("A matter the supplier never settles by phone is refused and logged, with its text to read out."),
-    )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("back_office", _("Hand to the back office")), ("on_spot", _("Answered on the spot"))],
@@ -181,13 +177,6 @@ class StaffRegisterForm(forms.Form):
         label=_("Confirm it in writing (important matter, or the customer asks)"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from querela.portal.selectors import matter_table
-
-        self.fields["matter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (m.code, m.title) for m in matter_table()
-        ]
 
 
 class CallRegisterForm(StaffRegisterForm):
@@ -199,16 +188,27 @@ class CallRegisterForm(StaffRegisterForm):
         max_length=LONG_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Minutes are taken when the matter is handed on or the customer disagrees (seed 004)."),
+        help_text=_("Minutes are taken when the matter is handed on or the customer disagrees."),
     )
     minutes_waived = forms.BooleanField(
         label=_("No minutes: the recording holds every element and the customer agrees"), required=False
     )
 
+    matter = forms.ChoiceField(
+        label=_("Matter (from the matter table)"),
+        required=False,
+        help_text=_("A matter the supplier never settles by phone is refused and logged, with its text to read out."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from querela.portal.selectors import matter_table
+
         for name in ("channel", "received_at"):
             del self.fields[name]
+        self.fields["matter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (m.code, m.title) for m in matter_table()
+        ]
 
 
 class CallStartForm(forms.Form):
@@ -245,6 +245,15 @@ class TransitionForm(forms.Form):
         label=_("Text"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     assignee = forms.IntegerField(required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Decision.choices], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        t = TRANSITIONS_BY_NAME.get(data.get("action", ""))
+        if t is not None and t.decides and not data.get("decision"):
+            # The answer says what was decided: upheld, or the remedies are named (partly upheld, rejected).
+            self.add_error("decision", _("Choose the decision: upheld, partly upheld or rejected."))
+        return data
 
 
 class NoteForm(forms.Form):

@@ -5,7 +5,8 @@ from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
 from .views.public import accounts, appointments, complaint_form, guidance, message_wall, tracking
 from .views.staff import appointments as staff_appointments
-from .views.staff import calls, postroom, public_site
+from .views.staff import audit as staff_audit
+from .views.staff import calls, postroom, public_site, remedies
 from .views.staff import minutes as staff_minutes
 
 app_name = "web"
@@ -54,6 +55,9 @@ tenant_patterns = [
     path("admin/", admin.tenant_admin, name="tenant_admin"),
     path("admin/settings/", admin.tenant_settings, name="tenant_settings"),
     path("admin/public-site/", public_site.public_site, name="public_site"),
+    path("admin/remedies/", remedies.remedies, name="remedies"),
+    path("admin/remedies/load/", remedies.remedies_load, name="remedies_load"),
+    path("admin/remedies/<int:body_id>/", remedies.remedy_edit, name="remedy_edit"),
     path("admin/offices/", staff_appointments.offices, name="offices"),
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
     path("appointments/", staff_appointments.day_list, name="appointments_day"),
@@ -65,7 +69,8 @@ tenant_patterns = [
     path("admin/staff/", admin.staff_add, name="staff_add"),
     path("admin/staff/<int:membership_id>/remove/", admin.staff_deactivate, name="staff_deactivate"),
     path("admin/policies/<str:name>/", admin.policy_edit, name="policy_edit"),
-    path("audit/", admin.audit_log, name="audit_log"),
+    path("audit/", staff_audit.audit_log, name="audit_log"),
+    path("audit/export.csv", staff_audit.audit_log_csv, name="audit_log_csv"),
     path("api-token/", admin.api_token, name="api_token"),
     path("audit/verify/", admin.audit_verify_view, name="audit_verify"),
     path("billing/", admin.tenant_billing, name="tenant_billing"),

@@ -52,6 +52,26 @@ def author_name(label: str) -> str:
 
 
 @register.filter
+def timeline_changes(entries: Any) -> dict[int, list[tuple[str, str]]]:
+    """`{% with changed=timeline|timeline_changes %}`: the field changes some entries carry (an edit of
+    the classification or the customer), worded as the audit log words them, names looked up once."""
+    from django.utils import timezone
+
+    from querela.audit.wording import word_changes
+
+    changed = {
+        e.pk: e.data["changes"]
+        for e in entries
+        if isinstance(e.data, dict) and isinstance(e.data.get("changes"), dict) and e.data["changes"]
+    }
+    if not changed:
+        return {}
+    return word_changes(
+        action="complaint.update", object_type="complaint", changes=changed, zone=timezone.get_current_timezone()
+    )
+
+
+@register.filter
 def get_item(mapping: object, key: object) -> object:
     """`{{ days|get_item:day }}`: a dict's value by a key from the context (a date, an id)."""
     return mapping.get(key) if isinstance(mapping, dict) else None

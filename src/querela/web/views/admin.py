@@ -1,4 +1,4 @@
-"""Tenant administration, the audit log, billing and the platform operator's page."""
+"""Tenant administration, the audit chain's check, billing and the platform operator's page."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from querela.audit.services import AUDIT_PAGE, audit_page, readable_changes
 from querela.audit.verify import audit_verify
 from querela.complaints.deadline_policies import policy_for, policy_save
 from querela.complaints.models import DeadlinePolicy
 from querela.core.errors import QuerelaError
-from querela.core.numbers import plain_number
 from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox, InboundMessage
 from querela.reports.usage import usage_by_month
@@ -168,16 +166,6 @@ def api_token(request: HttpRequest, tenant: str) -> HttpResponse:
     token = api_token_issue(actor=request.actor) if request.method == "POST" else ""  # type: ignore[attr-defined]
     days = settings.QUERELA["API_TOKEN_DAYS"]
     return render(request, "web/api_token.html", {"token": token, "token_days": days})
-
-
-@tenant_page("audit.view")
-def audit_log(request: HttpRequest, tenant: str) -> HttpResponse:
-    before = request.GET.get("before", "")
-    action, object_id = request.GET.get("action", "").strip(), request.GET.get("object", "").strip()
-    events = audit_page(before_id=plain_number(before), action=action, object_id=object_id)
-    rows = [(e, readable_changes(e.changes)) for e in events]
-    more = events[-1].pk if len(events) == AUDIT_PAGE else None
-    return render(request, "web/audit_log.html", {"rows": rows, "more": more, "action": action, "object": object_id})
 
 
 @require_POST

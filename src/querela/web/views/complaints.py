@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from querela.calls.selectors import call_of_recording
@@ -14,7 +16,7 @@ from querela.calls.services import recording_copy_send
 from querela.complaints.deadline_actions import complaint_deadline_step
 from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
 from querela.complaints.deadline_texts import consumer_due_sentence
-from querela.complaints.models import EntryType, Kind
+from querela.complaints.models import Category, EntryType, Kind
 from querela.complaints.selectors import (
     attachment_open,
     complaint_for_write,
@@ -33,7 +35,9 @@ from querela.complaints.services import (
     handlers_of_tenant,
 )
 from querela.complaints.transitions import complaint_transition
-from querela.complaints.workflow import Status, available_from
+from querela.complaints.workflow import Decision, Status, available_from
+from querela.complaints.worklist import VIEWS as WORKLIST_VIEWS
+from querela.complaints.worklist import view_arguments, worklist_page
 from querela.core.channels import Channel
 from querela.core.errors import QuerelaError
 from querela.core.numbers import plain_number
@@ -41,8 +45,9 @@ from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
 from querela.minutes.selectors import may_take_minutes, minutes_of_complaint
 from querela.portal.selectors import recording_copy, stage_for
+from querela.remedies.selectors import remedies_for
 from querela.tenants.access import can
-from querela.tenants.models import Department
+from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
@@ -53,43 +58,76 @@ from .uploads import uploads_from
 
 @tenant_page("complaint.list")
 def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
+    """The worklist: a ready-made view (mine, team, unassigned…) and filters, kept in the address;
+    sorted by due date unless asked otherwise; 50 rows a page, the next page by keyset."""
     actor = request.actor  # type: ignore[attr-defined]
     g = request.GET
-    status = g.get("status") or None
-    deadline = g.get("deadline") or None
-    order = "due" if g.get("order") == "due" or deadline else "received"
-    assignee = g.get("assignee", "")
-    department = g.get("department", "")
-    qs = complaint_list(
-        actor=actor,
-        status=status,
-        query=g.get("q", ""),
-        deadline=deadline,
-        order=order,
-        channel=g.get("channel", ""),
-        kind=g.get("kind", ""),
-        assignee_id=_small_id(assignee),
-        department_id=_small_id(department),
+    view = g.get("view", "") if g.get("view", "") in WORKLIST_VIEWS else ""
+    order = "received" if g.get("order") == "received" else "due"
+    team = (
+        Membership.objects.filter(pk=actor.membership_id).values_list("department_id", flat=True).first()
+        if view == "team"
+        else None
     )
+    args = view_arguments(view, user_id=actor.user_id, department_id=team)
+    for name in ("channel", "kind", "category"):
+        if g.get(name):
+            args[name] = g[name]
+    if g.get("status"):
+        args["status"] = g["status"]
+    if g.get("deadline") in ("overdue", "due_soon"):
+        args["deadline"] = g["deadline"]
+    for name, field in (("assignee", "assignee_id"), ("department", "department_id")):
+        if (number := _small_id(g.get(name, ""))) is not None:
+            args[field] = number
+    for name, field in (("from", "received_from"), ("to", "received_to")):
+        if day := _day(g.get(name, "")):
+            args[field] = day
+    qs = complaint_list(actor=actor, query=g.get("q", ""), order=order, **args)
+    page = worklist_page(qs, order=order, after=g.get("after", ""))
     # A filter change swaps only the rows; a history restore (back button) needs the whole page.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    template = "web/partials/complaint_rows.html" if partial else "web/complaint_list.html"
+    template = "web/partials/worklist_body.html" if partial else "web/complaint_list.html"
     return render(
         request,
         template,
         {
-            "complaints": qs[:200],
+            "complaints": page.rows,
+            "next_cursor": page.next_cursor,
+            "views": [(v, label) for v, label in VIEW_LABELS.items()],
+            "view": view,
             "statuses": Status.choices,
-            "status": status,
-            "deadline": deadline,
+            "status": g.get("status", ""),
+            "deadline": g.get("deadline", ""),
             "order": order,
             "channels": Channel.choices,
             "kinds": Kind.choices,
+            "categories": Category.choices,
             "handlers": handlers_of_tenant(),
             "departments": Department.objects.order_by("name"),
             "chosen": g,
         },
     )
+
+
+VIEW_LABELS = {
+    "": gettext_lazy("All"),
+    "mine": gettext_lazy("Mine"),
+    "team": gettext_lazy("My team"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "awaiting": gettext_lazy("Awaiting the customer"),
+    "due_soon": gettext_lazy("Due soon"),
+    "overdue": gettext_lazy("Overdue"),
+    "deemed": gettext_lazy("Deemed accepted"),
+    "escalated": gettext_lazy("Escalated"),
+}
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 @tenant_page("complaint.view")
@@ -115,6 +153,9 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             "due_sentence": consumer_due_sentence(complaint),
             "deadline_form": _deadline_form(complaint) if can(actor, "complaint.deadlines", complaint) else None,
             "transitions": transitions,
+            # What a partly upheld or rejected answer will name, shown next to the decision.
+            "remedies": remedies_for(complaint) if any(t.decides for t in transitions) else None,
+            "decisions": Decision.choices,
             "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
             "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
             "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
@@ -225,6 +266,7 @@ def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpRespo
             action=d["action"],
             text=d["text"] or "",
             assignee_id=d["assignee"],
+            decision=d["decision"] or "",
         )
 
     submit(request, TransitionForm(request.POST), run, _("Done."))

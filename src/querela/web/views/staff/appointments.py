@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -24,7 +24,7 @@ from querela.appointments.services import (
     office_save,
 )
 from querela.appointments.slots import by_day, format_hours, parse_hours
-from querela.core import clock
+from querela.core import clock, tenancy
 from querela.core.errors import QuerelaError
 from querela.portal.selectors import matter_table
 from querela.tenants.access import can
@@ -180,7 +180,7 @@ def book_for_caller(request: HttpRequest, tenant: str) -> HttpResponse:
         ),
         _("The visit was booked."),
     ):
-        return redirect("web:appointments_day", tenant=tenant)
+        return redirect(_day_of(tenant, request.POST.get("slot", "")))
     o = offer(office)
     days = by_day(o.slots)
     chosen_day: date | None
@@ -200,3 +200,16 @@ def book_for_caller(request: HttpRequest, tenant: str) -> HttpResponse:
             "chosen": request.POST.get("slot", ""),
         },
     )
+
+
+def _day_of(tenant: str, slot: str) -> str:
+    """The day list of the day just booked (the desk checks what it booked, not today's list)."""
+    url = reverse("web:appointments_day", kwargs={"tenant": tenant})
+    try:
+        moment = datetime.fromisoformat(slot)
+    except ValueError:
+        return url
+    zone = clock.tenant_zone(tenancy.current_tenant())
+    local = moment.astimezone(zone) if moment.tzinfo else moment
+    return f"{url}?day={local.date().isoformat()}"
+

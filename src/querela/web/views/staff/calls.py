@@ -120,7 +120,8 @@ def call_register_view(request: HttpRequest, tenant: str, call_id: int) -> HttpR
                 refused = phone_matter_refuse(
                     actor=actor, matter=matter, channel=Channel.PHONE, call_recording=call.recording_id, **given
                 )
-                messages.warning(request, _("Not a phone matter. Tell the caller: %(text)s") % {"text": matter.text})
+                said = refused.redirect_explanation or matter.text  # in the caller's language
+                messages.warning(request, _("Not a phone matter. Tell the caller: %(text)s") % {"text": said})
                 return redirect("web:complaint_detail", tenant=tenant, reference=refused.reference)
             complaint = call_register(
                 actor=actor,

@@ -31,7 +31,7 @@ from ...decorators import tenant_page
 from .postroom_forms import LetterForm, RangesForm, ScanUploadForm
 
 
-@tenant_page("complaint.register")
+@tenant_page("post.register")
 def postroom(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     form = ScanUploadForm(request.POST or None, request.FILES or None)
@@ -53,7 +53,7 @@ def postroom(request: HttpRequest, tenant: str) -> HttpResponse:
     )
 
 
-@tenant_page("complaint.register")
+@tenant_page("post.register")
 def scan_batch(request: HttpRequest, tenant: str, batch_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     batch = scan_batch_get(actor=actor, batch_id=batch_id)
@@ -152,7 +152,7 @@ def _page(
     )
 
 
-@tenant_page("complaint.register")
+@tenant_page("post.register")
 def scan_progress(request: HttpRequest, tenant: str, batch_id: int) -> HttpResponse:
     """The progress bar, polled while the job runs; once it has finished the whole page is reloaded."""
     batch = scan_batch_get(actor=request.actor, batch_id=batch_id)  # type: ignore[attr-defined]
@@ -165,7 +165,7 @@ def scan_progress(request: HttpRequest, tenant: str, batch_id: int) -> HttpRespo
     return render(request, "staff/_scan_progress.html", {"batch": batch})
 
 
-@tenant_page("complaint.register")
+@tenant_page("post.register")
 def scan_page(request: HttpRequest, tenant: str, batch_id: int, page: int) -> HttpResponse:
     png = scan_thumbnail(actor=request.actor, batch_id=batch_id, page=page)  # type: ignore[attr-defined]
     response = HttpResponse(png, content_type="image/png")
@@ -173,7 +173,7 @@ def scan_page(request: HttpRequest, tenant: str, batch_id: int, page: int) -> Ht
     return response
 
 
-@tenant_page("complaint.register")
+@tenant_page("post.register")
 def scan_original(request: HttpRequest, tenant: str, batch_id: int) -> HttpResponseBase:
     batch, stream = scan_original_open(actor=request.actor, batch_id=batch_id)  # type: ignore[attr-defined]
     response = FileResponse(stream, as_attachment=True, filename=batch.filename)

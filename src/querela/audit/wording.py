@@ -1,0 +1,447 @@
+"""The audit log in words: what each event says, in the reader's language, with people and things named.
+
+`WORDING` holds a sentence for every action code the services write (`tests/audit/test_wording.py`
+scans the source so that none is missed); `describe(event, names)` turns one event into a `Line`: the
+sentence, and what changed, each field by its name and each value by its label. An unknown code still
+reads as a sentence, never as JSON. `names` comes from `vocabulary.names_for(events)`: one query per
+kind of thing named, for a whole page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any, TypeVar
+
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .vocabulary import ACTION_VALUES, Event, Names, field_label, model_of, named_kind, names_for, value_label
+
+K = TypeVar("K")
+
+# ---------------------------------------------------------------------------------------------------
+# The table
+
+Context = dict[str, Any]
+Choice = Promise | Callable[[Context], str | Promise]
+Sentence = Choice | Mapping[str, Choice]
+
+
+def _registration(ctx: Context) -> Promise:
+    # "complaint.register" is written by the registration (status None → received) and by the
+    # workflow's `register` transition (awaiting information → registered).
+    if ctx.get("before_code") is None:
+        return _("Complaint %(ref)s registered (%(channel)s)")
+    return _("Complaint %(ref)s: status %(before)s → %(after)s (identified and complete)")
+
+
+def _flag(ctx: Context) -> Promise:
+    if ctx.get("note"):
+        return _("Complaint %(ref)s flagged for a person: %(note)s")
+    return _("Complaint %(ref)s: flag cleared")
+
+
+def _record_viewed(ctx: Context) -> Promise:
+    if ctx.get("call"):
+        return _("%(customer)s's record viewed by %(who)s (call %(call)s)")
+    return _("%(customer)s's record viewed by %(who)s")
+
+
+def _search(ctx: Context) -> str:
+    count = int(ctx.get("count") or 0)
+    return ngettext(
+        "Customer search by %(who)s showed %(count)s record",
+        "Customer search by %(who)s showed %(count)s records",
+        count,
+    )
+
+
+def _identified(ctx: Context) -> Promise:
+    if ctx.get("new_customer"):
+        return _("Call %(ref)s: a new customer record made for the caller, %(customer)s")
+    return _("Call %(ref)s: caller identified as %(customer)s (by %(items)s)")
+
+
+def _minutes_drawn_up(ctx: Context) -> Promise:
+    if ctx.get("corrects"):
+        return _("Minutes of complaint %(complaint)s corrected: version %(version)s drawn up")
+    return _("Minutes of complaint %(complaint)s drawn up")
+
+
+def _role_given(ctx: Context) -> Promise:
+    if ctx.get("new_account"):
+        return _("Account made for %(person)s, with the role %(role)s")
+    return _("%(person)s given the role %(role)s")
+
+
+_PERSONAL_DATA_SEEN = _("Personal data (%(object)s) seen by %(who)s")
+
+WORDING: dict[str, Sentence] = {
+    # A complaint's life. Transitions (workflow.TRANSITIONS) are written as "complaint.<transition>".
+    "complaint.register": _registration,
+    "complaint.request_info": _(
+        "Complaint %(ref)s: status %(before)s → %(after)s (information asked from the customer)"
+    ),
+    "complaint.resume": _("Complaint %(ref)s: status %(before)s → %(after)s (the information asked for arrived)"),
+    "complaint.assign": _("Complaint %(ref)s: status %(before)s → %(after)s, assigned to %(assignee)s"),
+    "complaint.start_investigation": _("Complaint %(ref)s: status %(before)s → %(after)s"),
+    "complaint.answer": _("Complaint %(ref)s: status %(before)s → %(after)s"),
+    "complaint.close": _("Complaint %(ref)s: status %(before)s → %(after)s"),
+    "complaint.resolve_on_spot": _("Complaint %(ref)s: status %(before)s → %(after)s (answered on the spot)"),
+    "complaint.refuse_by_phone": _(
+        "Complaint %(ref)s: status %(before)s → %(after)s (not a phone matter: the caller was told where it is settled)"
+    ),
+    "complaint.reopen": _("Complaint %(ref)s: status %(before)s → %(after)s (the customer disputes the answer)"),
+    "complaint.escalate": _("Complaint %(ref)s: status %(before)s → %(after)s (escalated to a supervisor)"),
+    "complaint.redirect": _("Complaint %(ref)s: status %(before)s → %(after)s (not a complaint: redirected)"),
+    "complaint.update": _("Complaint %(ref)s changed: %(fields)s"),
+    "complaint.note": _("Internal note added to complaint %(ref)s"),
+    "complaint.message_in": _("Message from the customer added to complaint %(ref)s"),
+    "complaint.message_out": _("Message to the customer on complaint %(ref)s"),
+    "complaint.attach": _("File %(file)s attached to complaint %(ref)s"),
+    "complaint.flag": _flag,
+    "complaint.recording_request": _("Complaint %(ref)s: the customer asked for a copy of the call recording"),
+    # Deadlines: a person's actions, then the deadline watch ("deadline.<policy on_miss>").
+    "complaint.acknowledge": _("Complaint %(ref)s: receipt acknowledged to the customer"),
+    "complaint.progress": _("Complaint %(ref)s: progress update sent to the customer"),
+    "complaint.extend": _("Complaint %(ref)s: answer date extended by %(days)s days, %(before_date)s → %(after_date)s"),
+    "complaint.reschedule": _("Complaint %(ref)s: new target date, %(before_date)s → %(after_date)s"),
+    "deadline.due_soon": _("Complaint %(ref)s: reminder, the %(step)s is due on %(due)s"),
+    "deadline.breach": _("Complaint %(ref)s missed its %(step)s deadline (%(due)s); the supervisors were told"),
+    "deadline.deemed_accepted": _("Complaint %(ref)s was not answered by %(due)s: by law it is deemed accepted"),
+    "deadline.reschedule": _("Complaint %(ref)s missed its target date (%(due)s): the customer must get a new date"),
+    # Personal data seen ("personal_data.<what>", audit_personal_data), by the kind of thing seen.
+    "personal_data.view": {
+        "customer": _record_viewed,
+        "complaint": _("Complaint %(ref)s viewed by %(who)s"),
+        "minutes": _("Minutes of complaint %(complaint)s viewed by %(who)s"),
+        "": _PERSONAL_DATA_SEEN,
+    },
+    "personal_data.search": {"customer": _search, "": _PERSONAL_DATA_SEEN},
+    "personal_data.download": {
+        "attachment": _("File %(file)s of complaint %(complaint)s downloaded by %(who)s"),
+        "representative": _("Power of attorney of %(customer)s's representative downloaded by %(who)s"),
+        "inbound_message": _("Original e-mail %(object)s downloaded by %(who)s"),
+        "complaint": _("Receipt of complaint %(ref)s downloaded by %(who)s"),
+        "minutes": _("Minutes of complaint %(complaint)s downloaded by %(who)s (PDF)"),
+        "scan_batch": _("Scanned post %(file)s downloaded by %(who)s"),
+        "": _PERSONAL_DATA_SEEN,
+    },
+    "personal_data.letter": _("Letter of complaint %(ref)s opened for printing by %(who)s"),
+    "personal_data.export": {"audit_log": _("Audit log exported by %(who)s"), "": _PERSONAL_DATA_SEEN},
+    # Calls.
+    "call.start": _("Call %(ref)s started by %(who)s"),
+    "call.notice_given": _("Call %(ref)s: the caller was told that the call is recorded"),
+    "call.identified": _identified,
+    "call.identification_failed": _("Call %(ref)s: the caller could not be identified (attempt %(attempt)s)"),
+    "call.recording_stored": _("Recording of call %(ref)s stored (%(file)s)"),
+    "call.recording_linked": _("Recording of call %(ref)s linked from the telephony system"),
+    "call.end": _("Call %(ref)s ended"),
+    "call.minutes_waived": _(
+        "Complaint %(ref)s: the customer agreed that the recording of call %(call)s stands for the minutes"
+    ),
+    "call.recording_purged": _("Recording of call %(ref)s deleted after its 5 years (kept until %(kept_until)s)"),
+    # Customers and consumer accounts.
+    "customer.create": _("Customer record of %(customer)s created"),
+    "customer.update": _("Customer record of %(customer)s changed: %(fields)s"),
+    "customer.link": _("%(customer)s's record linked to the online account %(account)s"),
+    "place.create": _("Consumption place %(place)s added to %(customer)s's record"),
+    "representative.add": _("Representative %(name)s added to %(customer)s's record"),
+    "account.signup": _("Online account of %(person)s created on the public site"),
+    "account.verify": _("E-mail address of %(person)s's online account confirmed"),
+    "account.password_reset": _("Password of %(person)s's online account reset"),
+    # Appointments at the customer office.
+    "appointment.book": _("Appointment for %(visitor)s booked at %(office)s for %(starts_at)s"),
+    "appointment.check_in": _("%(visitor)s arrived for the appointment"),
+    "appointment.reschedule": _("Appointment for %(visitor)s moved: %(before_time)s → %(after_time)s"),
+    "appointment.cancel": _("Appointment for %(visitor)s cancelled"),
+    "appointment.office": _("Office %(office)s changed: %(fields)s"),
+    # Minutes, post room, e-mail.
+    "minutes.create": _minutes_drawn_up,
+    "minutes.update": _("Minutes of complaint %(complaint)s edited: %(fields)s"),
+    "minutes.sign": _("Minutes of complaint %(complaint)s signed (version %(version)s)"),
+    "minutes.copy_sent": _("Copy of the minutes of complaint %(complaint)s e-mailed to %(to)s"),
+    "postroom.upload": _("Scanned post %(file)s uploaded (%(pages)s pages)"),
+    "postroom.split": _("Scanned post %(file)s split into %(letters)s complaints"),
+    "inbound.release": _("Held e-mail %(object)s let through by %(who)s"),
+    # The supplier's public site and administration.
+    "portal.matter": _("Public site: matter %(ref)s changed: %(fields)s"),
+    "portal.profile": _("Public site contacts and form changed: %(fields)s"),
+    "tenant.create": _("Supplier %(ref)s created"),
+    "tenant.configure": _("Settings of %(ref)s changed: %(fields)s"),
+    "department.create": _("Department %(name)s created"),
+    "membership.set": _role_given,
+    "membership.deactivate": _("%(person)s's role removed"),
+    "policy.save": _("Deadline policy %(ref)s saved"),
+    "api.token_issue": _("API token issued to %(person)s"),
+    "remedies.load": _("Remedy bodies of the supplier's country loaded from the presets"),
+    "remedies.body_created": _("Remedy body %(name)s added"),
+    "remedies.body_changed": _("A remedy body changed: %(fields)s"),
+}
+
+# The action kinds a reader filters by: a label and the code prefixes it covers.
+ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
+    "complaint": (_("Complaints"), ("complaint.",)),
+    "deadline": (_("Deadline watch"), ("deadline.",)),
+    "personal_data": (_("Personal data seen"), ("personal_data.",)),
+    "call": (_("Calls"), ("call.",)),
+    "customer": (_("Customers"), ("customer.", "place.", "representative.")),
+    "account": (_("Online accounts"), ("account.",)),
+    "appointment": (_("Appointments"), ("appointment.",)),
+    "minutes": (_("Minutes"), ("minutes.",)),
+    "postroom": (_("Post room"), ("postroom.",)),
+    "inbound": (_("E-mail"), ("inbound.",)),
+    "admin": (
+        _("Administration"),
+        ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies."),
+    ),
+}
+
+
+# An export records its filters: the action kind by its label.
+ACTION_VALUES[("personal_data.export", "action")] = {key: label for key, (label, _prefixes) in ACTION_GROUPS.items()}
+
+
+def group_of(action: str) -> str | None:
+    for key, (_label, prefixes) in ACTION_GROUPS.items():
+        if action.startswith(prefixes):
+            return key
+    return None
+
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_LONGEST = 200
+
+
+def _format(value: object, names: Names, *, object_type: str, key: str, action: str) -> str:
+    """One value as a person reads it: a name for an id, a label for a code, a local time for a UTC one."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(_format(v, names, object_type=object_type, key=key, action=action) for v in value)
+    if isinstance(value, dict):
+        # Settings kept as a structure (a policy's definition, the form's fields): what they hold, briefly.
+        return _short("; ".join(f"{k}: {_plain(v)}" for k, v in value.items()))
+    named = named_kind(action, key)
+    if named is not None:
+        name = names.of(named, value)
+        if name:
+            return name
+    label = value_label(object_type, key, value, action)
+    if label is not None:
+        return label
+    text = str(value)
+    if _DATETIME.match(text):
+        try:
+            return names.local(datetime.fromisoformat(text)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return text
+    if _DIGEST.match(text):
+        return text[:12] + "…"
+    return _short(text)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, dict | list):
+        return "…"
+    return "—" if value is None else str(value)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 1] + "…"
+
+
+def _is_pair(key: str, value: object) -> bool:
+    # Before/after pairs are lists of two; a few keys hold plain lists (items, meters, letters, shown).
+    return isinstance(value, list) and len(value) == 2 and key not in _LIST_KEYS
+
+
+_LIST_KEYS = frozenset({"items", "with", "shown", "letters", "fields"})
+
+
+def change_lines(event: Event, names: Names) -> list[tuple[str, str]]:
+    """What changed, as (field, "before → after") or (field, value) rows, in the reader's language."""
+    changes = event.changes
+    if not changes:
+        return []
+    if not isinstance(changes, dict):
+        return [("", _short(_plain(changes)))]
+    rows = []
+    for key, value in changes.items():
+        label = field_label(event.object_type, key, event.action)
+        fmt = {"object_type": event.object_type, "key": key, "action": event.action}
+        if _is_pair(key, value):
+            before, after = value
+            if before in (None, "", []) and after in (None, "", []):
+                continue  # nothing on either side (a registration with no customer)
+            if isinstance(before, dict) and isinstance(after, dict):
+                keys = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+                rows.append((label, gettext("changed: %(keys)s") % {"keys": ", ".join(keys) or "—"}))
+                continue
+            rows.append((label, f"{_format(before, names, **fmt)} → {_format(after, names, **fmt)}"))
+        elif key == "fields" and isinstance(value, list):
+            rows.append((label, ", ".join(field_label(event.object_type, str(v)) for v in value)))
+        else:
+            rows.append((label, _format(value, names, **fmt)))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sentences
+
+
+@dataclass(frozen=True)
+class Line:
+    """One event in words: the sentence, and what changed."""
+
+    text: str
+    details: list[tuple[str, str]]
+
+
+def _after(value: object) -> object:
+    return value[1] if isinstance(value, list) and len(value) == 2 else value
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _context(event: Event, names: Names) -> Context:
+    ch: dict[str, Any] = event.changes if isinstance(event.changes, dict) else {}
+    kind, oid = event.object_type, event.object_id
+
+    def fmt(key: str, value: object) -> str:
+        return _format(value, names, object_type=kind, key=key, action=event.action)
+
+    ctx: Context = {"ref": oid, "who": names.actor(event), "object": object_name(event, names)}
+    status = ch.get("status")
+    if isinstance(status, list) and len(status) == 2:
+        ctx["before_code"] = status[0]
+        ctx["before"] = _lower_first(fmt("status", status[0]))
+        ctx["after"] = _lower_first(fmt("status", status[1]))
+    complaint = ch.get("complaint") or (oid if kind == "complaint" else None)
+    if not complaint and kind == "minutes":
+        complaint = names.of(kind, oid)
+    if complaint:
+        ctx["complaint"] = complaint
+    number: object = oid if kind == "customer" else None
+    if number is None and named_kind(event.action, "customer") == "customer":
+        number = _after(ch.get("customer"))
+    if number:
+        ctx["customer"] = names.of("customer", number) or str(number)
+        if "new_customer" in (ch.get("with") or []):
+            ctx["new_customer"] = True
+    if kind == "user":
+        ctx["person"] = names.of("user" if oid.isdigit() else "username", oid) or oid
+    if kind in ("appointment",):
+        ctx["visitor"] = names.of(kind, oid) or oid
+    if kind == "office":
+        ctx["office"] = names.of(kind, oid) or oid
+    if kind == "scan_batch":
+        ctx["file"] = names.of(kind, oid) or oid
+    for key in ("call", "recording"):
+        if ch.get(key):
+            ctx["call"] = ch[key]
+    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account"):
+        if ch.get(key) not in (None, ""):
+            ctx[key] = ch[key]
+    for key in ("channel", "step", "due", "kept_until", "office", "place", "account", "representative", "name"):
+        if ch.get(key) not in (None, ""):
+            ctx[key] = fmt(key, _after(ch[key]))
+    if "step" in ctx:
+        ctx["step"] = _lower_first(ctx["step"])
+    if "assignee" in ch:
+        ctx["assignee"] = fmt("assignee", _after(ch["assignee"]))
+    if "role" in ch:
+        ctx["role"] = _lower_first(fmt("role", _after(ch["role"])))
+    if "representative" in ctx:
+        ctx["name"] = ctx["representative"]
+    if isinstance(ch.get("answer_due"), list) and len(ch["answer_due"]) == 2:
+        ctx["before_date"], ctx["after_date"] = (fmt("answer_due", v) for v in ch["answer_due"])
+    if isinstance(ch.get("starts_at"), list) and len(ch["starts_at"]) == 2:
+        ctx["before_time"], ctx["after_time"] = (fmt("starts_at", v) for v in ch["starts_at"])
+        ctx["starts_at"] = ctx["after_time"]
+    if "needs_attention" in ch:
+        ctx["note"] = _short(str(_after(ch["needs_attention"]) or ""))
+    if isinstance(ch.get("shown"), list):
+        ctx["count"] = len(ch["shown"])
+    if isinstance(ch.get("letters"), list):
+        ctx["letters"] = len(ch["letters"])
+    if isinstance(ch.get("with") or ch.get("items"), list):
+        ctx["items"] = fmt("with", ch.get("with") or ch.get("items"))
+    if isinstance(ch.get("fields"), list):
+        ctx["fields"] = ", ".join(_lower_first(field_label(kind, str(f))) for f in ch["fields"]) or "—"
+    elif "fields" not in ctx:
+        keys = [k for k in ch if k not in ("complaint", "version")]
+        ctx["fields"] = ", ".join(_lower_first(field_label(kind, k, event.action)) for k in keys) or "—"
+    return ctx
+
+
+def object_name(event: Event, names: Names) -> str:
+    """What the event is about, as a person calls it: "complaint HU-2026-000123", "Kovács Anna"."""
+    kind, oid = event.object_type, event.object_id
+    if kind == "user":
+        return names.of("user" if oid.isdigit() else "username", oid) or oid
+    name = names.of(kind, oid)
+    model = model_of(kind)
+    noun = str(model._meta.verbose_name) if model is not None else kind.replace("_", " ")
+    if name:
+        return f"{noun} {name}" if kind not in ("customer", "appointment") else name
+    return f"{noun} {oid}".strip()
+
+
+def _sentence_for(event: Event) -> Sentence | None:
+    wording = WORDING.get(event.action)
+    if isinstance(wording, Mapping):
+        return wording.get(event.object_type) or wording.get("")
+    return wording
+
+
+def describe(event: Event, names: Names) -> Line:
+    """One event in the reader's language (the active translation), with people and things named."""
+    details = change_lines(event, names)
+    ctx = _context(event, names)
+    wording = _sentence_for(event)
+    if wording is not None:
+        template = wording(ctx) if callable(wording) else wording
+        try:
+            return Line(str(template) % ctx, details)
+        except (KeyError, TypeError, ValueError):
+            pass  # a field the sentence needs is missing from this (older) event: the generic line
+    return Line(_generic(event, ctx), details)
+
+
+def _generic(event: Event, ctx: Context) -> str:
+    what = capfirst(event.action.replace(".", ": ").replace("_", " "))
+    return gettext("%(what)s (%(object)s), by %(who)s") % {"what": what, "object": ctx["object"], "who": ctx["who"]}
+
+
+def word_changes(
+    *, action: str, object_type: str, changes: Mapping[K, Any], zone: tzinfo | None = None
+) -> dict[K, list[tuple[str, str]]]:
+    """Changes kept outside the log in the same shape (a complaint's timeline entries, written with their
+    audit event by `complaint_update`), worded alike: the names they mention looked up once for all."""
+    bare = {key: _Bare(action=action, object_type=object_type, changes=c) for key, c in changes.items()}
+    names = names_for(bare.values(), zone=zone)
+    return {key: change_lines(event, names) for key, event in bare.items()}
+
+
+@dataclass
+class _Bare:
+    """Changes without an event around them (a timeline entry's)."""
+
+    action: str
+    object_type: str
+    changes: Any
+    object_id: str = ""
+    actor_id: int | None = None
+    actor_label: str = ""
+    actor_role: str = ""

@@ -1,0 +1,46 @@
+"""The answer letter: the handler's text, the decision, and where a dissatisfied customer may turn.
+
+Seed 000: the answer explains the decision and its reasons and names the forums a dissatisfied customer may
+turn to; seed 004 lists them (the consumer-protection authority, the conciliation body of the customer's
+county, the municipality, the regulator). Written in the complaint's language; the e-mail, the letter PDF
+and the consumer's page all carry the text this returns.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from querela.remedies.selectors import remedies_for
+from querela.remedies.texts import remedies_text
+
+from .language import complaint_language
+from .models import Complaint
+from .workflow import Decision
+
+
+def decision_sentence(decision: str) -> str:
+    sentences = {
+        Decision.UPHELD.value: _("Our decision: your complaint is upheld."),
+        Decision.PARTLY_UPHELD.value: _("Our decision: your complaint is partly upheld."),
+        Decision.REJECTED.value: _("Our decision: your complaint is rejected."),
+    }
+    return sentences.get(decision, "")
+
+
+def answer_letter(complaint: Complaint, text: str, decision: str) -> tuple[str, list[int]]:
+    """The letter's text and the ids of the remedy bodies it names.
+
+    Upheld: no remedies. Partly upheld, rejected or not stated (an older caller): the bodies for the
+    customer's county. A supplier with no remedy data keeps its own `answer_footer` on every answer.
+    """
+    with translation.override(complaint_language(complaint)):
+        parts = [text.rstrip(), decision_sentence(decision)]
+        remedies = remedies_for(complaint)
+        named: list[int] = []
+        if not remedies.on_file:
+            parts.append(complaint.tenant.answer_footer.strip())
+        elif decision != Decision.UPHELD:
+            parts.append(remedies_text(remedies))
+            named = [n.body.pk for n in remedies.named if n.body is not None]
+    return "\n\n".join(p for p in parts if p), named
