@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from explain import seq_scans
+
 SEED = 7
 FIRST = [
     "Anna",
@@ -240,7 +243,7 @@ def _measure(tenant, n: int) -> dict:
         "name and city": lambda c: f"{c.name.split()[0]} {c.places.all()[0].city}",
     }
     rows: dict[str, dict] = {}
-    seq_scans: list[str] = []
+    scans: list[str] = []
     with tenancy.tenant_scope(tenant):
         for label, make in picks.items():
             for kind, run in (
@@ -255,7 +258,7 @@ def _measure(tenant, n: int) -> dict:
                         hits.append(run(q))
                     times.append((time.perf_counter() - start) * 1000)
                     if c is sample[0]:
-                        seq_scans += _seq_scans(connection, captured.captured_queries, label)
+                        scans += seq_scans(connection, captured.captured_queries, label, SCANNED)
                 rows[f"{label} · {kind}"] = _summary(times, hits)
         times = []
         for c in sample[:50]:
@@ -267,8 +270,8 @@ def _measure(tenant, n: int) -> dict:
     print(f"{'query':<52} {'p50':>7} {'p95':>7} {'max':>7} {'hits p50':>9}")
     for label, r in rows.items():
         print(f"{label:<52} {r['p50']:7.1f} {r['p95']:7.1f} {r['max']:7.1f} {r['hits_p50']:9}")
-    if seq_scans:
-        print("\nSEQUENTIAL SCANS:\n" + "\n".join(seq_scans))
+    if scans:
+        print("\nSEQUENTIAL SCANS:\n" + "\n".join(scans))
         sys.exit(1)
     print("\nno sequential scan of customers, places or meters in any statement")
     return {"customers": n, "rows": rows}
@@ -282,21 +285,6 @@ def _summary(times: list[float], hits: list[int]) -> dict:
         "max": times[-1],
         "hits_p50": int(statistics.median(hits)),
     }
-
-
-def _seq_scans(connection, queries: list[dict], label: str) -> list[str]:
-    found = []
-    with connection.cursor() as cur:
-        for q in queries:
-            if not q["sql"].lstrip().upper().startswith("SELECT"):
-                continue
-            cur.execute("EXPLAIN " + q["sql"])
-            plan = "\n".join(r[0] for r in cur.fetchall())
-            for table in SCANNED:
-                if f"Seq Scan on {table}" in plan:
-                    scans = [line.strip() for line in plan.splitlines() if "Seq Scan" in line]
-                    found.append(f"{label}: {table}: {q['sql'][:200]}… {scans}")
-    return found
 
 
 if __name__ == "__main__":

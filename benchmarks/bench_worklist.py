@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from explain import seq_scans
+
 RUNS = 30
 SCANNED = ("complaints_complaint", "complaints_timelineentry", "complaints_deadlinestep")
 TARGETS = {"worklist": 50, "filtered": 50, "next page": 50, "mine": 50, "search": 150, "case file": 40}
@@ -76,7 +79,7 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             if i == 0:
-                scans += _seq_scans(connection, captured.captured_queries, label)
+                scans += seq_scans(connection, captured.captured_queries, label, SCANNED)
                 statements = len(captured)
         times.sort()
         rows[label] = {
@@ -97,20 +100,6 @@ def main() -> None:
         print("\nSEQUENTIAL SCANS:\n" + "\n".join(scans))
         sys.exit(1)
     print("no sequential scan of complaints, timeline entries or deadline steps")
-
-
-def _seq_scans(connection, queries: list[dict], label: str) -> list[str]:
-    found = []
-    with connection.cursor() as cur:
-        for q in queries:
-            if not q["sql"].lstrip().upper().startswith("SELECT"):
-                continue
-            cur.execute("EXPLAIN " + q["sql"])
-            plan = "\n".join(r[0] for r in cur.fetchall())
-            for table in SCANNED:
-                if f"Seq Scan on {table}" in plan:
-                    found.append(f"{label}: {table}: {q['sql'][:160]}…")
-    return found
 
 
 if __name__ == "__main__":

@@ -102,3 +102,20 @@ def test_handing_to_the_back_office_still_acknowledges(world):
     with tenancy.tenant_scope(w.tenant):
         c = Complaint.objects.get()
     assert c.status == "registered" and not c.resolved_on_spot
+
+
+def test_the_case_file_offers_on_the_spot_steps_only_where_they_can_apply(world):
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        letter = complaint_register(
+            actor=w.actor("clerk"), channel="post", subject="Levél", description="d", customer=w.customer
+        )
+        visit = complaint_register(
+            actor=w.actor("clerk"), channel="in_person", subject="Látogatás", description="d", customer=w.customer
+        )
+    handler = Client()
+    handler.force_login(w.users["supervisor"])
+    on_letter = handler.get(f"/t/AAA/complaints/{letter.reference}/").content.decode()
+    on_visit = handler.get(f"/t/AAA/complaints/{visit.reference}/").content.decode()
+    assert 'value="resolve_on_spot"' not in on_letter and 'value="refuse_by_phone"' not in on_letter
+    assert 'value="resolve_on_spot"' in on_visit and 'value="refuse_by_phone"' not in on_visit

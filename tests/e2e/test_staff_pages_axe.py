@@ -171,6 +171,8 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         }
         if apps.is_installed("querela.remedies"):
             ids["<int:body_id>"] = apps.get_model("remedies", "RemedyBody").objects.first()
+        ids["<int:consultation_id>"] = apps.get_model("consultations", "Consultation").objects.first()
+        ids["<int:template_id>"] = apps.get_model("answer_templates", "AnswerTemplate").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
     url = url.replace("<slug:code>", "outage").replace("<str:name>", "own").replace("<int:page>", "1")
     for placeholder, row in ids.items():

@@ -231,6 +231,14 @@ def test_thumbnails_and_the_original_are_for_staff_of_this_supplier(world, clerk
     url = response["Location"]
     png = clerk.get(url + "pages/2.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    # The page to read: large enough for a sender's address and a customer id.
+    from io import BytesIO
+
+    from PIL import Image
+
+    large = clerk.get(url + "pages/2.png?size=large")
+    small_width = Image.open(BytesIO(png.content)).width
+    assert Image.open(BytesIO(large.content)).width > 3 * small_width
     assert clerk.get(url + "pages/3.png").status_code == 404
     assert clerk.get(url + "original/").status_code == 200
     consumer = Client()

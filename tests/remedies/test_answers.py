@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -202,12 +203,15 @@ def test_the_answer_form_asks_for_the_decision(world):
     assert client.login(username="aaa-handler", password=PASSWORD)
     page = client.get(f"/t/AAA/complaints/{c.reference}/").content.decode()
     assert 'name="decision"' in page and BARANYA in page  # what a rejection would name
-    url = f"/t/AAA/complaints/{c.reference}/do/"
-    client.post(url, {"action": "answer", "text": "Elutasítjuk."})
+    url = f"/t/AAA/complaints/{c.reference}/answer/"
+    assert "Choose the decision" in client.post(url, {"step": "preview", "text": "Elutasítjuk."}).content.decode()
     with tenancy.tenant_scope(w.tenant):
         c.refresh_from_db()
         assert c.status == "investigating"  # refused: no decision
-    client.post(url, {"action": "answer", "text": "Elutasítjuk.", "decision": "rejected"})
+    preview = client.post(url, {"step": "preview", "text": "Elutasítjuk.", "decision": "rejected"}).content.decode()
+    assert BARANYA in preview  # the preview shows what the letter names
+    digest = re.search(r'name="previewed" value="([0-9a-f]+)"', preview).group(1)
+    client.post(url, {"step": "send", "text": "Elutasítjuk.", "decision": "rejected", "previewed": digest})
     with tenancy.tenant_scope(w.tenant):
         c.refresh_from_db()
         assert c.status == "answered" and c.decision == "rejected"

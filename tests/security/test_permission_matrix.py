@@ -20,6 +20,7 @@ from querela.complaints.models import Complaint
 from querela.complaints.services import Upload, complaint_attach, complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
+from querela.consultations.services import consultation_answer, consultation_ask
 from querela.core import clock, tenancy
 from querela.core.errors import PermissionDenied, QuerelaError
 from querela.customers.models import Customer
@@ -337,6 +338,37 @@ def _take_minutes(w: TenantWorld, actor: Actor) -> None:
 
 
 EXECUTORS["minutes.take"] = _service(_take_minutes)
+
+
+def _ask_consultation(w: TenantWorld, role: str) -> Outcome:
+    """Through the complaint page's form: the department asked, the question, the due date."""
+    c = _own_complaint(w)
+    due = (clock.tenant_today(w.tenant) + timedelta(days=7)).isoformat()
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/complaints/{c.reference}/consultations/",
+        {"department": str(w.department.pk), "question": "Check the meter", "due_on": due},
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert c.consultations.exists(), (role, "answered OK but nothing was asked")
+    return True
+
+
+def _answer_consultation(w: TenantWorld, actor: Actor) -> None:
+    """Staff of the department asked (the actor is put in it) record the answer."""
+    c = _own_complaint(w)
+    k = consultation_ask(
+        actor=w.actor("supervisor"), complaint_id=c.pk, question="Check the meter", department_id=w.department.pk
+    )
+    if actor.membership_id is not None:
+        Membership.objects.filter(pk=actor.membership_id).update(department=w.department)
+    consultation_answer(actor=actor, consultation_id=k.pk, result="Within tolerance")
+
+
+EXECUTORS["consultation.manage"] = _ask_consultation
+EXECUTORS["consultation.answer"] = _service(_answer_consultation)
 
 
 def test_every_action_has_an_executor():

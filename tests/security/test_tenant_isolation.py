@@ -10,6 +10,8 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from querela.answer_templates.models import AnswerTemplate
+from querela.answer_templates.services import answer_template_save
 from querela.appointments.models import Appointment, Office
 from querela.audit.models import AuditEvent
 from querela.calls.models import Call
@@ -18,6 +20,8 @@ from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.deadline_policies import policy_save
 from querela.complaints.models import Complaint, Notification
 from querela.complaints.services import Upload, complaint_attach, complaint_register
+from querela.consultations.models import Consultation
+from querela.consultations.services import consultation_ask
 from querela.core import clock, tenancy
 from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
@@ -70,6 +74,11 @@ def _populate(w: TenantWorld) -> Complaint:
         remedy_body_save(
             actor=w.actor("tenant_admin"), body_id=None, values={"kind": "other", "name": "Ombudsman " + w.tenant.code}
         )
+        answer_template_save(
+            actor=w.actor("tenant_admin"),
+            template_id=None,
+            values={"name": "Own " + w.tenant.code, "language": "en", "body": "Dear {customer_name}"},
+        )
         Invoice.objects.create(customer=w.customer, number=f"{w.tenant.code}-INV-1", issued_on="2026-11-01")
         office = Office.objects.create(name="Office " + w.tenant.code, address="Main street 1", opening_hours={})
         Appointment.objects.create(
@@ -82,6 +91,9 @@ def _populate(w: TenantWorld) -> Complaint:
         )
         call_start(actor=w.actor("agent"))
         _minutes(w)
+        consultation_ask(
+            actor=w.actor("handler"), complaint_id=c.pk, question="Opinion?", department_id=w.department.pk
+        )
         scan = pdf_scan(1)
         batch = scan_batch_upload(actor=w.actor("agent"), filename="post.pdf", stream=io.BytesIO(scan), size=len(scan))
         ScanLetter.objects.create(batch=batch, position=1, first_page=1, last_page=1, complaint=c)
@@ -146,6 +158,8 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         call = Call.objects.filter(tenant_id=tid).first()
         batch = ScanBatch.objects.filter(tenant_id=tid).first()
         body = RemedyBody.objects.filter(tenant_id=tid).first()
+        answer_template = AnswerTemplate.objects.filter(tenant_id=tid).first()
+        consultation = Consultation.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -164,6 +178,8 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:page>", "1")
         .replace("<int:call_id>", str(call.pk if call else 0))
         .replace("<int:body_id>", str(body.pk if body else 0))
+        .replace("<int:template_id>", str(answer_template.pk if answer_template else 0))
+        .replace("<int:consultation_id>", str(consultation.pk if consultation else 0))
         .replace("<str:recording_id>", call.recording_id if call else "none")
     )
     assert "<" not in url, f"fill in {url}"

@@ -166,6 +166,9 @@ WORDING: dict[str, Sentence] = {
     "minutes.update": _("Minutes of complaint %(complaint)s edited: %(fields)s"),
     "minutes.sign": _("Minutes of complaint %(complaint)s signed (version %(version)s)"),
     "minutes.copy_sent": _("Copy of the minutes of complaint %(complaint)s e-mailed to %(to)s"),
+    "consultation.ask": _("Complaint %(complaint)s: %(party)s consulted, due %(due)s"),
+    "consultation.answer": _("Complaint %(complaint)s: consultation of %(party)s answered"),
+    "consultation.cancel": _("Complaint %(complaint)s: consultation of %(party)s cancelled"),
     "postroom.upload": _("Scanned post %(file)s uploaded (%(pages)s pages)"),
     "postroom.split": _("Scanned post %(file)s split into %(letters)s complaints"),
     "inbound.release": _("Held e-mail %(object)s let through by %(who)s"),
@@ -182,11 +185,13 @@ WORDING: dict[str, Sentence] = {
     "remedies.load": _("Remedy bodies of the supplier's country loaded from the presets"),
     "remedies.body_created": _("Remedy body %(name)s added"),
     "remedies.body_changed": _("A remedy body changed: %(fields)s"),
+    "answer_template.created": _("Answer template %(name)s added"),
+    "answer_template.changed": _("An answer template changed: %(fields)s"),
 }
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
 ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
-    "complaint": (_("Complaints"), ("complaint.",)),
+    "complaint": (_("Complaints"), ("complaint.", "consultation.")),
     "deadline": (_("Deadline watch"), ("deadline.",)),
     "personal_data": (_("Personal data seen"), ("personal_data.",)),
     "call": (_("Calls"), ("call.",)),
@@ -198,7 +203,7 @@ ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "inbound": (_("E-mail"), ("inbound.",)),
     "admin": (
         _("Administration"),
-        ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies."),
+        ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies.", "answer_template."),
     ),
 }
 
@@ -350,7 +355,7 @@ def _context(event: Event, names: Names) -> Context:
     for key in ("call", "recording"):
         if ch.get(key):
             ctx["call"] = ch[key]
-    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account"):
+    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account", "party"):
         if ch.get(key) not in (None, ""):
             ctx[key] = ch[key]
     for key in ("channel", "step", "due", "kept_until", "office", "place", "account", "representative", "name"):

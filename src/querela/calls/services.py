@@ -98,12 +98,20 @@ def call_get(*, actor: Actor, call_id: int) -> Call:
 
 def call_notice_given(*, actor: Actor, call_id: int) -> Call:
     """The agent confirms the caller was told about the recording and its id (seed 004)."""
-    call = call_get(actor=actor, call_id=call_id)
-    if call.notice_given_at is None:
-        call.notice_given_at = clock.now()
-        call.save(update_fields=["notice_given_at"])
+    call, first = _stamp_once(actor, call_id, "notice_given_at")
+    if first:
         audit_record(actor=actor, action="call.notice_given", object_type="call", object_id=call.recording_id)
     return call
+
+
+def _stamp_once(actor: Actor, call_id: int, field: str) -> tuple[Call, bool]:
+    """Record when something happened on the call, the first time only (and whether this was it)."""
+    call = call_get(actor=actor, call_id=call_id)
+    if getattr(call, field) is not None:
+        return call, False
+    setattr(call, field, clock.now())
+    call.save(update_fields=[field])
+    return call, True
 
 
 @dataclass(frozen=True)
@@ -262,10 +270,8 @@ def telephony_recording(
 
 
 def call_end(*, actor: Actor, call_id: int) -> Call:
-    call = call_get(actor=actor, call_id=call_id)
-    if call.ended_at is None:
-        call.ended_at = clock.now()
-        call.save(update_fields=["ended_at"])
+    call, first = _stamp_once(actor, call_id, "ended_at")
+    if first:
         audit_record(actor=actor, action="call.end", object_type="call", object_id=call.recording_id)
     return call
 

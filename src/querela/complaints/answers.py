@@ -8,6 +8,8 @@ and the consumer's page all carry the text this returns.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -44,3 +46,8 @@ def answer_letter(complaint: Complaint, text: str, decision: str) -> tuple[str, 
             parts.append(remedies_text(remedies))
             named = [n.body.pk for n in remedies.named if n.body is not None]
     return "\n\n".join(p for p in parts if p), named
+
+
+def letter_digest(letter: str) -> str:
+    """A short fingerprint of a letter's text: what the person confirmed on the preview is what is sent."""
+    return hashlib.sha256(letter.encode("utf-8", "surrogatepass")).hexdigest()

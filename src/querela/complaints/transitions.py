@@ -17,12 +17,12 @@ from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from . import hooks
-from .answers import answer_letter
+from .answers import answer_letter, letter_digest
 from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
 from .sector_texts import is_identified
 from .timeline import add_entry, is_system, lock_complaint
-from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Decision, Guard, Status, transition_for
+from .workflow import SYSTEM, TRANSITIONS_BY_NAME, Decision, Guard, Status, Transition, transition_for
 
 
 def complaint_transition(
@@ -34,11 +34,14 @@ def complaint_transition(
     assignee_id: int | None = None,
     department_id: int | None = None,
     decision: str = "",
+    previewed: str | None = None,
 ) -> Complaint:
     """Move a complaint along the workflow. The only way a status changes.
 
     `decision` (upheld, partly_upheld, rejected): what an answer decided; only a deciding transition takes
-    it. Left out of an answer, the answer names the remedies as for a complaint not upheld."""
+    it. Left out of an answer, the answer names the remedies as for a complaint not upheld.
+    `previewed`: the digest (`answers.letter_digest`) of the letter the person confirmed; when the letter
+    would now read otherwise (a remedy body changed meanwhile), nothing is sent."""
     with transaction.atomic():
         complaint = lock_complaint(complaint_id)
         apply_transition(
@@ -49,6 +52,7 @@ def complaint_transition(
             assignee_id=assignee_id,
             department_id=department_id,
             decision=decision,
+            previewed=previewed,
         )
     return complaint
 
@@ -64,6 +68,7 @@ def apply_transition(
     record_text: bool = True,
     automatic: bool = False,
     decision: str = "",
+    previewed: str | None = None,
 ) -> None:
     if action not in TRANSITIONS_BY_NAME:
         raise InvalidTransition(_("Unknown step."))
@@ -105,6 +110,11 @@ def apply_transition(
         extra: dict[str, Any] = {"automatic": True} if automatic else {}  # RFC 3834: marked as an automatic reply
         if t.appends_remedies:
             letter, remedies = answer_letter(complaint, text, decision)
+            if previewed is not None and letter_digest(letter) != previewed:
+                raise ValidationFailed(
+                    _("The letter has changed since you previewed it: preview it again before sending."),
+                    code="preview_outdated",
+                )
             extra.update(decision=decision, remedies=remedies)
         add_entry(
             complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action, **extra
@@ -183,3 +193,12 @@ def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, departm
         changes["department"] = [complaint.department_id, dept_id]
         complaint.department_id = dept_id
     return changes
+
+
+def offered(t: Transition, complaint: Complaint) -> bool:
+    """Whether the case file offers this transition at all: one whose channel guard can never hold
+    here (settling on the spot for a letter; "not a phone matter" for anything but a call) is not shown."""
+    if "oral_channel" in t.guards and complaint.channel not in (Channel.PHONE, Channel.IN_PERSON):
+        return False
+    return not (t.name == "refuse_by_phone" and complaint.channel != Channel.PHONE)
+

@@ -8,26 +8,20 @@ made-up link all read the same "not valid", so a link says nothing about which c
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
+
+from querela.core.signed_links import complaint_link_read, complaint_link_token
 
 _SALT = "querela.portal.tracking"
 
 
 def tracking_token(tenant_code: str, complaint_id: int) -> str:
-    return signing.dumps([tenant_code, complaint_id], salt=_SALT, compress=False)
+    return complaint_link_token(_SALT, tenant_code, complaint_id)
 
 
 def tracking_read(tenant_code: str, token: str) -> int | None:
     """The complaint id a valid, unexpired token names in this tenant, else None."""
-    max_age = settings.QUERELA["TRACKING_DAYS"] * 86400
-    try:
-        code, complaint_id = signing.loads(token, salt=_SALT, max_age=max_age)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if code != tenant_code or not isinstance(complaint_id, int):
-        return None
-    return complaint_id
+    return complaint_link_read(_SALT, tenant_code, token, max_age_days=settings.QUERELA["TRACKING_DAYS"])
 
 
 def tracking_path(tenant_code: str, complaint_id: int) -> str:

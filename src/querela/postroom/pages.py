@@ -25,6 +25,8 @@ from .ranges import PageRange
 # What a scanner or a fax server produces; named as people name files.
 SCAN_TYPES = {"application/pdf": "PDF", "image/tiff": "TIFF", "image/jpeg": "JPEG", "image/png": "PNG"}
 THUMB_SIZE = (150, 212)
+# Big enough to read the sender, the date and a customer id off the page without downloading the scan.
+READING_SIZE = (900, 1272)
 _A4_INCHES = (8.27, 11.69)
 
 
@@ -192,12 +194,12 @@ def _written(writer: PdfWriter) -> IO[bytes]:
     return out
 
 
-def thumbnail_png(stream: IO[bytes], content_type: str, page: int) -> bytes:
+def thumbnail_png(stream: IO[bytes], content_type: str, page: int, size: tuple[int, int] = THUMB_SIZE) -> bytes:
     """A small picture of one page: the page's scanned image, or a sheet with its number when it has
     none (a PDF written by a program) or it can't be read."""
     try:
         with _guarded():
-            picture = _page_picture(stream, content_type, page)
+            picture = _page_picture(stream, content_type, page, size)
     except Exception:  # a thumbnail is a convenience: a page that can't be drawn shows its number
         picture = None
     if picture is None:
@@ -207,7 +209,7 @@ def thumbnail_png(stream: IO[bytes], content_type: str, page: int) -> bytes:
     return out.getvalue()
 
 
-def _page_picture(stream: IO[bytes], content_type: str, page: int) -> Image.Image | None:
+def _page_picture(stream: IO[bytes], content_type: str, page: int, size: tuple[int, int]) -> Image.Image | None:
     if content_type == "application/pdf":
         reader = PdfReader(stream)
         if page < 1 or page > len(reader.pages):
@@ -224,9 +226,9 @@ def _page_picture(stream: IO[bytes], content_type: str, page: int) -> Image.Imag
             source.seek(page - 1)
         except EOFError:
             return None
-    source.draft("L", (THUMB_SIZE[0] * 2, THUMB_SIZE[1] * 2))
+    source.draft("L", (size[0] * 2, size[1] * 2))
     picture = source.convert("L")
-    picture.thumbnail(THUMB_SIZE)
+    picture.thumbnail(size)
     return picture
 
 

@@ -17,7 +17,7 @@ from querela.core.errors import NotFound
 from querela.tenants.access import Actor, require
 
 from .models import ScanBatch, ScanLetter
-from .pages import thumbnail_png
+from .pages import READING_SIZE, THUMB_SIZE, thumbnail_png
 from .wall import on_wall
 
 
@@ -45,16 +45,16 @@ def scan_original_open(*, actor: Actor, batch_id: int) -> tuple[ScanBatch, IO[by
     return batch, batch.file.open("rb")
 
 
-def scan_thumbnail(*, actor: Actor, batch_id: int, page: int) -> bytes:
+def scan_thumbnail(*, actor: Actor, batch_id: int, page: int, large: bool = False) -> bytes:
     batch = scan_batch_get(actor=actor, batch_id=batch_id)
     if page < 1 or page > batch.page_count:
         raise NotFound(_("No such page."))
     # Each picture reads the scan's structure again; kept a day, a preview page costs that once per page.
-    key = f"postroom:thumb:{batch.tenant_id}:{batch.pk}:{batch.sha256[:16]}:{page}"
+    key = f"postroom:thumb:{batch.tenant_id}:{batch.pk}:{batch.sha256[:16]}:{page}:{int(large)}"
     png = cache.get(key)
     if png is None:
         with batch.file.open("rb") as f:
-            png = thumbnail_png(f, batch.content_type, page)
+            png = thumbnail_png(f, batch.content_type, page, READING_SIZE if large else THUMB_SIZE)
         cache.set(key, png, 86400)
     return bytes(png)
 

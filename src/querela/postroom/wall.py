@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from querela.complaints.services import complaint_add_message, complaint_flag, c
 from querela.core import tenancy
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
+from querela.core.signed_links import complaint_link_read, complaint_link_token
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_by_proof
 from querela.tenants.access import system_actor
@@ -35,19 +35,13 @@ ACTOR_LABEL = "message wall"
 
 
 def wall_token(tenant_code: str, complaint_id: int) -> str:
-    return signing.dumps([tenant_code, complaint_id], salt=_SALT, compress=False)
+    return complaint_link_token(_SALT, tenant_code, complaint_id)
 
 
 def wall_read(tenant_code: str, token: str) -> int | None:
-    """The complaint id a valid, unexpired token names in this tenant, else None."""
-    max_age = settings.QUERELA["TRACKING_DAYS"] * 86400
-    try:
-        code, complaint_id = signing.loads(token, salt=_SALT, max_age=max_age)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if code != tenant_code or not isinstance(complaint_id, int):
-        return None
-    return complaint_id
+    """The complaint id a valid, unexpired token names in this tenant, else None (its own salt: a
+    tracking link opens no wall thread)."""
+    return complaint_link_read(_SALT, tenant_code, token, max_age_days=settings.QUERELA["TRACKING_DAYS"])
 
 
 def wall_path(tenant_code: str, complaint_id: int) -> str:

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "querela.ops",
     "querela.minutes",
     "querela.postroom",
+    "querela.answer_templates",
+    "querela.consultations",
 ]
 
 MIDDLEWARE = [

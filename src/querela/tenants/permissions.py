@@ -97,6 +97,12 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         _("Take, sign and correct minutes of an oral complaint, and read them"), DESK_AND_CASEWORKERS
     ),
     "post.register": (_("Register scanned letters and faxes (the post room)"), DESK_AND_CASEWORKERS),
+    "consultation.manage": (
+        _("Ask another department or an outside party for an opinion on a complaint, or cancel the request"),
+        CASEWORKERS,
+    ),
+    # The service adds the object check: staff of the department asked, or caseworkers.
+    "consultation.answer": (_("Record the answer to a consultation"), STAFF),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

@@ -4,9 +4,12 @@ from .views import admin, agent, auth, complaints, home, inbox
 from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
 from .views.public import accounts, appointments, complaint_form, guidance, message_wall, tracking
+from .views.staff import answer_templates as staff_answer_templates
+from .views.staff import answers as staff_answers
 from .views.staff import appointments as staff_appointments
 from .views.staff import audit as staff_audit
 from .views.staff import calls, postroom, public_site, remedies
+from .views.staff import consultations as staff_consultations
 from .views.staff import minutes as staff_minutes
 
 app_name = "web"
@@ -26,7 +29,28 @@ tenant_patterns = [
     path("calls/<int:call_id>/end/", calls.call_end_view, name="call_end"),
     path("complaints/<str:reference>/", complaints.complaint_detail, name="complaint_detail"),
     path("complaints/<str:reference>/do/", complaints.complaint_do, name="complaint_do"),
+    path("complaints/<str:reference>/answer/", staff_answers.answer_compose, name="answer_compose"),
+    path(
+        "complaints/<str:reference>/answer/template/",
+        staff_answers.answer_template_fill,
+        name="answer_template_fill",
+    ),
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
+    path(
+        "complaints/<str:reference>/consultations/",
+        staff_consultations.consultation_ask_view,
+        name="consultation_ask",
+    ),
+    path(
+        "consultations/<int:consultation_id>/answer/",
+        staff_consultations.consultation_answer_view,
+        name="consultation_answer",
+    ),
+    path(
+        "consultations/<int:consultation_id>/cancel/",
+        staff_consultations.consultation_cancel_view,
+        name="consultation_cancel",
+    ),
     path("complaints/<str:reference>/recording/", complaints.consumer_recording, name="consumer_recording"),
     path("complaints/<str:reference>/recording/send/", complaints.recording_send, name="recording_send"),
     path("complaints/<str:reference>/receipt.pdf", complaints.office_receipt, name="office_receipt"),
@@ -58,6 +82,12 @@ tenant_patterns = [
     path("admin/remedies/", remedies.remedies, name="remedies"),
     path("admin/remedies/load/", remedies.remedies_load, name="remedies_load"),
     path("admin/remedies/<int:body_id>/", remedies.remedy_edit, name="remedy_edit"),
+    path("admin/answer-templates/", staff_answer_templates.answer_templates, name="answer_templates"),
+    path(
+        "admin/answer-templates/<int:template_id>/",
+        staff_answer_templates.answer_template_edit,
+        name="answer_template_edit",
+    ),
     path("admin/offices/", staff_appointments.offices, name="offices"),
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
     path("appointments/", staff_appointments.day_list, name="appointments_day"),

@@ -9,7 +9,7 @@ FTS_INDEX = "complaint_tenant_fts"
 
 def backfill(apps, schema_editor):
     """The stored keys for complaints made before them: the earliest open step, and the search text."""
-    from querela.complaints.search import compose
+    from querela.complaints.search import search_text_of
 
     Complaint = apps.get_model("complaints", "Complaint")
     DeadlineStep = apps.get_model("complaints", "DeadlineStep")
@@ -23,22 +23,8 @@ def backfill(apps, schema_editor):
     )
     batch = []
     for c in manager.select_related("customer", "place").iterator(chunk_size=2000):
-        customer, place = c.customer, c.place
-        c.search_text = compose(
-            [
-                c.reference,
-                c.subject,
-                c.contact_name,
-                c.contact_email,
-                customer.name if customer else "",
-                customer.customer_number if customer else "",
-                f"{place.postal_code} {place.city} {place.address}" if place else "",
-                c.given_customer_number,
-                c.serial_number,
-                c.place_address,
-                c.description,
-            ]
-        )
+        # The text as the app writes it (the historical model has every field it reads).
+        c.search_text = search_text_of(c)
         batch.append(c)
         if len(batch) >= 2000:
             manager.bulk_update(batch, ["search_text"])

@@ -34,12 +34,12 @@ from querela.complaints.services import (
     complaint_update,
     handlers_of_tenant,
 )
-from querela.complaints.transitions import complaint_transition
-from querela.complaints.workflow import Decision, Status, available_from
+from querela.complaints.transitions import complaint_transition, offered
+from querela.complaints.workflow import TRANSITIONS_BY_NAME, Decision, Status, available_from
 from querela.complaints.worklist import VIEWS as WORKLIST_VIEWS
 from querela.complaints.worklist import view_arguments, worklist_page
 from querela.core.channels import Channel
-from querela.core.errors import QuerelaError
+from querela.core.errors import QuerelaError, ValidationFailed
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
@@ -53,6 +53,8 @@ from querela.tenants.roles import Role
 from ..decorators import tenant_page
 from ..feedback import form_errors, submit
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
+from .staff.answers import answer_context
+from .staff.consultations import consultations_card
 from .uploads import uploads_from
 
 
@@ -106,6 +108,7 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
             "handlers": handlers_of_tenant(),
             "departments": Department.objects.order_by("name"),
             "chosen": g,
+            "may_assign": can(actor, "complaint.transition.assign"),
         },
     )
 
@@ -138,7 +141,9 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
         return _consumer_complaint(request, actor, complaint)
     deadlines = deadline_overview(complaint) if can(actor, "complaint.view_internal") else None
     transitions = [
-        t for t in available_from(complaint.status) if can(actor, f"complaint.transition.{t.name}", complaint)
+        t
+        for t in available_from(complaint.status)
+        if offered(t, complaint) and can(actor, f"complaint.transition.{t.name}", complaint)
     ]
     return render(
         request,
@@ -156,6 +161,8 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             # What a partly upheld or rejected answer will name, shown next to the decision.
             "remedies": remedies_for(complaint) if any(t.decides for t in transitions) else None,
             "decisions": Decision.choices,
+            # The answer's template picker (issue 13); the answer is sent from its preview page.
+            **(answer_context(complaint) if any(t.decides for t in transitions) else {}),
             "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
             "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
             "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
@@ -173,6 +180,8 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
             # Minutes of an oral complaint (seed 004): every version, and a link to take them.
             "minutes_rows": minutes_of_complaint(complaint=complaint) if can(actor, "minutes.take") else [],
             "may_take_minutes": can(actor, "minutes.take") and may_take_minutes(complaint),
+            # Consultations of other departments or outside parties (issue 13), with their progress.
+            **consultations_card(actor, complaint),
         },
     )
 
@@ -260,6 +269,10 @@ def complaint_do(request: HttpRequest, tenant: str, reference: str) -> HttpRespo
     complaint = complaint_for_write(actor=actor, reference=reference)
 
     def run(d: dict[str, Any]) -> Any:
+        t = TRANSITIONS_BY_NAME.get(d["action"])
+        if t is not None and t.decides:
+            # An answer goes out only once the person has read it on the preview (answers.answer_compose).
+            raise ValidationFailed(_("Preview the answer first, then send it from the preview."), code="preview")
         return complaint_transition(
             actor=actor,
             complaint_id=complaint.pk,

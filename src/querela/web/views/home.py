@@ -10,6 +10,7 @@ from querela.complaints.selectors import complaint_list
 from querela.complaints.services import handlers_of_tenant
 from querela.complaints.statistics import answer_statistics
 from querela.complaints.workflow import Status
+from querela.consultations.selectors import overdue_consultations
 from querela.core.channels import Channel
 from querela.customers.models import Customer
 from querela.tenants.roles import Role
@@ -62,6 +63,7 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
                 "awaiting": qs.filter(status__in=[Status.RECEIVED, Status.AWAITING_INFO])[:50],
                 "handlers": handlers_of_tenant(),
                 "capacity_warnings": capacity_warnings(),
+                "overdue_consultations": overdue_consultations()[:50],
                 "stats": answer_statistics(actor=actor),
                 "channel_labels": dict(Channel.choices),
             },

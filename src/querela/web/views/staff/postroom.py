@@ -167,7 +167,8 @@ def scan_progress(request: HttpRequest, tenant: str, batch_id: int) -> HttpRespo
 
 @tenant_page("post.register")
 def scan_page(request: HttpRequest, tenant: str, batch_id: int, page: int) -> HttpResponse:
-    png = scan_thumbnail(actor=request.actor, batch_id=batch_id, page=page)  # type: ignore[attr-defined]
+    large = request.GET.get("size") == "large"  # the page to read, not the thumbnail
+    png = scan_thumbnail(actor=request.actor, batch_id=batch_id, page=page, large=large)  # type: ignore[attr-defined]
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
