@@ -225,3 +225,27 @@ def test_a_guard_is_checked_before_anything_is_written(in_a):
     assert err.value.code == "kind_is_complaint"
     c.refresh_from_db()
     assert c.status == Status.REGISTERED and c.timeline.count() == entries
+
+
+def test_a_person_reclassifies_with_a_reason_and_not_under_someone_elses_investigation(in_a):
+    from querela.audit.models import AuditEvent
+    from querela.complaints.services import complaint_reclassify
+    from querela.complaints.transitions import complaint_transition as move
+
+    c = _register(in_a)
+    with pytest.raises(ValidationFailed) as no_reason:
+        complaint_reclassify(actor=in_a.actor("clerk"), complaint_id=c.pk, reason=" ", category="billing")
+    assert no_reason.value.code == "reason_required"
+    complaint_reclassify(actor=in_a.actor("clerk"), complaint_id=c.pk, reason="A számláról szól.", category="billing")
+    ev = AuditEvent.objects.filter(action="complaint.update").get()
+    assert ev.changes == {"category": ["other", "billing"], "reason": "A számláról szól."}
+    assert c.timeline.filter(entry_type="system", body="A számláról szól.").exists()
+    move(actor=in_a.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=in_a.users["handler"].pk)
+    move(actor=in_a.actor("handler"), complaint_id=c.pk, action="start_investigation")
+    with pytest.raises(PermissionDenied):
+        complaint_reclassify(actor=in_a.actor("clerk"), complaint_id=c.pk, reason="Mégis más.", category="metering")
+    complaint_reclassify(actor=in_a.actor("supervisor"), complaint_id=c.pk, reason="Mérés.", category="metering")
+    complaint_reclassify(
+        actor=in_a.actor("clerk"), complaint_id=c.pk, reason="", reply_channel="post"
+    )  # no reason needed
+    assert Complaint.objects.get(pk=c.pk).category == "metering"

@@ -141,7 +141,7 @@ def _classify(w: TenantWorld, role: str) -> Outcome:
     c = _own_complaint(w)
     response = _client(w, role).post(
         f"/t/{w.tenant.code}/complaints/{c.reference}/classify/",
-        {"kind": "complaint", "category": "billing", "reply_channel": "email"},
+        {"kind": "complaint", "category": "billing", "reply_channel": "email", "reason": "It is about the bill."},
     )
     if response.status_code in (403, 404):
         return False

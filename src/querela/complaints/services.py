@@ -293,8 +293,33 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Complaint:
-    """Change the classification or identification; one before/after pair per field in the audit."""
+def complaint_reclassify(*, actor: Actor, complaint_id: int, reason: str, **fields: Any) -> Complaint:
+    """A person corrects the kind, category or reply channel. A new kind or category needs a reason
+    (it changes the deadline and who handles it), and a complaint someone else investigates is theirs
+    to reclassify, or a supervisor's."""
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        reclassified = any(name in fields and fields[name] != getattr(complaint, name) for name in ("kind", "category"))
+        if reclassified and not reason.strip():
+            raise ValidationFailed(_("Say why the kind or category changes."), code="reason_required")
+        investigated_by_other = (
+            complaint.assignee_id is not None
+            and complaint.assignee_id != actor.user_id
+            and complaint.status in (Status.ASSIGNED, Status.INVESTIGATING)
+        )
+        if reclassified and investigated_by_other and actor.role != Role.SUPERVISOR:
+            who = complaint.assignee
+            name = (who.get_full_name() or who.username) if who is not None else ""
+            raise PermissionDenied(
+                _("%(name)s is investigating this complaint: ask them or a supervisor to reclassify it.")
+                % {"name": name}
+            )
+        return complaint_update(actor=actor, complaint_id=complaint_id, reason=reason.strip()[:500], **fields)
+
+
+def complaint_update(*, actor: Actor, complaint_id: int, reason: str = "", **fields: Any) -> Complaint:
+    """Change the classification or identification; one before/after pair per field in the audit
+    (`reason`: why, written with them)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
@@ -330,13 +355,13 @@ def complaint_update(*, actor: Actor, complaint_id: int, **fields: Any) -> Compl
             return complaint
         complaint.save()
         search_refresh(complaint)  # a customer or place named now is searchable by name and address
-        add_entry(complaint, actor, EntryType.SYSTEM, "", changes=changes)
+        add_entry(complaint, actor, EntryType.SYSTEM, reason, changes=changes)
         audit_record(
             actor=actor,
             action="complaint.update",
             object_type="complaint",
             object_id=complaint.reference,
-            changes=changes,
+            changes={**changes, "reason": reason} if reason else changes,
         )
     return complaint
 

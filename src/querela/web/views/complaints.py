@@ -30,8 +30,8 @@ from querela.complaints.services import (
     complaint_add_message,
     complaint_add_note,
     complaint_identify,
+    complaint_reclassify,
     complaint_request_recording,
-    complaint_update,
     handlers_of_tenant,
 )
 from querela.complaints.transitions import complaint_transition, offered
@@ -315,7 +315,7 @@ def complaint_message(request: HttpRequest, tenant: str, reference: str) -> Http
 def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    run = lambda d: complaint_update(actor=actor, complaint_id=complaint.pk, **d)  # noqa: E731
+    run = lambda d: complaint_reclassify(actor=actor, complaint_id=complaint.pk, **d)  # noqa: E731
     submit(request, ClassifyForm(request.POST), run, _("Saved."))
     return _back(tenant, reference)
 
