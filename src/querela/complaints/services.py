@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_batch, audit_batch_rename, audit_record
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
-from querela.core.errors import PermissionDenied, ValidationFailed
+from querela.core.errors import PermissionDenied, QuerelaError, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.text import fold
 from querela.tenants.access import Actor, require
@@ -577,3 +577,29 @@ def complaint_register_on_spot(*, actor: Actor, answer: str, confirm_in_writing:
         return complaint_resolve_on_spot(
             actor=actor, complaint_id=complaint.pk, answer=answer, confirm_in_writing=confirm_in_writing
         )
+
+
+BULK_LIMIT = 200
+
+
+def complaints_assign(*, actor: Actor, complaint_ids: Sequence[int], assignee_id: int) -> tuple[int, list[str]]:
+    """A supervisor gives several complaints to one handler at once. Each is its own transition (its
+    own transaction, audit and deadline effects), so one that can't move doesn't hold back the rest;
+    the refusals come back with the reference and the reason."""
+    from .transitions import complaint_transition
+
+    require(actor, "complaint.assign_others")
+    if len(complaint_ids) > BULK_LIMIT:
+        raise ValidationFailed(_("At most %(n)s complaints at once.") % {"n": BULK_LIMIT}, code="bulk_limit")
+    done, refused = 0, []
+    references = dict(Complaint.objects.filter(pk__in=complaint_ids).values_list("pk", "reference"))
+    for pk in complaint_ids:
+        if pk not in references:
+            continue
+        try:
+            complaint_transition(actor=actor, complaint_id=pk, action="assign", assignee_id=assignee_id)
+        except QuerelaError as exc:  # a state it can't be assigned from, an assignee who may not take it
+            refused.append(f"{references[pk]}: {exc.message}")
+        else:
+            done += 1
+    return done, refused

@@ -123,7 +123,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "assign",
         _("Assign to a handler"),
-        frozenset({S.REGISTERED, S.ASSIGNED, S.REOPENED, S.ESCALATED}),
+        # From an investigation too: a supervisor hands it to someone else (a handler away, a breach).
+        frozenset({S.REGISTERED, S.ASSIGNED, S.INVESTIGATING, S.REOPENED, S.ESCALATED}),
         S.ASSIGNED,
         _CASEWORKERS,
         assigns=True,

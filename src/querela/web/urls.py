@@ -27,6 +27,7 @@ tenant_patterns = [
     path("calls/<int:call_id>/register/", calls.call_register_view, name="call_register"),
     path("calls/<int:call_id>/recording/", calls.call_recording_upload, name="call_recording"),
     path("calls/<int:call_id>/end/", calls.call_end_view, name="call_end"),
+    path("complaints/assign/", complaints.complaints_bulk_assign, name="complaints_bulk_assign"),
     path("complaints/<str:reference>/", complaints.complaint_detail, name="complaint_detail"),
     path("complaints/<str:reference>/do/", complaints.complaint_do, name="complaint_do"),
     path("complaints/<str:reference>/answer/", staff_answers.answer_compose, name="answer_compose"),

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from querela.calls.selectors import call_of_recording
@@ -32,6 +33,7 @@ from querela.complaints.services import (
     complaint_identify,
     complaint_reclassify,
     complaint_request_recording,
+    complaints_assign,
     handlers_of_tenant,
 )
 from querela.complaints.transitions import complaint_transition, offered
@@ -109,6 +111,7 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
             "departments": Department.objects.order_by("name"),
             "chosen": g,
             "may_assign": can(actor, "complaint.transition.assign"),
+            "bulk": can(actor, "complaint.assign_others"),
         },
     )
 
@@ -383,3 +386,28 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
     except QuerelaError as exc:
         messages.error(request, exc.message)
     return _back(tenant, reference)
+
+
+@require_POST
+@tenant_page("complaint.assign_others")
+def complaints_bulk_assign(request: HttpRequest, tenant: str) -> HttpResponse:
+    """The worklist's "assign the chosen to": back to the same list, with what moved and what did not."""
+    actor = request.actor  # type: ignore[attr-defined]
+    ids = [n for n in (_small_id(v) for v in request.POST.getlist("ids")) if n is not None]
+    assignee = _small_id(request.POST.get("assignee", ""))
+    if not ids or assignee is None:
+        messages.error(request, _("Choose complaints and the handler to give them to."))
+    else:
+        try:
+            done, refused = complaints_assign(actor=actor, complaint_ids=ids, assignee_id=assignee)
+        except QuerelaError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, ngettext("%(n)s complaint assigned.", "%(n)s complaints assigned.", done) % {"n": done}
+            )
+            for line in refused:
+                messages.error(request, line)
+    back = request.POST.get("back", "")
+    query = back if back.startswith("?") and "\n" not in back and len(back) < 2000 else ""
+    return redirect(reverse("web:complaint_index", kwargs={"tenant": tenant}) + query)
