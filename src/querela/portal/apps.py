@@ -24,6 +24,8 @@ class PortalConfig(AppConfig):
         register_object("matter", Matter)
         register_object("tenant", PortalProfile)  # "portal.profile" is written about the tenant
 
+        from . import fault_forwarding  # noqa: F401  (registers the forwarding of redirected fault reports)
+
 
 def _new_tenant(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """A new supplier's public site opens with its trade's matter table (tenants sits below portal: a signal)."""

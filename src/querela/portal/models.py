@@ -28,6 +28,8 @@ class PortalProfile(TenantModel):
 
     fault_phone = models.CharField(_("fault line phone"), max_length=60, blank=True)
     fault_url = models.URLField(_("fault report web page"), blank=True)
+    # Where a fault report that reached the complaint office is forwarded when it is redirected.
+    fault_email = models.EmailField(_("fault-handling e-mail (reports forwarded to it)"), blank=True)
     service_phone = models.CharField(_("customer service phone"), max_length=60, blank=True)
     service_email = models.EmailField(_("customer service e-mail"), blank=True)
     postal_address = models.CharField(_("postal address for letters"), max_length=300, blank=True)

@@ -21,6 +21,7 @@ from ...feedback import submit
 _CONTACT_FIELDS = (
     "fault_phone",
     "fault_url",
+    "fault_email",
     "service_phone",
     "service_email",
     "postal_address",
