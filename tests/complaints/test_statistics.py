@@ -77,8 +77,12 @@ def test_the_supervisor_sees_the_figures(world):
             answer="Sztornóztuk.",
             confirm_in_writing=False,
         )
+        complaint_register(
+            actor=w.actor("clerk"), channel="post", subject="Levél", description="d", customer=w.customer, place=w.place
+        )
     boss = Client()
     boss.force_login(w.users["supervisor"])
     page = boss.get("/t/AAA/").content.decode()
     assert "Answered on the spot" in page and 'data-figure="on_the_spot">1<' in page
     assert 'data-figure="open_overdue">0<' in page
+    assert '?status=registered"><span class="n">1</span>' in page  # open complaints counted by state

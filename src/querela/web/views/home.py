@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from querela.appointments.services import capacity_warnings
+from querela.complaints.models import Complaint
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import handlers_of_tenant
 from querela.complaints.statistics import answer_statistics
@@ -50,7 +52,11 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
         )
     if role == Role.SUPERVISOR:
         qs = complaint_list(actor=actor, only_open=True)
-        counts = [(s.value, s.label, qs.filter(status=s.value).count()) for s in Status if s.value in _OPEN_ORDER]
+        # One grouped count for every open state (not a count per state).
+        by_status = dict(
+            Complaint.objects.filter(status__in=_OPEN_ORDER).order_by().values_list("status").annotate(n=Count("pk"))
+        )
+        counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in Status if s.value in _OPEN_ORDER]
         return render(
             request,
             "web/home_supervisor.html",
