@@ -100,3 +100,19 @@ def skip_or_fail(message: str) -> None:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def policy_fields(definition: dict, **over: object) -> dict:
+    """A deadline policy as the administrator's form posts it."""
+    from querela.web.forms import PolicyForm
+
+    values = PolicyForm.initial_from(definition)
+    data: dict = {}
+    for name, value in values.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data.update(over)
+    return data

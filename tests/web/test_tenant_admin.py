@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from querela.audit.models import AuditEvent
+from querela.complaints.models import DeadlinePolicy
 from querela.core import tenancy
 from querela.deadlines.policies import PRESETS
 from querela.tenants.models import Department, Membership, Tenant
@@ -71,8 +70,14 @@ def test_staff_and_departments_are_managed_in_this_tenant_only(world) -> None:
     assert not get_user_model().objects.filter(username="new-handler").exists()
     client.post(
         "/t/AAA/admin/staff/",
-        {"username": "new-handler", "full_name": "Új Kezelő", "email": "uj@a.example", "role": "handler",
-         "department": dept.pk, "password": "long-enough-pw"},
+        {
+            "username": "new-handler",
+            "full_name": "Új Kezelő",
+            "email": "uj@a.example",
+            "role": "handler",
+            "department": dept.pk,
+            "password": "long-enough-pw",
+        },
     )
     assert Client().login(username="new-handler", password="long-enough-pw")
     with tenancy.tenant_scope(world.a.tenant):
@@ -87,25 +92,43 @@ def test_staff_and_departments_are_managed_in_this_tenant_only(world) -> None:
 
 
 def test_a_policy_is_copied_from_a_preset_edited_and_versioned(world) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from querela.complaints.deadline_policies import policy_preview
+    from tests.factories import policy_fields
+
     client = _admin(world)
     page = client.get("/t/AAA/admin/policies/hu-electricity/").content.decode()
-    assert "&quot;period&quot;: 15" in page  # the preset, ready to edit
+    assert 'name="answer_period" value="15"' in page and "JSON" not in page  # the preset, in a form
     definition = PRESETS["hu-electricity"].to_dict()
-    definition["steps"]["answer"]["period"] = 20
-    response = client.post("/t/AAA/admin/policies/hu-electricity/", {"definition": json.dumps(definition)}, follow=True)
+    url = "/t/AAA/admin/policies/hu-electricity/"
+    # The due dates for a sample receipt, before anything is saved.
+    preview = client.post(
+        url, policy_fields(definition, answer_period=20, preview="1", sample_received="2026-12-04T10:00")
+    )
+    received = datetime(2026, 12, 4, 10, tzinfo=ZoneInfo("Europe/Budapest"))
+    with tenancy.tenant_scope(world.a.tenant):
+        expected = dict(
+            policy_preview(
+                world.a.tenant,
+                {**definition, "steps": {"answer": {**definition["steps"]["answer"], "period": 20}}},
+                received,
+            )
+        )
+        assert DeadlinePolicy.objects.count() == 0
+    assert expected["answer"].isoformat() in preview.content.decode()
+    response = client.post(url, policy_fields(definition, answer_period=20), follow=True)
     assert "Saved hu-electricity, version 1." in response.content.decode()
     copy = client.post(
-        "/t/AAA/admin/policies/hu-electricity/",
-        {"definition": json.dumps(definition), "save_as": "our-own"},
-        follow=True,
+        url, policy_fields(definition, answer_period=20, save_as="our-own"), follow=True
     ).content.decode()
     assert "Saved our-own, version 1." in copy
     assert "our-own" in client.get("/t/AAA/admin/").content.decode()  # offered in the settings
-    definition["roll"] = "sideways"
-    response = client.post("/t/AAA/admin/policies/hu-electricity/", {"definition": json.dumps(definition)})
-    assert "policy.roll" in response.content.decode()  # says which field is wrong
-    response = client.post("/t/AAA/admin/policies/hu-electricity/", {"definition": "{not json"})
-    assert "Not valid JSON" in response.content.decode()
+    response = client.post(url, policy_fields(definition, roll="sideways"))
+    assert "Select a valid choice" in response.content.decode()  # says which field is wrong
+    response = client.post(url, policy_fields(definition, answer_period=""))
+    assert "Give the number of days." in response.content.decode()
 
 
 def test_other_roles_cannot_configure(world) -> None:

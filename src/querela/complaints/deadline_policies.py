@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_record
 from querela.core import tenancy
 from querela.core.errors import ValidationFailed
+from querela.deadlines import engine
 from querela.deadlines.calendar import BusinessCalendar
 from querela.deadlines.policies import PRESETS, Policy
 from querela.tenants.access import Actor, require
@@ -88,3 +89,15 @@ def calendar_for(tenant: Tenant, policy: Policy) -> BusinessCalendar:
 def _calendar(country: str, closures: frozenset[date], extra: frozenset[date]) -> BusinessCalendar:
     # Building a year's holidays is the costly part; calendars are immutable, so share them.
     return BusinessCalendar(country, extra_closures=closures, extra_working_days=extra)
+
+
+def policy_preview(tenant: Tenant, definition: dict[str, Any], received: datetime) -> list[tuple[str, date | None]]:
+    """The due date of each step for a complaint received at `received` under a policy not yet saved:
+    what an administrator checks before saving (the same engine, calendar and closures as the real thing)."""
+    try:
+        policy = Policy.from_dict(definition)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(str(exc), code="policy_invalid") from exc
+    cal = calendar_for(tenant, policy)
+    sched = engine.compute(policy, cal, tenant.time_zone, received, "complaint", [], now=received)
+    return [(s.name, s.due) for s in sched.steps]

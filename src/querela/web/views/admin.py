@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from querela.audit.verify import audit_verify
-from querela.complaints.deadline_policies import policy_for, policy_save
+from querela.complaints.deadline_policies import policy_for, policy_preview, policy_save
 from querela.complaints.models import DeadlinePolicy
+from querela.core import clock
 from querela.core.errors import QuerelaError
 from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox, InboundMessage
@@ -28,7 +28,7 @@ from querela.tenants.tokens import api_token_issue
 
 from ..decorators import tenant_page
 from ..feedback import submit
-from ..forms import DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
+from ..forms import STEP_LABELS, DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
 
 MB = 1024 * 1024
 
@@ -140,24 +140,37 @@ def staff_deactivate(request: HttpRequest, tenant: str, membership_id: int) -> H
 
 @tenant_page("tenant.configure")
 def policy_edit(request: HttpRequest, tenant: str, name: str) -> HttpResponse:
-    """Copy a preset (or the newest saved version) and edit it; each save is a new version."""
+    """Copy a preset (or the newest saved version) and edit it in a form; "Preview" shows the due dates
+    for a sample receipt without saving; each save is a new version."""
     actor = request.actor  # type: ignore[attr-defined]
     try:
         current, version = policy_for(request.tenant, name)  # type: ignore[attr-defined]
     except QuerelaError as exc:
         raise Http404(exc.message) from exc
-    form = PolicyForm(request.POST or None, initial={"definition": json.dumps(current.to_dict(), indent=2)})
+    form = PolicyForm(request.POST or None, current=current.to_dict())
+    preview = None
     if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["save_as"] or name
         try:
-            row = policy_save(actor=actor, name=target, definition=form.cleaned_data["definition"], new=target != name)
-            messages.success(
-                request, _("Saved %(name)s, version %(version)s.") % {"name": target, "version": row.version}
-            )
-            return redirect("web:policy_edit", tenant=tenant, name=target)
+            if "preview" in request.POST:
+                received = form.cleaned_data["sample_received"] or clock.now()
+                preview = [
+                    (STEP_LABELS.get(step, step), due)
+                    for step, due in policy_preview(request.tenant, form.definition(), received)  # type: ignore[attr-defined]
+                ]
+            else:
+                target = form.cleaned_data["save_as"] or name
+                row = policy_save(actor=actor, name=target, definition=form.definition(), new=target != name)
+                messages.success(
+                    request, _("Saved %(name)s, version %(version)s.") % {"name": target, "version": row.version}
+                )
+                return redirect("web:policy_edit", tenant=tenant, name=target)
         except QuerelaError as exc:
-            form.add_error("definition", exc.message)
-    return render(request, "web/policy_edit.html", {"form": form, "name": name, "version": version, "policy": current})
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "web/policy_edit.html",
+        {"form": form, "name": name, "version": version, "policy": current, "preview": preview},
+    )
 
 
 @tenant_page("api.token")
