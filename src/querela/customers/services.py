@@ -44,7 +44,9 @@ def customer_create(*, actor: Actor, customer_number: str, name: str, **fields: 
     return customer
 
 
-def customer_update(*, actor: Actor, customer_id: int, **fields: Any) -> Customer:
+def customer_update(*, actor: Actor, customer_id: int, reason: str, **fields: Any) -> Customer:
+    """Staff correct a customer's record; every change says why (seed 003: who may change received
+    data, and on what grounds), and the before/after pairs and the reason are audited."""
     require(actor, "customer.edit")
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
@@ -54,6 +56,8 @@ def customer_update(*, actor: Actor, customer_id: int, **fields: Any) -> Custome
         if customer is None:
             raise NotFound(_("Customer not found."))
         changes = {k: [getattr(customer, k), v] for k, v in fields.items() if getattr(customer, k) != v}
+        if changes and not reason.strip():
+            raise ValidationFailed(_("Say why the record changes."), code="reason_required")
         for k, v in fields.items():
             setattr(customer, k, v)
         customer.save()
@@ -63,7 +67,7 @@ def customer_update(*, actor: Actor, customer_id: int, **fields: Any) -> Custome
                 action="customer.update",
                 object_type="customer",
                 object_id=customer.customer_number,
-                changes=changes,
+                changes={**changes, "reason": reason.strip()[:500]},
             )
     return customer
 

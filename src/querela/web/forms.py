@@ -588,6 +588,16 @@ class CustomerForm(forms.Form):
         return data
 
 
+class CustomerEditForm(forms.Form):
+    required_css_class = "required"
+    name = forms.CharField(label=_("Name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_channel = forms.ChoiceField(label=_("Preferred reply channel"), choices=Channel.choices)
+    mailing_address = forms.CharField(label=_("Mailing address"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Why the record changes"), max_length=500)
+
+
 class IdentifyForm(forms.Form):
     query = forms.CharField(
         label=_("Customer id or meter serial number"),

@@ -71,6 +71,7 @@ tenant_patterns = [
     path("inbox/<int:message_id>/raw/", inbox.inbox_raw, name="inbox_raw"),
     path("inbox/<int:message_id>/release/", inbox.inbox_release, name="inbox_release"),
     path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
+    path("customers/<int:customer_id>/edit/", agent.customer_edit, name="customer_edit"),
     path("customers/<int:customer_id>/representatives/", agent.representative_new, name="representative_new"),
     path(
         "customers/<int:customer_id>/representatives/<int:rep_id>/poa/",

@@ -26,11 +26,12 @@ from querela.customers.selectors import (
     registration_parties,
     representative_poa_open,
 )
-from querela.customers.services import customer_create_with_place, representative_add
+from querela.customers.services import customer_create_with_place, customer_update, representative_add
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..forms import CallStartForm, CustomerForm, RepresentativeForm, StaffRegisterForm
+from ..feedback import submit
+from ..forms import CallStartForm, CustomerEditForm, CustomerForm, RepresentativeForm, StaffRegisterForm
 from .uploads import uploads_from
 
 
@@ -217,3 +218,22 @@ def clerk_home_context(actor: Any, **extra: Any) -> dict[str, Any]:
         else [],
         **extra,
     }
+
+
+@tenant_page("customer.edit")
+def customer_edit(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
+    """Correct a customer's contact data, with the reason (audited); the record itself is shown only to
+    those who may see it."""
+    actor = request.actor  # type: ignore[attr-defined]
+    customer = customer_open(actor=actor, customer_id=customer_id)
+    initial = {f: getattr(customer, f) for f in ("name", "phone", "email", "preferred_channel", "mailing_address")}
+    form = CustomerEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and submit(
+        request,
+        form,
+        lambda d: customer_update(actor=actor, customer_id=customer.pk, **d),
+        _("The record was changed."),
+    ):
+        return redirect("web:customer_detail", tenant=tenant, customer_id=customer.pk)
+    return render(request, "staff/customer_edit.html", {"customer": customer, "form": form})
+
