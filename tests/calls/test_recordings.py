@@ -4,7 +4,6 @@ its address attached; kept 5 years, then deleted by the nightly job; a free copy
 from __future__ import annotations
 
 import io
-import struct
 from datetime import timedelta
 
 import pytest
@@ -22,18 +21,9 @@ from querela.core.errors import ValidationFailed
 from querela.tenants.models import ApiToken
 from querela.tenants.tokens import digest
 from tests.call_center.calls import open_call, register_url
+from tests.calls.audio import WAV
 
 pytestmark = pytest.mark.django_db
-
-WAV = (
-    b"RIFF"
-    + struct.pack("<I", 44)
-    + b"WAVEfmt "
-    + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
-    + b"data"
-    + struct.pack("<I", 8)
-    + bytes(8)
-)
 
 
 def _api(w) -> Client:

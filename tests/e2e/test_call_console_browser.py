@@ -4,28 +4,17 @@ with a written confirmation, the recording stored."""
 
 from __future__ import annotations
 
-import struct
-
 import pytest
 
 from querela.calls.models import Call
 from querela.complaints.models import Complaint
 from querela.core import tenancy
 from querela.intake.models import OutboundEmail
+from tests.calls.audio import WAV
 from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WAV = (
-    b"RIFF"
-    + struct.pack("<I", 44)
-    + b"WAVEfmt "
-    + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
-    + b"data"
-    + struct.pack("<I", 8)
-    + bytes(8)
-)
 
 
 def _login(page, base: str, username: str) -> None:
