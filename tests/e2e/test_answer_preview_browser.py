@@ -37,6 +37,8 @@ def test_a_rejected_answer_from_a_template_is_previewed_then_sent(page, live_ser
     page.click("button.primary")
     page.wait_for_selector("nav")
     page.goto(f"{base}/t/AAA/complaints/{c.reference}/")
+    page.click("text=Write the answer")
+    page.wait_for_selector("#answer-template")
     page.check("input[name=decision][value=rejected]")
     rejected = page.locator("#answer-template option", has_text="(Rejected)").first.get_attribute("value")
     page.select_option("#answer-template", rejected)  # HTMX fills the text from the template

@@ -27,7 +27,7 @@ from querela.complaints.models import Complaint
 from querela.complaints.services import Upload, complaint_add_note, complaint_attach, complaint_register
 from querela.core import clock, tenancy
 from querela.core.errors import PermissionDenied
-from querela.customers.models import Representative
+from querela.customers.models import Meter, Representative
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import InboundMessage
@@ -35,6 +35,8 @@ from querela.minutes.models import Minutes
 from querela.minutes.services import Signature, minutes_sign, minutes_take
 from querela.postroom.models import ScanBatch
 from querela.postroom.services import scan_batch_upload
+from querela.printing.models import PrintBatch, StoredLetter
+from querela.printing.services import batch_close
 from querela.tenants.models import Membership
 from tests.e2e.conftest import AXE, axe_violations
 from tests.factories import PASSWORD, TenantWorld
@@ -118,6 +120,20 @@ def _populate(w: TenantWorld) -> tuple[Complaint, Complaint]:
         _by_whoever_may(w, minutes_take, facts=oral)  # a draft, still to be signed
         scan = pdf_scan(2)
         _by_whoever_may(w, scan_batch_upload, filename="post.pdf", stream=io.BytesIO(scan), size=len(scan))
+        # The print room: a closed batch waiting for its posting day, and a letter by post in the open one
+        # (each acknowledgement's letter is stored by the job once it commits).
+        for n in (1, 2):
+            by_post = complaint_register(
+                actor=w.actor("agent"),
+                channel="post",
+                subject=f"Levél {n}",
+                description="Postán jött.",
+                customer=w.customer,
+                place=w.place,
+            )
+            complaint_acknowledge(actor=w.actor("handler"), complaint_id=by_post.pk)
+            if n == 1:
+                _by_whoever_may(w, batch_close, batch_id=PrintBatch.objects.get().pk)
         if apps.is_installed("querela.remedies"):
             apps.get_model("remedies", "RemedyBody").objects.create(
                 kind="conciliation_body",
@@ -125,7 +141,41 @@ def _populate(w: TenantWorld) -> tuple[Complaint, Complaint]:
                 region="Hajdú-Bihar",
                 name="Hajdú-Bihar Megyei Békéltető Testület",
             )
+        _supervision(w, c)
     return c, late
+
+
+def _supervision(w: TenantWorld, c: Complaint) -> None:
+    """The team dashboard's extension request waiting, and a quality sample: one review done, one to do."""
+    ExtensionRequest = apps.get_model("supervision", "ExtensionRequest")
+    QualitySample = apps.get_model("supervision", "QualitySample")
+    QualityReview = apps.get_model("supervision", "QualityReview")
+    now = clock.now()
+    ExtensionRequest.objects.create(
+        complaint=c,
+        requested_by=w.users["handler"],
+        requested_at=now,
+        days=10,
+        reason="technical_investigation",
+        notice_text="A mérőt be kell vizsgálnunk.",
+    )
+    today = clock.tenant_today(w.tenant)
+    sample = QualitySample.objects.create(
+        drawn_by=w.users["supervisor"], drawn_at=now, date_from=today, date_to=today, size=2
+    )
+    other = complaint_register(
+        actor=w.actor("agent"), channel="email", subject="Mintavétel", description="Ellenőrzés.", customer=w.customer
+    )
+    QualityReview.objects.create(sample=sample, complaint=c, handler=w.users["handler"])
+    QualityReview.objects.create(
+        sample=sample,
+        complaint=other,
+        handler=w.users["handler"],
+        checks=[{"item": 0, "text": "Polite", "answer": "yes"}],
+        score=90,
+        reviewed_by=w.users["supervisor"],
+        reviewed_at=now,
+    )
 
 
 def _by_whoever_may(w: TenantWorld, service: Any, **kwargs: Any) -> Any:
@@ -168,13 +218,21 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
             "<int:minutes_id>": Minutes.objects.order_by("-pk").first(),  # the draft: it can still be edited
             "<int:batch_id>": ScanBatch.objects.first(),
             "<int:call_id>": Call.objects.first(),
+            "<int:print_batch_id>": PrintBatch.objects.first(),  # the newest: the open one
+            "<int:letter_id>": StoredLetter.objects.first(),
+            "<int:place_id>": w.place,
+            "<int:meter_id>": Meter.objects.filter(place=w.place).first(),
         }
         if apps.is_installed("querela.remedies"):
             ids["<int:body_id>"] = apps.get_model("remedies", "RemedyBody").objects.first()
         ids["<int:consultation_id>"] = apps.get_model("consultations", "Consultation").objects.first()
         ids["<int:template_id>"] = apps.get_model("answer_templates", "AnswerTemplate").objects.first()
+        # Supervision: the pending extension request, the sample and its first review (`_supervision`).
+        ids["<int:extension_request_id>"] = apps.get_model("supervision", "ExtensionRequest").objects.first()
+        ids["<int:quality_sample_id>"] = apps.get_model("supervision", "QualitySample").objects.first()
+        ids["<int:quality_review_id>"] = apps.get_model("supervision", "QualityReview").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
-    url = url.replace("<slug:code>", "outage").replace("<str:name>", "own").replace("<int:page>", "1")
+    url = url.replace("<slug:code>", "outage").replace("<str:name>", "own").replace("<slug:name>", "classify").replace("<int:page>", "1")
     for placeholder, row in ids.items():
         url = url.replace(placeholder, str(row.pk if row else 0))
     assert "<" not in url, f"a new kind of id: fill it in with a real row here ({url})"

@@ -12,5 +12,6 @@ def test_the_outbound_mail_handler_is_registered_at_start_up() -> None:
         "from querela.complaints import hooks; print(sorted(f.__module__ for f in hooks._outbound_handlers))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    # E-mail answers are queued by intake; answers on the message wall are posted there (postroom).
-    assert out.strip() == str(sorted(["querela.intake.outbound", "querela.postroom.wall"]))
+    # E-mail answers are queued by intake; answers on the message wall are posted there (postroom); every
+    # letter is kept as a PDF, and letters by post join the print room's batch (printing).
+    assert out.strip() == str(sorted(["querela.intake.outbound", "querela.postroom.wall", "querela.printing.services"]))

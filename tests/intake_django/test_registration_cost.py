@@ -22,6 +22,7 @@ from querela.intake import tasks
 from querela.intake.inbound import inbound_store
 from querela.intake.models import InboundStatus
 from querela.intake.registration import inbound_process
+from querela.printing import tasks as printing_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,6 +42,7 @@ def test_an_identified_e_mail_registers_with_one_engine_run_and_a_fixed_number_o
     w = world.a
     monkeypatch.setattr(tasks, "process_inbound_task", lambda *ids: None)  # processed below, measured
     monkeypatch.setattr(tasks, "send_outbound_email_task", lambda *ids: None)
+    monkeypatch.setattr(printing_tasks, "store_letter_task", lambda *ids: None)  # the letter's PDF: a job of its own
     runs: list[int] = []
     compute = engine.compute
     monkeypatch.setattr(engine, "compute", lambda *a, **k: runs.append(1) or compute(*a, **k))

@@ -17,7 +17,7 @@ from querela.accounts.services import customer_link
 from querela.calls.services import call_start
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.models import Complaint
-from querela.complaints.services import Upload, complaint_attach, complaint_register
+from querela.complaints.services import Upload, complaint_add_message, complaint_attach, complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS, Status
 from querela.consultations.services import consultation_answer, consultation_ask
@@ -25,6 +25,7 @@ from querela.core import clock, tenancy
 from querela.core.errors import PermissionDenied, QuerelaError
 from querela.customers.models import Customer
 from querela.minutes.services import minutes_take
+from querela.printing.services import batch_close, letter_store
 from querela.tenants.access import Actor
 from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.permissions import PERMISSIONS
@@ -369,6 +370,47 @@ def _answer_consultation(w: TenantWorld, actor: Actor) -> None:
 
 EXECUTORS["consultation.manage"] = _ask_consultation
 EXECUTORS["consultation.answer"] = _service(_answer_consultation)
+
+
+def _close_print_batch(w: TenantWorld, actor: Actor) -> None:
+    """A letter by post kept in the open batch (the job, run here), then the batch closed into its PDF."""
+    c = _own_complaint(w)
+    entry = complaint_add_message(actor=w.actor("handler"), complaint_id=c.pk, text="By post", channel="post")
+    letter = letter_store(entry_id=entry.pk)
+    assert letter is not None and letter.batch_id is not None
+    batch_close(actor=actor, batch_id=letter.batch_id)
+
+
+EXECUTORS["printing.manage"] = _service(_close_print_batch)
+
+
+def _approve_extension(w: TenantWorld, actor: Actor) -> None:
+    """Four eyes: the handler asks for an extension, the actor approves it (the notice goes out)."""
+    from querela.supervision.services import extension_request_approve, extension_request_create
+
+    Tenant.objects.filter(pk=w.tenant.pk).update(extension_needs_approval=True)
+    c = _own_complaint(w)
+    request = extension_request_create(
+        actor=w.actor("handler"), complaint_id=c.pk, days=5, reason="technical_investigation", text="A measurement."
+    )
+    extension_request_approve(actor=actor, request_id=request.pk)
+
+
+def _edit_checklist(w: TenantWorld, role: str) -> Outcome:
+    from querela.supervision.models import QualityCheckItem
+
+    response = _client(w, role).post(f"/t/{w.tenant.code}/supervision/quality/checklist/", {"new": "Polite and plain"})
+    if response.status_code in (403, 404):
+        return False
+    with tenancy.tenant_scope(w.tenant):
+        assert QualityCheckItem.objects.filter(text="Polite and plain").exists(), (role, "saved nothing")
+    return True
+
+
+EXECUTORS["supervision.dashboard"] = _http("GET", "/t/{t}/supervision/")
+EXECUTORS["extension.decide"] = _service(_approve_extension)
+EXECUTORS["quality.review"] = _http("GET", "/t/{t}/supervision/quality/")
+EXECUTORS["quality.checklist"] = _edit_checklist
 
 
 def test_every_action_has_an_executor():

@@ -19,13 +19,13 @@ from querela.calls.services import call_start
 from querela.complaints.deadline_actions import complaint_acknowledge
 from querela.complaints.deadline_policies import policy_save
 from querela.complaints.models import Complaint, Notification
-from querela.complaints.services import Upload, complaint_attach, complaint_register
+from querela.complaints.services import Upload, complaint_add_message, complaint_attach, complaint_register
 from querela.consultations.models import Consultation
 from querela.consultations.services import consultation_ask
 from querela.core import clock, tenancy
 from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
-from querela.customers.models import Invoice, Representative
+from querela.customers.models import ConsumptionPlace, Invoice, Meter, Representative
 from querela.deadlines.policies import PRESETS
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
@@ -34,8 +34,11 @@ from querela.minutes.services import Signature, minutes_sign, minutes_take
 from querela.portal.services import portal_profile_save
 from querela.postroom.models import ScanBatch, ScanLetter
 from querela.postroom.services import scan_batch_upload
+from querela.printing.models import PrintBatch, StoredLetter
+from querela.printing.services import letter_store
 from querela.remedies.models import RemedyBody
 from querela.remedies.services import remedy_body_save
+from querela.supervision.models import ExtensionRequest, QualityReview, QualitySample
 from querela.tenants.models import Membership
 from querela.tenants.tokens import api_token_issue
 from tests.factories import PASSWORD, TenantWorld
@@ -97,6 +100,24 @@ def _populate(w: TenantWorld) -> Complaint:
         scan = pdf_scan(1)
         batch = scan_batch_upload(actor=w.actor("agent"), filename="post.pdf", stream=io.BytesIO(scan), size=len(scan))
         ScanLetter.objects.create(batch=batch, position=1, first_page=1, last_page=1, complaint=c)
+        # Supervision: an extension request waiting, a quality sample with one review (the checklist is
+        # seeded when the tenant is created).
+        ExtensionRequest.objects.create(
+            complaint=c,
+            requested_by=w.users["handler"],
+            requested_at=clock.now(),
+            days=5,
+            reason="technical_investigation",
+            notice_text="We need a measurement.",
+        )
+        today = clock.tenant_today(w.tenant)
+        sample = QualitySample.objects.create(
+            drawn_by=w.users["supervisor"], drawn_at=clock.now(), date_from=today, date_to=today, size=1
+        )
+        QualityReview.objects.create(sample=sample, complaint=c, handler=w.users["handler"])
+        # A letter by post kept as a PDF in the open print batch (the job, run here: no commit in this test).
+        by_post = complaint_add_message(actor=w.actor("handler"), complaint_id=c.pk, text="By post", channel="post")
+        letter_store(entry_id=by_post.pk)
     return c
 
 
@@ -160,6 +181,13 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         body = RemedyBody.objects.filter(tenant_id=tid).first()
         answer_template = AnswerTemplate.objects.filter(tenant_id=tid).first()
         consultation = Consultation.objects.filter(tenant_id=tid).first()
+        extension_request = ExtensionRequest.objects.filter(tenant_id=tid).first()
+        quality_sample = QualitySample.objects.filter(tenant_id=tid).first()
+        quality_review = QualityReview.objects.filter(tenant_id=tid).first()
+        print_batch = PrintBatch.objects.filter(tenant_id=tid).first()
+        stored_letter = StoredLetter.objects.filter(tenant_id=tid).first()
+        place = ConsumptionPlace.objects.filter(tenant_id=tid, customer_id=customer_id).first()
+        meter = Meter.objects.filter(tenant_id=tid, place__customer_id=customer_id).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -173,6 +201,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:office_id>", str(office.pk if office else 0))
         .replace("<int:appointment_id>", str(appointment.pk if appointment else 0))
         .replace("<str:name>", "own")
+        .replace("<slug:name>", "classify")
         .replace("<int:minutes_id>", str(minutes.pk if minutes else 0))
         .replace("<int:batch_id>", str(batch.pk if batch else 0))
         .replace("<int:page>", "1")
@@ -181,6 +210,13 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:template_id>", str(answer_template.pk if answer_template else 0))
         .replace("<int:consultation_id>", str(consultation.pk if consultation else 0))
         .replace("<str:recording_id>", call.recording_id if call else "none")
+        .replace("<int:extension_request_id>", str(extension_request.pk if extension_request else 0))
+        .replace("<int:quality_sample_id>", str(quality_sample.pk if quality_sample else 0))
+        .replace("<int:quality_review_id>", str(quality_review.pk if quality_review else 0))
+        .replace("<int:print_batch_id>", str(print_batch.pk if print_batch else 0))
+        .replace("<int:letter_id>", str(stored_letter.pk if stored_letter else 0))
+        .replace("<int:place_id>", str(place.pk if place else 0))
+        .replace("<int:meter_id>", str(meter.pk if meter else 0))
     )
     assert "<" not in url, f"fill in {url}"
     return url

@@ -18,7 +18,10 @@ _ROUTES = {"verify": "web:account_verify", "sign_in": "web:account_link_login", 
 
 def _link(kind: str, tenant: Any, user: Any) -> str:
     uid, token = make_link_parts(kind, user)
-    path = reverse(_ROUTES[kind], kwargs={"code": tenant.code, "uidb64": uid, "token": token})
+    if kind == "invite":  # staff set their password on the installation's own page, not a supplier's site
+        path = reverse("web:staff_welcome", kwargs={"uidb64": uid, "token": token})
+    else:
+        path = reverse(_ROUTES[kind], kwargs={"code": tenant.code, "uidb64": uid, "token": token})
     return settings.QUERELA["PUBLIC_URL"] + path
 
 
@@ -45,6 +48,14 @@ _TEXTS = {
             "If you did not ask for it, ignore this message: your password stays as it is."
         ),
     ),
+    "invite": (
+        gettext_lazy("Your administrator account at %(tenant)s"),
+        gettext_lazy(
+            "You are the first administrator of %(tenant)s in Querela, the complaint-handling platform. Your "
+            "user name is %(username)s. To choose your password, open this link within 7 days; it works once:"
+            "\n\n%(link)s\n\nThen sign in at %(login)s with your user name and that password."
+        ),
+    ),
     "already_registered": (
         gettext_lazy("You already have an account"),
         gettext_lazy(
@@ -55,7 +66,25 @@ _TEXTS = {
 }
 
 
+def _invitation(tenant: Any, user: Any, language: str) -> EmailMessage:
+    """The first administrator's invitation: from the installation, not the supplier's complaint mailbox
+    (a reply there would become a complaint)."""
+    with translation.override(language or tenant.default_language):
+        subject, text = _TEXTS["invite"]
+        values = {
+            "tenant": tenant.name,
+            "username": user.username,
+            "link": _link("invite", tenant, user),
+            "login": settings.QUERELA["PUBLIC_URL"] + reverse("web:login"),
+        }
+        greeting = _("Dear %(name)s,") % {"name": user.get_full_name() or user.username}
+        body = "\n\n".join([greeting, str(text) % values])
+        return EmailMessage(subject=str(subject) % {"tenant": tenant.name}, body=body, from_email=None, to=[user.email])
+
+
 def compose(kind: str, tenant: Any, user: Any, language: str) -> EmailMessage:
+    if kind == "invite":
+        return _invitation(tenant, user, language)
     with translation.override(language or tenant.default_language):
         subject, text = _TEXTS[kind]
         if kind in _ROUTES:

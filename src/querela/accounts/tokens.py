@@ -49,7 +49,14 @@ class _Reset(_Token):
     max_age = 86400
 
 
-TOKENS: dict[str, _Token] = {"verify": _Verify(), "sign_in": _SignIn(), "reset": _Reset()}
+class _Invite(_Token):
+    """A new supplier's first administrator sets their own password (the account has no usable one)."""
+
+    key_salt = "querela.accounts.invite"
+    max_age = 7 * 86400
+
+
+TOKENS: dict[str, _Token] = {"verify": _Verify(), "sign_in": _SignIn(), "reset": _Reset(), "invite": _Invite()}
 
 
 def make_link_parts(kind: str, user: Any) -> tuple[str, str]:

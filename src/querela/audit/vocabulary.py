@@ -77,6 +77,7 @@ AUTOMATIC: dict[str, Promise] = {
 KEY_LABELS: dict[str, Promise] = {
     "account": _("online account"),
     "added": _("added"),
+    "administrator": _("first administrator"),
     "answer_due": _("answer date"),
     "assignee": _("assignee"),
     "attachments": _("attachments"),
@@ -96,10 +97,12 @@ KEY_LABELS: dict[str, Promise] = {
     "kept_until": _("kept until"),
     "letters": _("letters"),
     "message_id": _("Message-ID"),
+    "meter": _("meter"),
     "meters": _("meters"),
     "new_account": _("new account"),
     "office": _("office"),
     "pages": _("pages"),
+    "polled_mailbox": _("polled mailbox"),
     "place": _("consumption place"),
     "power_of_attorney": _("power of attorney"),
     "query": _("searched for"),
@@ -155,6 +158,7 @@ _ACTION_NAMED_KEYS: dict[tuple[str, str], str | None] = {
     ("complaint.update", "place"): "place",
     ("minutes.sign", "customer"): None,  # how the customer signed, not who
     ("personal_data.export", "person"): "user",
+    ("tenant.onboard", "administrator"): "username",
 }
 
 

@@ -79,6 +79,22 @@ def _role_given(ctx: Context) -> Promise:
     return _("%(person)s given the role %(role)s")
 
 
+def _batch_closed(ctx: Context) -> str:
+    return ngettext(
+        "Print batch %(ref)s closed and made into one PDF: %(letters)s letter; pages: %(pages)s",
+        "Print batch %(ref)s closed and made into one PDF: %(letters)s letters; pages: %(pages)s",
+        int(ctx.get("letters") or 0),
+    )
+
+
+def _batch_posted(ctx: Context) -> str:
+    return ngettext(
+        "Print batch %(ref)s posted on %(posted_on)s (%(letters)s letter)",
+        "Print batch %(ref)s posted on %(posted_on)s (%(letters)s letters)",
+        int(ctx.get("letters") or 0),
+    )
+
+
 _PERSONAL_DATA_SEEN = _("Personal data (%(object)s) seen by %(who)s")
 
 WORDING: dict[str, Sentence] = {
@@ -130,6 +146,12 @@ WORDING: dict[str, Sentence] = {
         "complaint": _("Receipt of complaint %(ref)s downloaded by %(who)s"),
         "minutes": _("Minutes of complaint %(complaint)s downloaded by %(who)s (PDF)"),
         "scan_batch": _("Scanned post %(file)s downloaded by %(who)s"),
+        "print_batch": _("Print batch %(ref)s downloaded by %(who)s (PDF)"),
+        "stored_letter": _("Letter of complaint %(complaint)s downloaded by %(who)s (PDF)"),
+        "": _PERSONAL_DATA_SEEN,
+    },
+    "personal_data.preview": {
+        "attachment": _("Preview of file %(file)s of complaint %(complaint)s seen by %(who)s"),
         "": _PERSONAL_DATA_SEEN,
     },
     "personal_data.letter": _("Letter of complaint %(ref)s opened for printing by %(who)s"),
@@ -151,10 +173,15 @@ WORDING: dict[str, Sentence] = {
     "customer.update": _("Customer record of %(customer)s changed: %(fields)s"),
     "customer.link": _("%(customer)s's record linked to the online account %(account)s"),
     "place.create": _("Consumption place %(place)s added to %(customer)s's record"),
+    "place.update": _("Consumption place %(place)s of %(customer)s corrected"),
+    "meter.add": _("Meter %(meter)s added at consumption place %(place)s of %(customer)s"),
+    "meter.update": _("Meter %(meter)s at consumption place %(place)s of %(customer)s corrected"),
+    "meter.replace": _("Meter at consumption place %(place)s of %(customer)s replaced: the new one is %(meter)s"),
     "representative.add": _("Representative %(name)s added to %(customer)s's record"),
     "account.signup": _("Online account of %(person)s created on the public site"),
     "account.verify": _("E-mail address of %(person)s's online account confirmed"),
     "account.password_reset": _("Password of %(person)s's online account reset"),
+    "account.password_set": _("%(person)s set their password from the invitation link"),
     # Appointments at the customer office.
     "appointment.book": _("Appointment for %(visitor)s booked at %(office)s for %(starts_at)s"),
     "appointment.check_in": _("%(visitor)s arrived for the appointment"),
@@ -169,13 +196,27 @@ WORDING: dict[str, Sentence] = {
     "consultation.ask": _("Complaint %(complaint)s: %(party)s consulted, due %(due)s"),
     "consultation.answer": _("Complaint %(complaint)s: consultation of %(party)s answered"),
     "consultation.cancel": _("Complaint %(complaint)s: consultation of %(party)s cancelled"),
+    # Supervision: extensions decided by a second person (four eyes), the quality review.
+    "extension.request": _("Complaint %(ref)s: an extension of the answer deadline by %(days)s days requested"),
+    "extension.approve": _(
+        "Complaint %(ref)s: the requested extension by %(days)s days approved, %(before_date)s → %(after_date)s"
+    ),
+    "extension.refuse": _("Complaint %(ref)s: the requested extension by %(days)s days refused"),
+    "quality.sample": _("Answered complaints drawn at random for quality review (%(object)s)"),
+    "quality.review": _("Complaint %(complaint)s reviewed for quality by %(who)s"),
+    "quality.checklist": _("Quality review checklist changed"),
     "postroom.upload": _("Scanned post %(file)s uploaded (%(pages)s pages)"),
     "postroom.split": _("Scanned post %(file)s split into %(letters)s complaints"),
+    "printing.letter_store": _("Complaint %(complaint)s: letter kept as a PDF (%(channel)s)"),
+    "printing.batch_open": _("Print batch %(ref)s opened"),
+    "printing.batch_close": _batch_closed,
+    "printing.batch_dispatch": _batch_posted,
     "inbound.release": _("Held e-mail %(object)s let through by %(who)s"),
     # The supplier's public site and administration.
     "portal.matter": _("Public site: matter %(ref)s changed: %(fields)s"),
     "portal.profile": _("Public site contacts and form changed: %(fields)s"),
     "tenant.create": _("Supplier %(ref)s created"),
+    "tenant.onboard": _("Supplier %(ref)s set up by the platform operator; its first administrator was invited"),
     "tenant.configure": _("Settings of %(ref)s changed: %(fields)s"),
     "department.create": _("Department %(name)s created"),
     "membership.set": _role_given,
@@ -191,16 +232,17 @@ WORDING: dict[str, Sentence] = {
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
 ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
-    "complaint": (_("Complaints"), ("complaint.", "consultation.")),
+    "complaint": (_("Complaints"), ("complaint.", "consultation.", "extension.")),
     "deadline": (_("Deadline watch"), ("deadline.",)),
     "personal_data": (_("Personal data seen"), ("personal_data.",)),
     "call": (_("Calls"), ("call.",)),
-    "customer": (_("Customers"), ("customer.", "place.", "representative.")),
+    "customer": (_("Customers"), ("customer.", "place.", "meter.", "representative.")),
     "account": (_("Online accounts"), ("account.",)),
     "appointment": (_("Appointments"), ("appointment.",)),
     "minutes": (_("Minutes"), ("minutes.",)),
-    "postroom": (_("Post room"), ("postroom.",)),
+    "postroom": (_("Post room"), ("postroom.", "printing.")),
     "inbound": (_("E-mail"), ("inbound.",)),
+    "quality": (_("Quality review"), ("quality.",)),
     "admin": (
         _("Administration"),
         ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies.", "answer_template."),
@@ -355,10 +397,21 @@ def _context(event: Event, names: Names) -> Context:
     for key in ("call", "recording"):
         if ch.get(key):
             ctx["call"] = ch[key]
-    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account", "party"):
+    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account", "party", "posted_on"):
         if ch.get(key) not in (None, ""):
             ctx[key] = ch[key]
-    for key in ("channel", "step", "due", "kept_until", "office", "place", "account", "representative", "name"):
+    for key in (
+        "channel",
+        "step",
+        "due",
+        "kept_until",
+        "office",
+        "place",
+        "account",
+        "representative",
+        "name",
+        "meter",
+    ):
         if ch.get(key) not in (None, ""):
             ctx[key] = fmt(key, _after(ch[key]))
     if "step" in ctx:

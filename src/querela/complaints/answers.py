@@ -9,15 +9,19 @@ and the consumer's page all carry the text this returns.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from querela.core.channels import Channel
+from querela.core.errors import ValidationFailed
 from querela.remedies.selectors import remedies_for
 from querela.remedies.texts import remedies_text
 
 from .language import complaint_language
-from .models import Complaint
+from .models import Attachment, Complaint
 from .workflow import Decision
 
 
@@ -48,6 +52,30 @@ def answer_letter(complaint: Complaint, text: str, decision: str) -> tuple[str, 
     return "\n\n".join(p for p in parts if p), named
 
 
-def letter_digest(letter: str) -> str:
-    """A short fingerprint of a letter's text: what the person confirmed on the preview is what is sent."""
-    return hashlib.sha256(letter.encode("utf-8", "surrogatepass")).hexdigest()
+def letter_digest(letter: str, enclosures: Sequence[int] = ()) -> str:
+    """A short fingerprint of a letter's text and its enclosures: what the person confirmed on the
+    preview is what is sent."""
+    signed = letter + "\0" + ",".join(str(pk) for pk in sorted(enclosures))
+    return hashlib.sha256(signed.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# An e-mail carries its enclosures; past this the customer's mail server would likely refuse it.
+MAIL_ENCLOSURES_MAX_BYTES = 20 * 1024 * 1024
+
+
+def answer_enclosures(complaint: Complaint, ids: Sequence[int]) -> list[Attachment]:
+    """The case's documents sent with an answer, in the order chosen; refused when one is not of this
+    complaint, or when an e-mail would be too large to arrive."""
+    wanted = list(dict.fromkeys(ids))
+    found = {a.pk: a for a in Attachment.objects.filter(complaint_id=complaint.pk, pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise ValidationFailed(_("An enclosure is not a document of this complaint."), code="enclosure_unknown")
+    chosen = [found[pk] for pk in wanted]
+    total = sum(a.size for a in chosen)
+    if complaint.reply_channel == Channel.EMAIL and total > MAIL_ENCLOSURES_MAX_BYTES:
+        raise ValidationFailed(
+            _("The enclosures come to %(size)s; an e-mail carries at most %(max)s. Send fewer, or by post.")
+            % {"size": filesizeformat(total), "max": filesizeformat(MAIL_ENCLOSURES_MAX_BYTES)},
+            code="enclosures_too_large",
+        )
+    return chosen

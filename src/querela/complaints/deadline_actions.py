@@ -94,8 +94,12 @@ def complaint_progress_update(*, actor: Actor, complaint_id: int, text: str) -> 
         audit_record(actor=actor, action="complaint.progress", object_type="complaint", object_id=complaint.reference)
 
 
-def complaint_extend(*, actor: Actor, complaint_id: int, days: int | None, reason: str, text: str) -> date | None:
-    """Extend the answer deadline: refused beyond the policy; the written notice goes out now, in the reply channel."""
+def complaint_extend(
+    *, actor: Actor, complaint_id: int, days: int | None, reason: str, text: str, approved: bool = False
+) -> date | None:
+    """Extend the answer deadline: refused beyond the policy; the written notice goes out now, in the reply channel.
+    A supplier with four eyes on extensions (`Tenant.extension_needs_approval`) extends only on an approved
+    request (`supervision.services.extension_request_approve`, which passes `approved=True`)."""
     if reason not in EXTENSION_REASON_NAMES:
         raise ValidationFailed(_("Please choose the reason for the extension."), code="reason_required")
     if not days or days < 1:
@@ -105,6 +109,11 @@ def complaint_extend(*, actor: Actor, complaint_id: int, days: int | None, reaso
     with transaction.atomic():
         complaint = lock_complaint(complaint_id)
         require(actor, "complaint.deadlines", complaint)
+        if complaint.tenant.extension_needs_approval and not approved:
+            raise ValidationFailed(
+                _("Extensions need a supervisor's approval here: request the extension, a supervisor approves it."),
+                code="approval_required",
+            )
         before = complaint.answer_due
         now = clock.now()
         record_event(complaint, "extended", at=now, days=days, notice_at=now, reason=reason)

@@ -48,6 +48,7 @@ def deadline_overview(complaint: Complaint) -> dict[str, Any]:
     steps = []
     for s in sched.steps:
         due = stored[s.name].due_date if s.name in stored else s.due
+        days_left = (due - today).days if due and s.done_on is None else None
         steps.append(
             {
                 "name": _(STEP_NAMES[s.name]),
@@ -55,7 +56,8 @@ def deadline_overview(complaint: Complaint) -> dict[str, Any]:
                 "due": due,
                 "state": s.state,
                 "state_label": _(STATE_NAMES[s.state]),
-                "days_left": (due - today).days if due and s.done_on is None else None,
+                "days_left": days_left,
+                "days_late": -days_left if days_left is not None and days_left < 0 else 0,
                 "done_on": s.done_on,
             }
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from querela.audit.services import audit_personal_data
@@ -12,7 +15,7 @@ from querela.core import clock, tenancy
 from querela.core.errors import NotFound
 from querela.tenants.access import Actor, can, require
 
-from .models import GIVEN_FIELDS, Attachment, Complaint, TimelineEntry
+from .models import GIVEN_FIELDS, Attachment, Complaint, DeadlineStep, EntryType, TimelineEntry
 from .search import search_filter
 from .workflow import OPEN_STATUSES
 
@@ -23,6 +26,19 @@ def today_for(actor: Actor) -> date:
     """Today in the tenant's time zone: the day due dates are compared with."""
     tenant = actor.tenant or tenancy.current_tenant()
     return clock.tenant_today(tenant)
+
+
+def answered_late(zone: ZoneInfo) -> Exists:
+    """The answer went out after its due date (the day it left, in the tenant's zone): a breach, whatever
+    happened since. The dashboard counts with it and the worklist filters with it (`?late=1`)."""
+    late = (
+        DeadlineStep.objects.filter(
+            complaint_id=OuterRef("pk"), step="answer", due_date__isnull=False, done_at__isnull=False
+        )
+        .annotate(done_on=TruncDate("done_at", tzinfo=zone))
+        .filter(done_on__gt=F("due_date"))
+    )
+    return Exists(late)
 
 
 def complaint_list(
@@ -43,11 +59,15 @@ def complaint_list(
     deemed_accepted: bool = False,
     received_from: date | None = None,
     received_to: date | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    late: bool = False,
 ) -> QuerySet[Complaint]:
     """Complaints the actor may list (`next_due`, kept on each: the earliest due date of a step not yet done).
 
     `deadline`: "overdue" (a step's due date has passed) or "due_soon" (inside the tenant's reminder
-    window); `order`: "received" (newest first) or "due" (most urgent first).
+    window); `order`: "received" (newest first) or "due" (most urgent first). `due_from`/`due_to`: open
+    complaints whose next step is due in those days; `late`: answered after the answer's due date.
     """
     if can(actor, "complaint.list"):
         qs = Complaint.objects.all()
@@ -59,7 +79,7 @@ def complaint_list(
         qs = Complaint.objects.filter(customer__user_id=actor.user_id)
     if status:
         qs = qs.filter(status=status)
-    if only_open or deadline in DEADLINE_FILTERS:
+    if only_open or deadline in DEADLINE_FILTERS or due_from or due_to:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
@@ -84,6 +104,12 @@ def complaint_list(
             qs = qs.filter(received_at__gte=datetime.combine(received_from, time.min, zone))
         if received_to:
             qs = qs.filter(received_at__lt=datetime.combine(received_to + timedelta(days=1), time.min, zone))
+    if due_from:
+        qs = qs.filter(next_due__gte=due_from)
+    if due_to:
+        qs = qs.filter(next_due__lte=due_to)
+    if late:
+        qs = qs.filter(answered_late(clock.tenant_zone(actor.tenant or tenancy.current_tenant())))
     if query.strip():
         qs = search_filter(qs, query)
     if deadline in DEADLINE_FILTERS:
@@ -130,14 +156,15 @@ def timeline_for(*, actor: Actor, complaint: Complaint) -> list[TimelineEntry]:
     return list(entries)
 
 
-def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int) -> Attachment:
-    """A file of a complaint the actor may see; opening it is a view of personal data and is audited."""
+def attachment_open(*, actor: Actor, complaint: Complaint, attachment_id: int, preview: bool = False) -> Attachment:
+    """A file of a complaint the actor may see; opening it (or its preview) is a view of personal data
+    and is audited."""
     attachment = Attachment.objects.filter(pk=attachment_id, complaint_id=complaint.pk).first()
     if attachment is None or not can(actor, "complaint.view", complaint):
         raise NotFound(_("File not found."))
     audit_personal_data(
         actor=actor,
-        what="download",
+        what="preview" if preview else "download",
         object_type="attachment",
         object_id=attachment.pk,
         complaint=complaint.reference,
@@ -168,3 +195,17 @@ def given_facts(complaint: Complaint) -> list[tuple[str, str]]:
         for name in GIVEN_FIELDS
         if (value := getattr(complaint, name))
     ]
+
+
+def enclosures_by_entry(entries: Sequence[TimelineEntry]) -> dict[int, list[Attachment]]:
+    """The case's documents each letter enclosed (`data["enclosures"]`), read in one query for a timeline."""
+    wanted = {
+        e.pk: [int(pk) for pk in e.data.get("enclosures", []) if str(pk).isdigit()]
+        for e in entries
+        if e.entry_type == EntryType.OUTBOUND and e.data.get("enclosures")
+    }
+    if not wanted:
+        return {}
+    ids = {pk for pks in wanted.values() for pk in pks}
+    found = {a.pk: a for a in Attachment.objects.filter(complaint_id=entries[0].complaint_id, pk__in=ids)}
+    return {entry: [found[pk] for pk in pks if pk in found] for entry, pks in wanted.items()}

@@ -4,6 +4,7 @@ timeline, audit and deadline events are written in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from . import hooks
-from .answers import answer_letter, letter_digest
+from .answers import answer_enclosures, answer_letter, letter_digest
 from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
 from .sector_texts import is_identified
@@ -35,13 +36,16 @@ def complaint_transition(
     department_id: int | None = None,
     decision: str = "",
     previewed: str | None = None,
+    enclosures: Sequence[int] = (),
 ) -> Complaint:
     """Move a complaint along the workflow. The only way a status changes.
 
     `decision` (upheld, partly_upheld, rejected): what an answer decided; only a deciding transition takes
     it. Left out of an answer, the answer names the remedies as for a complaint not upheld.
     `previewed`: the digest (`answers.letter_digest`) of the letter the person confirmed; when the letter
-    would now read otherwise (a remedy body changed meanwhile), nothing is sent."""
+    would now read otherwise (a remedy body changed meanwhile), nothing is sent.
+    `enclosures`: ids of the case's documents that go with the letter (attached to the e-mail, listed
+    on the printed letter, offered on the customer's page)."""
     with transaction.atomic():
         complaint = lock_complaint(complaint_id)
         apply_transition(
@@ -53,6 +57,7 @@ def complaint_transition(
             department_id=department_id,
             decision=decision,
             previewed=previewed,
+            enclosures=enclosures,
         )
     return complaint
 
@@ -69,6 +74,7 @@ def apply_transition(
     automatic: bool = False,
     decision: str = "",
     previewed: str | None = None,
+    enclosures: Sequence[int] = (),
 ) -> None:
     if action not in TRANSITIONS_BY_NAME:
         raise InvalidTransition(_("Unknown step."))
@@ -86,11 +92,14 @@ def apply_transition(
     if t.needs_text and not text.strip():
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
     for guard in t.guards:
-        _check(guard, complaint)
+        check_guard(guard, complaint)
     if decision and not t.decides:
         raise ValidationFailed(_("A decision is stated only with an answer."), code="decision")
     if decision and decision not in Decision.values:
         raise ValidationFailed(_("Choose upheld, partly upheld or rejected."), code="decision")
+    if enclosures and not t.writes_letter:
+        raise ValidationFailed(_("Only a letter to the customer has enclosures."), code="enclosures")
+    enclosed = answer_enclosures(complaint, enclosures) if enclosures else []
     changes: dict[str, Any] = {"status": [complaint.status, t.target]}
     if t.decides and decision != complaint.decision:
         changes["decision"] = [complaint.decision, decision]
@@ -110,12 +119,15 @@ def apply_transition(
         extra: dict[str, Any] = {"automatic": True} if automatic else {}  # RFC 3834: marked as an automatic reply
         if t.appends_remedies:
             letter, remedies = answer_letter(complaint, text, decision)
-            if previewed is not None and letter_digest(letter) != previewed:
+            if previewed is not None and letter_digest(letter, [a.pk for a in enclosed]) != previewed:
                 raise ValidationFailed(
                     _("The letter has changed since you previewed it: preview it again before sending."),
                     code="preview_outdated",
                 )
             extra.update(decision=decision, remedies=remedies)
+        if enclosed:
+            extra["enclosures"] = [a.pk for a in enclosed]
+            changes["enclosures"] = [a.filename for a in enclosed]
         add_entry(
             complaint, actor, EntryType.OUTBOUND, letter, channel=complaint.reply_channel, purpose=action, **extra
         )
@@ -141,7 +153,7 @@ def apply_transition(
     hooks.run(f"transition:{action}", complaint)
 
 
-def _check(guard: Guard, complaint: Complaint) -> None:
+def check_guard(guard: Guard, complaint: Complaint) -> None:
     """Raise with the reason a person can act on when the guard does not hold."""
     if guard == "needs_assignee" and complaint.assignee_id is None:
         raise ValidationFailed(_("Nobody investigates this complaint yet: register it instead."), code="not_assigned")

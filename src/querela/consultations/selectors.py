@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from querela.complaints.models import Complaint
+from querela.complaints.progress import Operation, State
 from querela.core import clock, tenancy
 
 from .models import Consultation, ConsultationStatus
@@ -60,3 +62,27 @@ def overdue_consultations() -> QuerySet[Consultation]:
         .select_related("complaint", "department", "assignee")
         .order_by("due_on", "pk")
     )
+
+
+def consultation_operations(progress: Progress) -> list[Operation]:
+    """The consultations as operations of the case (seed 003's progress view)."""
+    state: dict[str, State] = {
+        ConsultationStatus.ANSWERED: "done",
+        ConsultationStatus.OPEN: "pending",
+        ConsultationStatus.CANCELLED: "cancelled",
+    }
+    tenant = tenancy.current_tenant()
+    operations = []
+    for row in progress.rows:
+        c = row.consultation
+        asked_of = c.department.name if c.department else c.party_name
+        operations.append(
+            Operation(
+                _("Opinion of %(whom)s") % {"whom": asked_of},
+                "overdue" if row.overdue else state.get(c.status, "pending"),
+                due=c.due_on,
+                done_on=clock.tenant_date(tenant, c.answered_at) if c.answered_at else None,
+                anchor=f"consultation-{c.pk}",
+            )
+        )
+    return operations

@@ -11,9 +11,10 @@ class CustomersConfig(AppConfig):
         # The audit log names customers (by customer id or row id), their places and their fields.
         from querela.audit.vocabulary import register_names, register_object
 
-        from .models import Customer, Representative
+        from .models import ConsumptionPlace, Customer, Meter, Representative
 
-        register_object("customer", Customer, names=_customers_by_number)
+        # A customer's events also change their places and meters: those fields are named from their models.
+        register_object("customer", Customer, ConsumptionPlace, Meter, names=_customers_by_number)
         register_object("representative", Representative)
         register_names("customer_pk", _customers_by_pk)
         register_names("place", _places)

@@ -91,9 +91,15 @@ class ConsumptionPlace(TenantModel):
 
 
 class Meter(TenantModel):
-    place = models.ForeignKey(ConsumptionPlace, on_delete=models.CASCADE, related_name="meters")
+    place = models.ForeignKey(
+        ConsumptionPlace, verbose_name=_("consumption place"), on_delete=models.CASCADE, related_name="meters"
+    )
     serial = models.CharField(_("meter serial number"), max_length=60)
+    # What the bill or the plate says it is ("smart, three-phase", "G4 diaphragm"): free text, trades differ.
+    meter_type = models.CharField(_("meter type"), max_length=60, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    # A replaced or removed meter stays on the record (old bills and complaints quote its serial).
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "serial"], name="meter_serial_per_tenant")]
@@ -101,6 +107,10 @@ class Meter(TenantModel):
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def in_service(self) -> bool:
+        return self.removed_on is None
 
 
 class Representative(TenantModel):

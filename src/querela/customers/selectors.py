@@ -170,6 +170,24 @@ def customer_get(*, actor: Actor, customer_id: int) -> Customer:
     return customer
 
 
+def place_of(*, actor: Actor, customer_id: int, place_id: int) -> ConsumptionPlace:
+    """One of this customer's consumption places (another customer's, or another supplier's, is not found)."""
+    require(actor, "customer.view")
+    place = ConsumptionPlace.objects.filter(pk=place_id, customer_id=customer_id).prefetch_related("meters").first()
+    if place is None:
+        raise NotFound(_("Consumption place not found."))
+    return place
+
+
+def meter_of(*, actor: Actor, customer_id: int, meter_id: int) -> Meter:
+    """One of this customer's meters, with its place."""
+    require(actor, "customer.view")
+    meter = Meter.objects.filter(pk=meter_id, place__customer_id=customer_id).select_related("place").first()
+    if meter is None:
+        raise NotFound(_("Meter not found."))
+    return meter
+
+
 def customer_by_identifiers(
     *, email: str = "", customer_numbers: Sequence[str] = (), meter_serials: Sequence[str] = ()
 ) -> Customer | None:

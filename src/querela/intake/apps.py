@@ -18,6 +18,14 @@ class IntakeConfig(AppConfig):
         # The audit log names a stored mail by its subject and sender.
         register_object("inbound_message", InboundMessage, names=_mail_names)
 
+        # A new supplier's polled mailbox, set up by the operator with the supplier (tenants sits below).
+        from querela.tenants.onboarding import register_onboarding
+
+        from .mailboxes import imap_mailbox_create, imap_settings_check
+
+        register_onboarding("imap_check", imap_settings_check)
+        register_onboarding("imap_create", imap_mailbox_create)
+
 
 def _mail_names(keys: set[str]) -> Mapping[str, str]:
     from querela.audit.vocabulary import numeric_ids

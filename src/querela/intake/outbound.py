@@ -9,14 +9,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import select_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from querela.complaints import hooks
 from querela.complaints.language import complaint_language
-from querela.complaints.models import Complaint, EntryType, TimelineEntry
+from querela.complaints.models import Attachment, Complaint, EntryType, TimelineEntry
 from querela.core import clock
+from querela.documents.greetings import opens_with_greeting
 
 from .models import OutboundEmail, OutboundStatus
 
@@ -78,7 +80,9 @@ def queue_outbound_email(entry: TimelineEntry) -> OutboundEmail | None:
     in_reply_to, refs = _thread_headers(complaint)
     purpose = str(entry.data.get("purpose", "message"))
     subject = " ".join(render_mail(complaint, "subject", {"purpose": purpose}).split())  # a header: one line
-    body = render_mail(complaint, "message", {"text": entry.body, "purpose": purpose})
+    # The greeting once: the answer's own ("Tisztelt Kovács Éva!") or else the mail's.
+    greeted = opens_with_greeting(entry.body)
+    body = render_mail(complaint, "message", {"text": entry.body, "purpose": purpose, "greeted": greeted})
     mail = OutboundEmail.objects.create(
         complaint=complaint,
         entry=entry,
@@ -131,7 +135,23 @@ def _claim(outbound_id: int) -> tuple[EmailMessage, str] | None:
             to=[mail.to],
             headers=headers,
         )
+        for attachment in _enclosed(mail):
+            with attachment.file.open("rb") as f:
+                message.attach(attachment.filename, f.read(), attachment.content_type)
         return message, mail.to
+
+
+def _enclosed(mail: OutboundEmail) -> list[Attachment]:
+    """The files that go with a message: those stored with it (the copy of a call recording) and the
+    case's documents the handler enclosed with an answer (their size was checked when it was sent)."""
+    if mail.entry_id is None:
+        return []
+    entry = TimelineEntry.objects.filter(pk=mail.entry_id).first()
+    if entry is None:
+        return []
+    ids = [int(pk) for pk in entry.data.get("enclosures", []) if str(pk).isdigit()]
+    files = Attachment.objects.filter(Q(entry_id=entry.pk) | Q(complaint_id=entry.complaint_id, pk__in=ids))
+    return list(files.order_by("pk"))
 
 
 def outbound_send(*, outbound_id: int) -> bool:

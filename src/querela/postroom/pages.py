@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import io
 import tempfile
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 
 from querela.core.errors import ValidationFailed
+from querela.documents.pictures import guarded
 
 from .ranges import PageRange
 
 # What a scanner or a fax server produces; named as people name files.
 SCAN_TYPES = {"application/pdf": "PDF", "image/tiff": "TIFF", "image/jpeg": "JPEG", "image/png": "PNG"}
-THUMB_SIZE = (150, 212)
-# Big enough to read the sender, the date and a customer id off the page without downloading the scan.
-READING_SIZE = (900, 1272)
 _A4_INCHES = (8.27, 11.69)
 
 
@@ -79,7 +75,7 @@ def _count_pdf(stream: IO[bytes], limit: int) -> int:
 
 
 def _count_images(stream: IO[bytes], limit: int) -> int:
-    with _guarded(), Image.open(stream) as im:
+    with guarded(), Image.open(stream) as im:
         count = 0
         while True:
             _check_size(im, count + 1)
@@ -99,14 +95,6 @@ def _check_size(im: Image.Image, page: int) -> None:
             _("Page %(page)d is an image too large to open safely (%(w)d × %(h)d pixels): scan at a lower resolution.")
             % {"page": page, "w": width, "h": height}
         )
-
-
-@contextmanager
-def _guarded() -> Iterator[None]:
-    """Pillow's decompression-bomb warning becomes the error it announces."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        yield
 
 
 def letter_pdfs(
@@ -155,7 +143,7 @@ def _image_letters(
             owner[number] = index
     writers = [PdfWriter() for _r in ranges]
     done = 0
-    with _guarded(), Image.open(stream) as im:
+    with guarded(), Image.open(stream) as im:
         for number in range(1, max(owner, default=0) + 1):
             im.seek(number - 1)
             if number not in owner:
@@ -192,50 +180,3 @@ def _written(writer: PdfWriter) -> IO[bytes]:
     writer.write(out)
     out.seek(0)
     return out
-
-
-def thumbnail_png(stream: IO[bytes], content_type: str, page: int, size: tuple[int, int] = THUMB_SIZE) -> bytes:
-    """A small picture of one page: the page's scanned image, or a sheet with its number when it has
-    none (a PDF written by a program) or it can't be read."""
-    try:
-        with _guarded():
-            picture = _page_picture(stream, content_type, page, size)
-    except Exception:  # a thumbnail is a convenience: a page that can't be drawn shows its number
-        picture = None
-    if picture is None:
-        picture = _numbered_sheet(page)
-    out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-def _page_picture(stream: IO[bytes], content_type: str, page: int, size: tuple[int, int]) -> Image.Image | None:
-    if content_type == "application/pdf":
-        reader = PdfReader(stream)
-        if page < 1 or page > len(reader.pages):
-            return None
-        images = list(reader.pages[page - 1].images)
-        if not images:
-            return None
-        source = images[0].image
-        if source is None:
-            return None
-    else:
-        source = Image.open(stream)
-        try:
-            source.seek(page - 1)
-        except EOFError:
-            return None
-    source.draft("L", (size[0] * 2, size[1] * 2))
-    picture = source.convert("L")
-    picture.thumbnail(size)
-    return picture
-
-
-def _numbered_sheet(page: int) -> Image.Image:
-    sheet = Image.new("L", THUMB_SIZE, 255)
-    draw = ImageDraw.Draw(sheet)
-    draw.rectangle((0, 0, THUMB_SIZE[0] - 1, THUMB_SIZE[1] - 1), outline=160)
-    font = ImageFont.load_default(size=40)
-    draw.text((THUMB_SIZE[0] / 2, THUMB_SIZE[1] / 2), str(page), fill=90, font=font, anchor="mm")
-    return sheet

@@ -14,10 +14,10 @@ from querela.audit.services import audit_personal_data
 from querela.complaints.models import Complaint, EntryType, TimelineEntry
 from querela.core.channels import Channel
 from querela.core.errors import NotFound
+from querela.documents.pictures import READING_SIZE, THUMB_SIZE, thumbnail_png
 from querela.tenants.access import Actor, require
 
 from .models import ScanBatch, ScanLetter
-from .pages import READING_SIZE, THUMB_SIZE, thumbnail_png
 from .wall import on_wall
 
 

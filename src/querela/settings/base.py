@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "querela.postroom",
     "querela.answer_templates",
     "querela.consultations",
+    "querela.supervision",
+    "querela.printing",
 ]
 
 MIDDLEWARE = [

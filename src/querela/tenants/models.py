@@ -85,6 +85,11 @@ class Tenant(models.Model):
     auto_reply_interval_hours = models.PositiveSmallIntegerField(
         _("hours between automatic replies to one sender"), default=24
     )
+    # Four eyes (issue 13): a handler's extension of the answer deadline is a request a supervisor other than
+    # the requester approves before the notice goes out.
+    extension_needs_approval = models.BooleanField(
+        _("extensions need a supervisor's approval (four eyes)"), default=False
+    )
     price_per_complaint = models.DecimalField(_("price per complaint"), max_digits=8, decimal_places=2, default=6)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     is_active = models.BooleanField(_("active"), default=True)

@@ -97,12 +97,33 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         _("Take, sign and correct minutes of an oral complaint, and read them"), DESK_AND_CASEWORKERS
     ),
     "post.register": (_("Register scanned letters and faxes (the post room)"), DESK_AND_CASEWORKERS),
+    # The print room (issue 13): the letters carry names and addresses, so the administrator (who sees
+    # no complaint) has no part in it; the front desk and the caseworkers print and post.
+    "printing.manage": (
+        _("Print the letters by post in batches (the print room) and record the day they were posted"),
+        DESK_AND_CASEWORKERS,
+    ),
     "consultation.manage": (
         _("Ask another department or an outside party for an opinion on a complaint, or cancel the request"),
         CASEWORKERS,
     ),
     # The service adds the object check: staff of the department asked, or caseworkers.
     "consultation.answer": (_("Record the answer to a consultation"), STAFF),
+    # Supervision (issue 13): the team dashboard, four-eyes extensions, quality review of answered complaints.
+    "supervision.dashboard": (
+        _("See the team dashboard (backlog, breaches, load per handler) and reassign in bulk"),
+        frozenset({R.SUPERVISOR}),
+    ),
+    # The service adds: never one's own request.
+    "extension.decide": (
+        _("Approve or refuse another person's request to extend an answer deadline (four eyes)"),
+        frozenset({R.SUPERVISOR}),
+    ),
+    "quality.review": (
+        _("Draw a random sample of answered complaints and review them with the checklist"),
+        frozenset({R.SUPERVISOR}),
+    ),
+    "quality.checklist": (_("Edit the quality review checklist"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

@@ -79,6 +79,7 @@ SETTINGS_FIELDS = (
     "closures",
     "extra_working_days",
     "answer_footer",
+    "extension_needs_approval",
 )
 
 

@@ -352,6 +352,14 @@ class TenantSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Where a dissatisfied customer may turn: the authority, the conciliation body, the regulator."),
     )
+    extension_needs_approval = forms.BooleanField(
+        label=_("Extensions need a supervisor's approval (four eyes)"),
+        required=False,
+        help_text=_(
+            "A handler's extension of the answer deadline becomes a request; another supervisor approves it "
+            "before the notice goes out."
+        ),
+    )
 
     def __init__(self, *args: Any, policies: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

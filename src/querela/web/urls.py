@@ -3,19 +3,45 @@ from django.urls import include, path
 from .views import admin, agent, auth, complaints, home, inbox
 from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
+from .views.platform import onboarding
 from .views.public import accounts, appointments, complaint_form, guidance, message_wall, tracking
 from .views.staff import answer_templates as staff_answer_templates
 from .views.staff import answers as staff_answers
 from .views.staff import appointments as staff_appointments
 from .views.staff import audit as staff_audit
-from .views.staff import calls, postroom, public_site, remedies
+from .views.staff import calls, case_file, customer_places, postroom, public_site, remedies, welcome
 from .views.staff import consultations as staff_consultations
 from .views.staff import minutes as staff_minutes
+from .views.staff import printing as staff_printing
+from .views.staff import quality as staff_quality
+from .views.staff import supervision as staff_supervision
 
 app_name = "web"
 
 tenant_patterns = [
     path("", home.tenant_home, name="tenant_home"),
+    # Supervision (issue 13): the team dashboard, four-eyes extensions, quality review.
+    path("supervision/", staff_supervision.team_dashboard_view, name="team_dashboard"),
+    path("supervision/reassign/", staff_supervision.reassign_view, name="team_reassign"),
+    path(
+        "supervision/extensions/<int:extension_request_id>/approve/",
+        staff_supervision.extension_request_approve_view,
+        name="extension_request_approve",
+    ),
+    path(
+        "supervision/extensions/<int:extension_request_id>/refuse/",
+        staff_supervision.extension_request_refuse_view,
+        name="extension_request_refuse",
+    ),
+    path("supervision/quality/", staff_quality.quality_index, name="quality_index"),
+    path("supervision/quality/draw/", staff_quality.quality_draw, name="quality_draw"),
+    path("supervision/quality/checklist/", staff_quality.quality_checklist, name="quality_checklist"),
+    path(
+        "supervision/quality/samples/<int:quality_sample_id>/", staff_quality.quality_sample, name="quality_sample"
+    ),
+    path(
+        "supervision/quality/reviews/<int:quality_review_id>/", staff_quality.quality_review, name="quality_review"
+    ),
     path("file/", filing.consumer_file, name="consumer_file"),
     path("account/customers/", consumer_customers.consumer_customers, name="consumer_customers"),
     path("complaints/", complaints.complaint_index, name="complaint_index"),
@@ -65,6 +91,12 @@ tenant_patterns = [
         complaints.attachment_download,
         name="attachment_download",
     ),
+    path("complaints/<str:reference>/forms/<slug:name>/", case_file.case_form, name="case_form"),
+    path(
+        "complaints/<str:reference>/files/<int:attachment_id>/preview.png",
+        case_file.attachment_preview,
+        name="attachment_preview",
+    ),
     path("customers/", agent.customer_search_view, name="customer_search"),
     path("customers/new/", agent.customer_new, name="customer_new"),
     path("inbox/", inbox.inbox, name="inbox"),
@@ -72,6 +104,17 @@ tenant_patterns = [
     path("inbox/<int:message_id>/release/", inbox.inbox_release, name="inbox_release"),
     path("customers/<int:customer_id>/", agent.customer_detail, name="customer_detail"),
     path("customers/<int:customer_id>/edit/", agent.customer_edit, name="customer_edit"),
+    path("customers/<int:customer_id>/places/new/", customer_places.place_new, name="place_new"),
+    path("customers/<int:customer_id>/places/<int:place_id>/edit/", customer_places.place_edit, name="place_edit"),
+    path(
+        "customers/<int:customer_id>/places/<int:place_id>/meters/new/", customer_places.meter_new, name="meter_new"
+    ),
+    path("customers/<int:customer_id>/meters/<int:meter_id>/edit/", customer_places.meter_edit, name="meter_edit"),
+    path(
+        "customers/<int:customer_id>/meters/<int:meter_id>/replace/",
+        customer_places.meter_replace_view,
+        name="meter_replace",
+    ),
     path("customers/<int:customer_id>/representatives/", agent.representative_new, name="representative_new"),
     path(
         "customers/<int:customer_id>/representatives/<int:rep_id>/poa/",
@@ -118,6 +161,12 @@ tenant_patterns = [
     path("postroom/<int:batch_id>/progress/", postroom.scan_progress, name="scan_progress"),
     path("postroom/<int:batch_id>/pages/<int:page>.png", postroom.scan_page, name="scan_page"),
     path("postroom/<int:batch_id>/original/", postroom.scan_original, name="scan_original"),
+    path("printing/", staff_printing.print_room, name="print_room"),
+    path("printing/<int:print_batch_id>/", staff_printing.print_batch_detail, name="print_batch"),
+    path("printing/<int:print_batch_id>/close/", staff_printing.print_batch_close, name="print_batch_close"),
+    path("printing/<int:print_batch_id>/posted/", staff_printing.print_batch_dispatch, name="print_batch_dispatch"),
+    path("printing/<int:print_batch_id>/batch.pdf", staff_printing.print_batch_pdf, name="print_batch_pdf"),
+    path("printing/letters/<int:letter_id>.pdf", staff_printing.print_letter_pdf, name="print_letter"),
 ]
 
 # The public side of each supplier: no login (issue 11).
@@ -147,6 +196,8 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("platform/", admin.platform, name="platform"),
+    path("platform/suppliers/new/", onboarding.platform_tenant_new, name="platform_tenant_new"),
+    path("welcome/<str:uidb64>/<str:token>/", welcome.staff_welcome, name="staff_welcome"),
     path("t/<str:tenant>/", include(tenant_patterns)),
     path("p/<str:code>/", include(public_patterns)),
 ]

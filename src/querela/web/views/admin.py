@@ -49,6 +49,7 @@ def _settings_form(tenant: Tenant, data: Any = None) -> TenantSettingsForm:
         "closures": "\n".join(tenant.closures),
         "extra_working_days": "\n".join(tenant.extra_working_days),
         "answer_footer": tenant.answer_footer,
+        "extension_needs_approval": tenant.extension_needs_approval,
     }
     return TenantSettingsForm(data, initial=initial, policies=_policy_names())
 

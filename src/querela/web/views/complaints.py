@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from querela.calls.selectors import call_of_recording
 from querela.calls.services import recording_copy_send
-from querela.complaints.deadline_actions import complaint_deadline_step
-from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
+from querela.complaints.deadline_selectors import deadline_actions
 from querela.complaints.deadline_texts import consumer_due_sentence
 from querela.complaints.models import Category, EntryType, Kind
 from querela.complaints.selectors import (
@@ -23,7 +21,7 @@ from querela.complaints.selectors import (
     complaint_for_write,
     complaint_list,
     complaint_open,
-    given_facts,
+    enclosures_by_entry,
     letter_open,
     timeline_for,
 )
@@ -36,8 +34,8 @@ from querela.complaints.services import (
     complaints_assign,
     handlers_of_tenant,
 )
-from querela.complaints.transitions import complaint_transition, offered
-from querela.complaints.workflow import TRANSITIONS_BY_NAME, Decision, Status, available_from
+from querela.complaints.transitions import complaint_transition
+from querela.complaints.workflow import TRANSITIONS_BY_NAME, Status
 from querela.complaints.worklist import VIEWS as WORKLIST_VIEWS
 from querela.complaints.worklist import view_arguments, worklist_page
 from querela.core.channels import Channel
@@ -45,9 +43,9 @@ from querela.core.errors import QuerelaError, ValidationFailed
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
-from querela.minutes.selectors import may_take_minutes, minutes_of_complaint
 from querela.portal.selectors import recording_copy, stage_for
-from querela.remedies.selectors import remedies_for
+from querela.printing.selectors import stored_letter_of
+from querela.supervision.services import deadline_step
 from querela.tenants.access import can
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
@@ -55,8 +53,7 @@ from querela.tenants.roles import Role
 from ..decorators import tenant_page
 from ..feedback import form_errors, submit
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
-from .staff.answers import answer_context
-from .staff.consultations import consultations_card
+from .staff.case_file import case_file_context
 from .uploads import uploads_from
 
 
@@ -84,9 +81,15 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
     for name, field in (("assignee", "assignee_id"), ("department", "department_id")):
         if (number := _small_id(g.get(name, ""))) is not None:
             args[field] = number
-    for name, field in (("from", "received_from"), ("to", "received_to")):
+    days = (("from", "received_from"), ("to", "received_to"), ("due_from", "due_from"), ("due_to", "due_to"))
+    for name, field in days:
         if day := _day(g.get(name, "")):
             args[field] = day
+    # The team dashboard's links: every open complaint, answered late (issue 13).
+    if g.get("open") == "1":
+        args["only_open"] = True
+    if g.get("late") == "1":
+        args["late"] = True
     qs = complaint_list(actor=actor, query=g.get("q", ""), order=order, **args)
     page = worklist_page(qs, order=order, after=g.get("after", ""))
     # A filter change swaps only the rows; a history restore (back button) needs the whole page.
@@ -142,51 +145,7 @@ def complaint_detail(request: HttpRequest, tenant: str, reference: str) -> HttpR
     complaint = complaint_open(actor=actor, reference=reference)
     if actor.role == Role.CONSUMER:
         return _consumer_complaint(request, actor, complaint)
-    deadlines = deadline_overview(complaint) if can(actor, "complaint.view_internal") else None
-    transitions = [
-        t
-        for t in available_from(complaint.status)
-        if offered(t, complaint) and can(actor, f"complaint.transition.{t.name}", complaint)
-    ]
-    return render(
-        request,
-        "web/complaint_detail.html",
-        {
-            "c": complaint,
-            "given": given_facts(complaint),
-            "recording": recording_copy(complaint) if complaint.call_recording else None,
-            "call": call_of_recording(complaint.call_recording),
-            "timeline": timeline_for(actor=actor, complaint=complaint),
-            "deadlines": deadlines,
-            "due_sentence": consumer_due_sentence(complaint),
-            "deadline_form": _deadline_form(complaint) if can(actor, "complaint.deadlines", complaint) else None,
-            "transitions": transitions,
-            # What a partly upheld or rejected answer will name, shown next to the decision.
-            "remedies": remedies_for(complaint) if any(t.decides for t in transitions) else None,
-            "decisions": Decision.choices,
-            # The answer's template picker (issue 13); the answer is sent from its preview page.
-            **(answer_context(complaint) if any(t.decides for t in transitions) else {}),
-            "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
-            "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
-            "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
-            "classify_form": ClassifyForm(
-                initial={
-                    "kind": complaint.kind,
-                    "category": complaint.category,
-                    "reply_channel": complaint.reply_channel,
-                }
-            )
-            if can(actor, "complaint.edit")
-            else None,
-            "identify_form": IdentifyForm() if can(actor, "complaint.edit") else None,
-            "paper_channels": sorted(PAPER_CHANNELS),
-            # Minutes of an oral complaint (seed 004): every version, and a link to take them.
-            "minutes_rows": minutes_of_complaint(complaint=complaint) if can(actor, "minutes.take") else [],
-            "may_take_minutes": can(actor, "minutes.take") and may_take_minutes(complaint),
-            # Consultations of other departments or outside parties (issue 13), with their progress.
-            **consultations_card(actor, complaint),
-        },
-    )
+    return render(request, "web/complaint_detail.html", case_file_context(actor, complaint))
 
 
 def _consumer_complaint(request: HttpRequest, actor: Any, complaint: Any) -> HttpResponse:
@@ -211,6 +170,7 @@ def _consumer_complaint(request: HttpRequest, actor: Any, complaint: Any) -> Htt
             "expected": expected,
             "due_sentence": consumer_due_sentence(complaint),
             "entries": entries,
+            "enclosed": enclosures_by_entry(entries),
             "dispute": dispute,
             "recording": recording_copy(complaint) if complaint.call_recording else None,
             "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
@@ -349,7 +309,12 @@ def letter_download(request: HttpRequest, tenant: str, reference: str, entry_id:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
     entry = letter_open(actor=actor, complaint=complaint, entry_id=entry_id)
-    response = HttpResponse(letter_pdf(entry), content_type="application/pdf")
+    stored = stored_letter_of(entry)  # kept when it was written (issue 13): any channel; else paper, made now
+    if stored is not None:
+        with stored.file.open("rb") as f:
+            response = HttpResponse(f.read(), content_type="application/pdf")
+    else:
+        response = HttpResponse(letter_pdf(entry), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-{entry.pk}.pdf"'
     return response
 
@@ -381,8 +346,10 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
         form_errors(request, form)
         return _back(tenant, reference)
     try:
-        complaint_deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
-        messages.success(request, _("Done."))
+        # Where the supplier wants four eyes, an extension becomes a request for a supervisor (issue 13).
+        held = deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
+        requested = _("The extension was requested: a supervisor approves it, then the notice goes out.")
+        messages.success(request, requested if held else _("Done."))
     except QuerelaError as exc:
         messages.error(request, exc.message)
     return _back(tenant, reference)

@@ -78,13 +78,10 @@ def consultations_card(actor: Actor, complaint: Complaint) -> dict[str, Any]:
     progress = consultations_of(complaint)
     department_id = actor_department_id(actor) if progress.open else None
     may_manage = can(actor, "consultation.manage")
-    tenant = tenancy.current_tenant()
-    ask_form = None
-    if may_manage:
-        ask_form = AskForm(initial={"due_on": default_due(tenant, clock.tenant_today(tenant))}, auto_id="ask_%s")
     return {
         "consultations": progress,
-        "consultation_ask_form": ask_form,
+        # The form is read when the person opens it (`ask_form`): the case file stays cheap.
+        "consultation_may_ask": may_manage,
         "consultation_may_cancel": may_manage,
         "consultation_answerable": {
             r.consultation.pk
@@ -92,6 +89,12 @@ def consultations_card(actor: Actor, complaint: Complaint) -> dict[str, Any]:
             if r.consultation.status == ConsultationStatus.OPEN and may_answer(actor, r.consultation, department_id)
         },
     }
+
+
+def ask_form() -> AskForm:
+    """The blank question, due in the tenant's default number of working days."""
+    tenant = tenancy.current_tenant()
+    return AskForm(initial={"due_on": default_due(tenant, clock.tenant_today(tenant))}, auto_id="ask_%s")
 
 
 def _back(tenant: str, reference: str) -> HttpResponse:
