@@ -285,6 +285,14 @@ def tsn(t: int | None) -> str:
     return "\\N" if t is None else iso(t)
 
 
+_DECISIONS = ("upheld", "partly_upheld", "rejected")
+
+
+def _decision(L: Any) -> str:
+    """What an answered complaint decided (complaints 0009), spread evenly; blank while open."""
+    return _DECISIONS[L.id % 3] if L.status in ("answered", "closed") else ""
+
+
 def nz(v: object) -> str:
     return "\\N" if v is None else str(v)
 
@@ -904,7 +912,7 @@ class _Generator:
             "updated_at, given_customer_number, serial_number, product_model, ticket_number, place_address, "
             "mailing_address, acting_for, earlier_contacts, proposed_solution, language, resolved_on_spot, next_due, "
             "next_remind, "
-            "search_text",
+            "search_text, decision",
             "complaints_timelineentry": "id, tenant_id, complaint_id, entry_type, channel, author_id, author_label, "
             "body, data, created_at",
             "complaints_attachment": "id, entry_id, tenant_id, complaint_id, file, filename, size, sha256, "
@@ -1419,7 +1427,8 @@ class _Generator:
             f"\t{nz(L.department_id)}\t{nz(L.assignee.user_id if L.assignee else None)}\t{L.call_recording}"
             f"\t{T.row.deadline_policy}\t0\t{nz(L.answer_due)}\t{'t' if L.deemed else 'f'}\t{esc(L.needs_attention)}"
             f"\t{esc(L.redirect_explanation)}\t{nz(L.created_by)}\t{iso(L.created_at)}\t{iso(L.updated_at)}"
-            f"\t\t\t\t\t\t\t\t\t\t{T.lang}\tf\t{nz(next_due)}\t{nz(next_remind)}\t{esc(self._search_text(L))}\n"
+            f"\t\t\t\t\t\t\t\t\t\t{T.lang}\tf\t{nz(next_due)}\t{nz(next_remind)}\t{esc(self._search_text(L))}"
+            f"\t{_decision(L)}\n"
         )
         steps = [
             f"{T.id}\t{L.id}\t{s.name}\t{nz(s.due)}\t{tsn(s.done_at)}\t{nz(s.remind_on)}\t{tsn(s.reminded_at)}"
@@ -1637,7 +1646,7 @@ class _Generator:
             self._record(L, t, "acknowledged")
             self._acknowledgement(L, t, system, automatic=True)
         elif not asked:  # asking recorded its event and recomputed already
-                self._recompute(L, t)
+            self._recompute(L, t)
 
     def _acknowledgement(self, L: _Life, t: int, actor: _Actor, *, automatic: bool) -> None:
         T = L.T

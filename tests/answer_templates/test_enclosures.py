@@ -26,6 +26,8 @@ from .helpers import investigating
 pytestmark = pytest.mark.django_db
 
 DIGEST = re.compile(r'name="previewed" value="([0-9a-f]{64})"')
+
+
 def _photo() -> bytes:
     from PIL import Image
 

@@ -23,11 +23,19 @@ def ev(type_: str, when: str, days: int | None = None, notice: str | None = None
     return Event(type_, at(when), days, at(notice) if notice else None, reason)  # type: ignore[arg-type]
 
 
-def run(policy: str | Policy, received: str, events: list[Event] | None = None, *, kind: str = "complaint",
-        now: str | None = None, cal: BusinessCalendar | None = None) -> Schedule:
+def run(
+    policy: str | Policy,
+    received: str,
+    events: list[Event] | None = None,
+    *,
+    kind: str = "complaint",
+    now: str | None = None,
+    cal: BusinessCalendar | None = None,
+) -> Schedule:
     p = PRESETS[policy] if isinstance(policy, str) else policy
-    return compute(p, cal or CALS[p.country], p.timezone, at(received), kind, events or [],
-                   now=at(now) if now else None)
+    return compute(
+        p, cal or CALS[p.country], p.timezone, at(received), kind, events or [], now=at(now) if now else None
+    )
 
 
 def extend(policy: str | Policy, received: str, history: list[Event], new: Event) -> Schedule:
@@ -148,8 +156,10 @@ def test_pause_business_days_only_moves_steps_not_done() -> None:
 def test_two_pauses_add_up() -> None:
     received = "2026-03-02T09:00:00+02:00"
     events = [
-        ev("info_requested", "2026-03-05T09:00:00+02:00"), ev("info_received", "2026-03-07T09:00:00+02:00"),
-        ev("info_requested", "2026-03-10T09:00:00+02:00"), ev("info_received", "2026-03-13T09:00:00+02:00"),
+        ev("info_requested", "2026-03-05T09:00:00+02:00"),
+        ev("info_received", "2026-03-07T09:00:00+02:00"),
+        ev("info_requested", "2026-03-10T09:00:00+02:00"),
+        ev("info_received", "2026-03-13T09:00:00+02:00"),
     ]
     assert run("ro-energy", received, events).due("answer") == date(2026, 4, 6)  # 04-01 + 2 + 3
 
@@ -157,8 +167,10 @@ def test_two_pauses_add_up() -> None:
 def test_restart_counts_from_last_info_received() -> None:
     received = "2026-04-01T10:00:00+02:00"
     events = [
-        ev("info_requested", "2026-04-02T11:00:00+02:00"), ev("info_received", "2026-04-09T08:00:00+02:00"),
-        ev("info_requested", "2026-04-10T11:00:00+02:00"), ev("info_received", "2026-04-14T08:00:00+02:00"),
+        ev("info_requested", "2026-04-02T11:00:00+02:00"),
+        ev("info_received", "2026-04-09T08:00:00+02:00"),
+        ev("info_requested", "2026-04-10T11:00:00+02:00"),
+        ev("info_received", "2026-04-14T08:00:00+02:00"),
     ]
     assert run("hu-electricity", received, events).due("answer") == date(2026, 4, 29)
     assert run("hu-electricity", received, events, kind="damage_claim").due("answer") == date(2026, 5, 14)
@@ -294,8 +306,15 @@ def test_event_validation() -> None:
 
 
 def test_presets_are_exactly_the_seven() -> None:
-    assert set(PRESETS) == {"hu-electricity", "hu-utility", "hu-consumer", "pl-inverter-vendor", "pl-consumer",
-                            "ro-energy", "ro-bill-dispute"}
+    assert set(PRESETS) == {
+        "hu-electricity",
+        "hu-utility",
+        "hu-consumer",
+        "pl-inverter-vendor",
+        "pl-consumer",
+        "ro-energy",
+        "ro-bill-dispute",
+    }
     assert {p.country for p in PRESETS.values()} == {"HU", "PL", "RO"}
 
 

@@ -38,7 +38,8 @@ def received_times(draw: st.DrawFn, country: str) -> datetime:
 def policies(draw: st.DrawFn, country: str) -> Policy:
     unit: Unit = draw(st.sampled_from(["calendar_days", "business_days"]))
     return Policy(
-        name="prop", country=country,
+        name="prop",
+        country=country,
         answer=StepRule(draw(st.integers(0, 60)), unit, draw(st.sampled_from(["received", "complete"]))),
         roll=draw(st.sampled_from(["none", "next_working_day", "next_day_not_saturday_or_holiday"])),
         receipt=draw(st.sampled_from([PRESETS["ro-energy"].receipt, PRESETS["hu-utility"].receipt])),

@@ -78,7 +78,7 @@ def _answered(w, channel: str, text: str):
 
 @pytest.mark.django_db
 def test_an_e_mail_answer_with_its_own_greeting_carries_only_that_one(world) -> None:
-    c, answer = _answered(world.a, "email", "Dear Ms Kovács,\n\nWe corrected the invoice.")
+    _c, answer = _answered(world.a, "email", "Dear Ms Kovács,\n\nWe corrected the invoice.")
     with tenancy.tenant_scope(world.a.tenant):
         body = OutboundEmail.objects.get(entry=answer).body
     assert body.count("Dear") == 1 and body.startswith("Dear Ms Kovács,")
@@ -86,7 +86,7 @@ def test_an_e_mail_answer_with_its_own_greeting_carries_only_that_one(world) -> 
 
 @pytest.mark.django_db
 def test_an_e_mail_answer_without_a_greeting_gets_the_suppliers(world) -> None:
-    c, answer = _answered(world.a, "email", "We corrected the invoice.")
+    _c, answer = _answered(world.a, "email", "We corrected the invoice.")
     with tenancy.tenant_scope(world.a.tenant):
         body = OutboundEmail.objects.get(entry=answer).body
     assert body.startswith("Dear Customer,\n\nWe corrected the invoice.")
@@ -97,7 +97,7 @@ def test_a_letter_by_post_greets_once_and_an_operator_signs_on_behalf_of_the_sup
     w = world.a
     w.tenant.operator = OperatorCompany.objects.create(name="Ügyfélszolgálati Kft.")
     w.tenant.save()
-    c, answer = _answered(w, "post", "Tisztelt Kovács Éva!\n\nA számlát helyesbítettük.")
+    _c, answer = _answered(w, "post", "Tisztelt Kovács Éva!\n\nA számlát helyesbítettük.")
     with tenancy.tenant_scope(w.tenant):
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter_pdf(answer))).pages)
     assert "Tisztelt Kovács Éva!" in text and "Dear Customer" not in text

@@ -58,6 +58,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now; the serious and critical findings."""
     if not AXE.exists():
         skip_or_fail("axe-core not installed: run `npm ci` in tests/e2e (make test does)")
+    # A navigation still in flight (a form just sent) would swap the document under the injected script.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -68,7 +70,5 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def assert_accessible(page: Any, what: str = "") -> None:
     found = axe_violations(page)
-    summary = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found
-    ]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
     assert not found, f"axe-core on {what or page.url}:\n" + "\n".join(summary)

@@ -20,7 +20,7 @@ from querela.complaints.models import Complaint, EntryType
 from querela.complaints.services import complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.consultations.models import Consultation
-from querela.core import tenancy
+from querela.core import clock, tenancy
 from querela.intake.inbound import inbound_store
 from querela.intake.models import OutboundEmail
 from querela.intake.registration import inbound_process
@@ -182,3 +182,88 @@ def test_a_letter_complaint_is_answered_by_post_naming_the_county_body(page, liv
         answered = Complaint.objects.get(pk=c.pk)
         assert answered.status == "answered"
         assert answered.timeline.filter(entry_type=EntryType.OUTBOUND, channel="post").exists()
+
+    # The print room: the letter waits in the open batch; closed, the batch is one PDF; then posted.
+    page.goto(f"{base}/t/AAA/printing/")
+    assert c.reference in page.inner_text("main")
+    assert_accessible(page, "print room")
+    page.click("text=Close and make the batch PDF…")
+    page.click("button:text('Close and make the batch PDF')")
+    page.goto(f"{base}/t/AAA/printing/")
+    batch = page.request.get(base + page.locator("a:text('Batch PDF')").first.get_attribute("href"))
+    batch_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(batch.body())).pages)
+    assert body.name in batch_text and c.reference in batch_text
+    today = clock.tenant_today(w.tenant).isoformat()
+    page.fill("input[name=posted_on]", today)
+    page.click("button:text('Record the posting day')")
+    page.goto(f"{base}/t/AAA/complaints/{c.reference}/")
+    assert today in page.inner_text(".timeline")
+
+
+def test_a_supervisor_reassigns_a_breached_case_and_reviews_a_sampled_answer(page, live_server, world):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from querela.tenants.models import Membership
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        relief = get_user_model().objects.create_user("aaa-handler2", "h2@example.test", PASSWORD, first_name="Éva")
+        Membership.objects.create(user=relief, role="handler", department=w.department)
+        supervisor, handler = w.actor("supervisor"), w.actor("handler")
+        breached = complaint_register(
+            actor=w.actor("agent"), channel="phone", subject="Áramszünet kártérítés", description="d",
+            customer=w.customer, place=w.place,
+        )  # fmt: skip
+        answered = complaint_register(
+            actor=w.actor("agent"), channel="email", subject="Hibás leolvasás", description="d",
+            customer=w.customer, place=w.place, contact_email=w.customer.email,
+        )  # fmt: skip
+        for c in (breached, answered):
+            complaint_transition(actor=supervisor, complaint_id=c.pk, action="assign", assignee_id=handler.user.pk)
+            complaint_transition(actor=handler, complaint_id=c.pk, action="start_investigation")
+        complaint_transition(
+            actor=handler, complaint_id=answered.pk, action="answer", decision="upheld",
+            text="Tisztelt Kovács Anna!\n\nA leolvasást javítottuk, a különbözetet jóváírtuk.",
+        )  # fmt: skip
+        past = clock.tenant_today(w.tenant) - timedelta(days=3)
+        Complaint.objects.filter(pk=breached.pk).update(answer_due=past, next_due=past)
+    base = live_server.url
+    _login(page, base, w.users["supervisor"].username)
+
+    # The dashboard's "open, past a due date" opens the list of exactly those; one is handed to Éva.
+    page.goto(f"{base}/t/AAA/supervision/")
+    assert_accessible(page, "team dashboard")
+    assert page.inner_text("a[data-figure=open_overdue] .n") == "1"
+    page.click("a[data-figure=open_overdue]")
+    page.wait_for_selector(f"input[name=ids][value='{breached.pk}']")
+    assert answered.reference not in page.inner_text("main")
+    page.check(f"input[name=ids][value='{breached.pk}']")
+    page.select_option("#bulk-assignee", str(relief.pk))
+    page.click("form.bulk .bulk-actions button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    with tenancy.tenant_scope(w.tenant):
+        assert Complaint.objects.get(pk=breached.pk).assignee_id == relief.pk, page.inner_text("main")[:500]
+
+    # A random sample of the answered ones, reviewed against the checklist with a score.
+    page.goto(f"{base}/t/AAA/supervision/quality/")
+    today = clock.tenant_today(w.tenant)
+    page.fill("#draw_date_from", (today - timedelta(days=7)).isoformat())
+    page.fill("#draw_date_to", today.isoformat())
+    page.fill("#draw_size", "5")
+    page.click("button:text-is('Draw')")
+    page.wait_for_selector("table.list")
+    assert answered.reference in page.inner_text("table.list") and breached.reference not in page.inner_text("main")
+    page.click(f"a:has-text('Review {answered.reference}')")
+    page.wait_for_selector("form.review")
+    assert "A leolvasást javítottuk" in page.inner_text("main")
+    assert_accessible(page, "quality review")
+    for fieldset in page.locator("fieldset.check").all():
+        fieldset.locator("input[type=radio]").first.check()
+    page.fill("#id_score", "90")
+    page.fill("#id_comment", "Érthető, indokolt válasz.")
+    page.click("button:text-is('Save')")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{base}/t/AAA/supervision/quality/")
+    assert "90" in page.inner_text("main")

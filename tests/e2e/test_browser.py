@@ -54,7 +54,7 @@ def test_clerk_finds_visitor_by_meter_serial_and_registers_an_in_person_complain
     page.fill("textarea[name=description]", "Esténként villog a világítás.")
     page.click("button:has-text('Register')")
     page.wait_for_selector("text=Registered as")
-    assert "Registered" in page.inner_text("dl.facts")
+    assert "Registered" in page.inner_text(".case-status")
 
 
 def test_clerk_settles_a_visit_on_the_spot_with_a_written_confirmation(page, live_server, world):

@@ -232,7 +232,12 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         ids["<int:quality_sample_id>"] = apps.get_model("supervision", "QualitySample").objects.first()
         ids["<int:quality_review_id>"] = apps.get_model("supervision", "QualityReview").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
-    url = url.replace("<slug:code>", "outage").replace("<str:name>", "own").replace("<slug:name>", "classify").replace("<int:page>", "1")
+    url = (
+        url.replace("<slug:code>", "outage")
+        .replace("<str:name>", "own")
+        .replace("<slug:name>", "classify")
+        .replace("<int:page>", "1")
+    )
     for placeholder, row in ids.items():
         url = url.replace(placeholder, str(row.pk if row else 0))
     assert "<" not in url, f"a new kind of id: fill it in with a real row here ({url})"

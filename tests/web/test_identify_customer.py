@@ -118,14 +118,18 @@ def test_a_customer_search_that_shows_people_is_audited(world) -> None:
 def test_identifying_by_name_links_only_a_single_match(world) -> None:
     w = world.a
     c = _unidentified(w)
-    page = _login("handler").post(
-        f"/t/AAA/complaints/{c.reference}/identify/", {"query": "kovacs anna"}, follow=True
-    ).content.decode()
+    page = (
+        _login("handler")
+        .post(f"/t/AAA/complaints/{c.reference}/identify/", {"query": "kovacs anna"}, follow=True)
+        .content.decode()
+    )
     assert "Linked to" in page  # "Kovács Anna AAA", found without accents
     with tenancy.tenant_scope(w.tenant):
         Customer.objects.create(customer_number="AAA-2", name="Kovács Anna Mária")
     other = _unidentified(w)
-    page = _login("handler").post(
-        f"/t/AAA/complaints/{other.reference}/identify/", {"query": "Kovács Anna"}, follow=True
-    ).content.decode()
+    page = (
+        _login("handler")
+        .post(f"/t/AAA/complaints/{other.reference}/identify/", {"query": "Kovács Anna"}, follow=True)
+        .content.decode()
+    )
     assert "Several customers match" in page and "AAA-2" in page

@@ -45,9 +45,10 @@ def compose(tenant: Any, appointment: Appointment, kind: str) -> EmailMessage:
         }
         if kind == "cancelled":
             subject = _("Appointment cancelled")
-            body = _(
-                "Your appointment on %(when)s at %(office)s (%(address)s) is cancelled. To book a new one: %(book)s"
-            ) % values
+            body = (
+                _("Your appointment on %(when)s at %(office)s (%(address)s) is cancelled. To book a new one: %(book)s")
+                % values
+            )
         else:
             subject = _("Your appointment is booked") if kind == "booked" else _("Your appointment was moved")
             body = (

@@ -28,4 +28,3 @@ def _caller_on_the_line(actor: object, complaint: object) -> bool:
             ended_at__isnull=True,
         ).exists()
     )
-

@@ -110,9 +110,7 @@ def apply_transition(
         complaint.redirect_explanation = text
     before = complaint.status
     complaint.status = t.target
-    complaint.save(
-        update_fields=["status", "assignee", "department", "redirect_explanation", "decision", "updated_at"]
-    )
+    complaint.save(update_fields=["status", "assignee", "department", "redirect_explanation", "decision", "updated_at"])
     add_entry(complaint, actor, EntryType.STATUS, "", transition=action, before=before, after=t.target)
     if t.writes_letter:
         letter = text
@@ -213,4 +211,3 @@ def offered(t: Transition, complaint: Complaint) -> bool:
     if "oral_channel" in t.guards and complaint.channel not in (Channel.PHONE, Channel.IN_PERSON):
         return False
     return not (t.name == "refuse_by_phone" and complaint.channel != Channel.PHONE)
-

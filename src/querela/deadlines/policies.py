@@ -191,8 +191,11 @@ def _parse_policy(data: Any) -> Policy:
     )
     if receipt.opens >= receipt.closes:
         raise ValueError("policy.receipt.closes: must be later than opens")
-    e = _mapping(d.get("extension", {}), "policy.extension",
-                 {"max_count", "max_days", "reasons", "notice_required", "hard_cap_days"})
+    e = _mapping(
+        d.get("extension", {}),
+        "policy.extension",
+        {"max_count", "max_days", "reasons", "notice_required", "hard_cap_days"},
+    )
     reasons = e.get("reasons", [])
     if not isinstance(reasons, list | tuple):
         raise ValueError(f"policy.extension.reasons: must be a list of reason codes, got {reasons!r}")
@@ -233,46 +236,59 @@ PRESETS: dict[str, Policy] = {
     p.name: p
     for p in (
         Policy(
-            name="hu-electricity", country="HU",
+            name="hu-electricity",
+            country="HU",
             answer=StepRule(15, "calendar_days", "complete", (("damage_claim", 30),)),
             extension=ExtensionRule(1, 15, ("technical_investigation", "outside_opinion"), notice_required=True),
             info_request="restart",
         ),
         Policy(
-            name="hu-utility", country="HU",
+            name="hu-utility",
+            country="HU",
             answer=StepRule(15, "calendar_days", "complete"),
-            extension=ExtensionRule(1, 15, ("on_site_inspection", "authority_involvement"),
-                                    notice_required=True, hard_cap_days=30),
+            extension=ExtensionRule(
+                1, 15, ("on_site_inspection", "authority_involvement"), notice_required=True, hard_cap_days=30
+            ),
             info_request="restart",
         ),
         Policy(
-            name="hu-consumer", country="HU",
+            name="hu-consumer",
+            country="HU",
             answer=StepRule(30, "calendar_days", "complete"),
             info_request="restart",
         ),
         Policy(
-            name="pl-inverter-vendor", country="PL",
+            name="pl-inverter-vendor",
+            country="PL",
             ack=StepRule(7, "business_days", "received"),
             progress=StepRule(14, "business_days", "acknowledged"),
             answer=StepRule(30, "business_days", "received"),
-            info_request="pause", on_miss="reschedule",
+            info_request="pause",
+            on_miss="reschedule",
         ),
         Policy(
-            name="pl-consumer", country="PL",
+            name="pl-consumer",
+            country="PL",
             answer=StepRule(14, "calendar_days", "received"),
-            roll="next_day_not_saturday_or_holiday", info_request="continue", on_miss="deemed_accepted",
+            roll="next_day_not_saturday_or_holiday",
+            info_request="continue",
+            on_miss="deemed_accepted",
         ),
         Policy(
-            name="ro-energy", country="RO",
+            name="ro-energy",
+            country="RO",
             answer=StepRule(30, "calendar_days", "received"),
             receipt=_OUTSIDE_HOURS,
             extension=ExtensionRule(1, 30, EXTENSION_REASONS, notice_required=True),
-            roll="next_working_day", info_request="pause",
+            roll="next_working_day",
+            info_request="pause",
         ),
         Policy(
-            name="ro-bill-dispute", country="RO",
+            name="ro-bill-dispute",
+            country="RO",
             answer=StepRule(15, "business_days", "received"),
-            receipt=_OUTSIDE_HOURS, info_request="pause",
+            receipt=_OUTSIDE_HOURS,
+            info_request="pause",
         ),
     )
 }

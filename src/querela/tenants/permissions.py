@@ -82,7 +82,8 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         frozenset({R.AGENT, R.SUPERVISOR}),
     ),
     "customer.edit": (
-        _("Create and change customers and consumption places"), frozenset({R.AGENT, R.CLERK, R.SUPERVISOR})
+        _("Create and change customers and consumption places"),
+        frozenset({R.AGENT, R.CLERK, R.SUPERVISOR}),
     ),
     "department.manage": (_("Manage departments"), frozenset({R.TENANT_ADMIN})),
     "tenant.configure": (_("Change the tenant's settings"), frozenset({R.TENANT_ADMIN})),
@@ -93,9 +94,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "platform.manage_tenants": (_("Create and configure tenants"), frozenset({R.PLATFORM_OPERATOR})),
     "mail.release": (_("Let mail held by the intake limits through"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
     "api.token": (_("Create an API token for integrations"), STAFF | frozenset({R.TENANT_ADMIN})),
-    "minutes.take": (
-        _("Take, sign and correct minutes of an oral complaint, and read them"), DESK_AND_CASEWORKERS
-    ),
+    "minutes.take": (_("Take, sign and correct minutes of an oral complaint, and read them"), DESK_AND_CASEWORKERS),
     "post.register": (_("Register scanned letters and faxes (the post room)"), DESK_AND_CASEWORKERS),
     # The print room (issue 13): the letters carry names and addresses, so the administrator (who sees
     # no complaint) has no part in it; the front desk and the caseworkers print and post.

@@ -490,9 +490,7 @@ class PolicyForm(forms.Form):
                 field.widget.attrs["aria-label"] = str(field.label)
 
     def step_rows(self) -> list[tuple[Any, Any, Any, Any]]:
-        return [
-            (self[f"{s}_on"], self[f"{s}_period"], self[f"{s}_unit"], self[f"{s}_from"]) for s in STEP_LABELS
-        ]
+        return [(self[f"{s}_on"], self[f"{s}_period"], self[f"{s}_unit"], self[f"{s}_from"]) for s in STEP_LABELS]
 
     def general_fields(self) -> list[Any]:
         return [self[n] for n in ("receipt_mode", "opens", "closes", "roll", "info_request", "on_miss")]

@@ -36,12 +36,8 @@ tenant_patterns = [
     path("supervision/quality/", staff_quality.quality_index, name="quality_index"),
     path("supervision/quality/draw/", staff_quality.quality_draw, name="quality_draw"),
     path("supervision/quality/checklist/", staff_quality.quality_checklist, name="quality_checklist"),
-    path(
-        "supervision/quality/samples/<int:quality_sample_id>/", staff_quality.quality_sample, name="quality_sample"
-    ),
-    path(
-        "supervision/quality/reviews/<int:quality_review_id>/", staff_quality.quality_review, name="quality_review"
-    ),
+    path("supervision/quality/samples/<int:quality_sample_id>/", staff_quality.quality_sample, name="quality_sample"),
+    path("supervision/quality/reviews/<int:quality_review_id>/", staff_quality.quality_review, name="quality_review"),
     path("file/", filing.consumer_file, name="consumer_file"),
     path("account/customers/", consumer_customers.consumer_customers, name="consumer_customers"),
     path("complaints/", complaints.complaint_index, name="complaint_index"),
@@ -106,9 +102,7 @@ tenant_patterns = [
     path("customers/<int:customer_id>/edit/", agent.customer_edit, name="customer_edit"),
     path("customers/<int:customer_id>/places/new/", customer_places.place_new, name="place_new"),
     path("customers/<int:customer_id>/places/<int:place_id>/edit/", customer_places.place_edit, name="place_edit"),
-    path(
-        "customers/<int:customer_id>/places/<int:place_id>/meters/new/", customer_places.meter_new, name="meter_new"
-    ),
+    path("customers/<int:customer_id>/places/<int:place_id>/meters/new/", customer_places.meter_new, name="meter_new"),
     path("customers/<int:customer_id>/meters/<int:meter_id>/edit/", customer_places.meter_edit, name="meter_edit"),
     path(
         "customers/<int:customer_id>/meters/<int:meter_id>/replace/",

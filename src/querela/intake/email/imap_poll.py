@@ -89,8 +89,6 @@ class PollResult:
         return self.error is None and not self.errors
 
 
-
-
 def poll_mailbox(
     config: ImapConfig,
     *,

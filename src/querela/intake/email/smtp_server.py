@@ -111,8 +111,9 @@ class IntakeHandler:
         try:
             await self._in_thread(self._store_raw, raw, recipients, mail_from)
         except Exception:
-            log.exception("storing a %d-byte message for %s failed; answering 451 so the sender retries",
-                          len(raw), recipients)
+            log.exception(
+                "storing a %d-byte message for %s failed; answering 451 so the sender retries", len(raw), recipients
+            )
             return STORE_FAILED
         log.info("stored %d bytes from %r for %s", len(raw), mail_from, recipients)
         return ACCEPTED

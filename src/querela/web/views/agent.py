@@ -236,4 +236,3 @@ def customer_edit(request: HttpRequest, tenant: str, customer_id: int) -> HttpRe
     ):
         return redirect("web:customer_detail", tenant=tenant, customer_id=customer.pk)
     return render(request, "staff/customer_edit.html", {"customer": customer, "form": form})
-

@@ -212,4 +212,3 @@ def _day_of(tenant: str, slot: str) -> str:
     zone = clock.tenant_zone(tenancy.current_tenant())
     local = moment.astimezone(zone) if moment.tzinfo else moment
     return f"{url}?day={local.date().isoformat()}"
-

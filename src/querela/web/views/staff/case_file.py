@@ -45,6 +45,7 @@ from querela.tenants.access import Actor, can
 from ...decorators import tenant_page
 from ...forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm
 from .consultations import ask_form, consultations_card
+from .supervision import extension_request_card
 
 
 def _deadline_form(complaint: Complaint) -> DeadlineForm | None:
@@ -104,10 +105,16 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
         "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
         "may_edit": can(actor, "complaint.edit"),
         "paper_channels": sorted(PAPER_CHANNELS),
+        # The mails it came in, linked; their raw bytes (up to the intake's cap) are not read for this.
+        "original_mails": list(complaint.inbound_messages.only("pk", "received_at").order_by("received_at"))
+        if can(actor, "complaint.view_internal")
+        else [],
         # Minutes of an oral complaint (seed 004): every version, and a link to take them.
         "minutes_rows": minutes_of_complaint(complaint=complaint) if can(actor, "minutes.take") else [],
         "may_take_minutes": can(actor, "minutes.take") and may_take_minutes(complaint),
         **consultations,
+        # A four-eyes extension waiting for (or decided by) a supervisor.
+        **extension_request_card(actor, complaint),
     }
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from querela.audit.services import audit_personal_data
 from querela.complaints.models import DeadlineStep, EntryType, TimelineEntry
@@ -113,10 +114,9 @@ def quality_index(request: HttpRequest, tenant: str) -> HttpResponse:
     )
 
 
+@require_POST
 @tenant_page("quality.review")
 def quality_draw(request: HttpRequest, tenant: str) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("web:quality_index", tenant=tenant)
     actor = request.actor  # type: ignore[attr-defined]
     drawn: list[QualitySample] = []
 
