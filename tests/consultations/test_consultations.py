@@ -205,3 +205,14 @@ def test_the_complaint_page_costs_the_same_with_one_or_five_consultations(world)
     assert _statements(client, f"/t/AAA/complaints/{one.reference}/") == _statements(
         client, f"/t/AAA/complaints/{five.reference}/"
     )
+
+
+def test_the_worklist_flags_a_complaint_waiting_on_an_overdue_opinion(world):
+    w = world.a
+    late, timely = _complaint(w), _complaint(w)
+    _make_overdue(w, _ask(w, late))
+    _ask(w, timely)
+    page = _client(w, "handler").get("/t/AAA/complaints/").content.decode()
+    rows = {ref: page[page.index(f">{ref}</a>") :].split("</tr>")[0] for ref in (late.reference, timely.reference)}
+    assert "opinion overdue" in rows[late.reference]
+    assert "opinion overdue" not in rows[timely.reference]

@@ -72,3 +72,14 @@ def assert_accessible(page: Any, what: str = "") -> None:
     found = axe_violations(page)
     summary = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
     assert not found, f"axe-core on {what or page.url}:\n" + "\n".join(summary)
+
+
+def login(page: Any, base: str, username: str) -> None:
+    """Sign in through the login page as a person would; waits for the signed-in navigation."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_selector("nav")

@@ -25,18 +25,10 @@ from querela.intake.inbound import inbound_store
 from querela.intake.models import OutboundEmail
 from querela.intake.registration import inbound_process
 from querela.remedies.models import RemedyBody
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("nav")
 
 
 def _mail_in(w, *, subject: str, body: str, in_reply_to: str = "") -> None:
@@ -68,7 +60,7 @@ def test_a_handler_works_an_e_mail_complaint_from_the_worklist_to_the_answer(pag
             actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
         )
     base = live_server.url
-    _login(page, base, w.users["handler"].username)
+    login(page, base, w.users["handler"].username)
 
     # From the worklist: my complaints, the reference opens the case file.
     page.goto(f"{base}/t/AAA/complaints/?view=mine")
@@ -161,7 +153,7 @@ def test_a_letter_complaint_is_answered_by_post_naming_the_county_body(page, liv
         complaint_transition(actor=w.actor("handler"), complaint_id=c.pk, action="start_investigation")
         body = RemedyBody.objects.get(region="Hajdú-Bihar", kind="conciliation_body")
     base = live_server.url
-    _login(page, base, w.users["handler"].username)
+    login(page, base, w.users["handler"].username)
     page.goto(f"{base}/t/AAA/complaints/{c.reference}/")
     page.click("text=Write the answer")
     page.check("input[name=decision][value=rejected]")
@@ -230,7 +222,7 @@ def test_a_supervisor_reassigns_a_breached_case_and_reviews_a_sampled_answer(pag
         past = clock.tenant_today(w.tenant) - timedelta(days=3)
         Complaint.objects.filter(pk=breached.pk).update(answer_due=past, next_due=past)
     base = live_server.url
-    _login(page, base, w.users["supervisor"].username)
+    login(page, base, w.users["supervisor"].username)
 
     # The dashboard's "open, past a due date" opens the list of exactly those; one is handed to Éva.
     page.goto(f"{base}/t/AAA/supervision/")

@@ -11,18 +11,9 @@ from querela.complaints.models import Complaint
 from querela.core import tenancy
 from querela.intake.models import OutboundEmail
 from tests.calls.audio import WAV
-from tests.e2e.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.e2e.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("nav")
 
 
 def _matter(page, subject: str, description: str) -> None:
@@ -35,7 +26,7 @@ def _matter(page, subject: str, description: str) -> None:
 def test_an_agent_identifies_refuses_a_balance_query_and_settles_a_complaint(page, live_server, world, tmp_path):
     w = world.a
     base = live_server.url
-    _login(page, base, w.users["agent"].username)
+    login(page, base, w.users["agent"].username)
     assert_accessible(page, "agent home")
     page.fill("input[name=caller_number]", "+36 30 123 4567")
     page.click("form[action$='/calls/start/'] button")
@@ -99,7 +90,7 @@ def test_an_agent_identifies_refuses_a_balance_query_and_settles_a_complaint(pag
 def test_the_call_console_in_hungarian_passes_axe(page, live_server, world):
     w = world.a
     base = live_server.url
-    _login(page, base, w.users["agent"].username)
+    login(page, base, w.users["agent"].username)
     page.select_option("select[name=language]", "hu")
     page.click("form.lang button")
     page.wait_for_selector("html[lang=hu]")

@@ -13,26 +13,17 @@ from querela.complaints.models import Complaint
 from querela.core import clock, tenancy
 from querela.deadlines import engine
 from querela.postroom.models import ScanLetter
-from tests.e2e.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.e2e.conftest import assert_accessible, login
 from tests.postroom.files import image_pdf_scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("nav")
 
 
 def test_a_clerk_registers_a_two_page_letter_received_yesterday_at_2330(page, live_server, world):
     w = world.a
     base = live_server.url
     yesterday = clock.tenant_today(w.tenant) - timedelta(days=1)
-    _login(page, base, w.users["clerk"].username)
+    login(page, base, w.users["clerk"].username)
     page.goto(f"{base}/t/AAA/")
     page.click("nav a[href='/t/AAA/postroom/']")
     page.wait_for_selector("input[name=scan]")

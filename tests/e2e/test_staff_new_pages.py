@@ -6,18 +6,9 @@ import pytest
 
 from querela.appointments.models import Office
 from querela.core import tenancy
-from tests.e2e.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.e2e.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_selector("nav")
 
 
 @pytest.mark.parametrize("language", ["hu", "en"])
@@ -26,7 +17,7 @@ def test_public_site_settings_offices_and_day_list_pass_axe(page, live_server, w
     base = live_server.url
     with tenancy.tenant_scope(w.tenant):
         Office.objects.create(name="Iroda", address="Debrecen", opening_hours={"mon": [["08:00", "12:00"]]})
-    _login(page, base, w.users["tenant_admin"].username)
+    login(page, base, w.users["tenant_admin"].username)
     page.select_option("select[name=language]", language)
     page.click("form.lang button")
     page.wait_for_selector(f"html[lang={language}]")
@@ -34,7 +25,7 @@ def test_public_site_settings_offices_and_day_list_pass_axe(page, live_server, w
         page.goto(base + path)
         assert_accessible(page, f"{path} in {language}")
     page.context.clear_cookies()
-    _login(page, base, w.users["agent"].username)
+    login(page, base, w.users["agent"].username)
     page.goto(base + "/t/AAA/appointments/?week=1")
     assert_accessible(page, "week list")
     page.goto(base + "/t/AAA/appointments/book/")

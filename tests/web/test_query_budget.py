@@ -65,7 +65,7 @@ def _grow_case(w, c, n: int) -> None:
         # ids first, then those rows with their joins.
         ("handler", "/t/AAA/complaints/", 10),
         ("handler", "/t/AAA/complaints/?view=unassigned&channel=phone&category=billing&from=2020-01-01", 10),
-        ("handler", "/t/AAA/complaints/?q=Panasz&order=received", 8),
+        ("handler", "/t/AAA/complaints/?q=Panasz&order=received", 9),
         ("supervisor", "/t/AAA/", 18),  # the desk: figures, lists, overdue consultations
         ("clerk", "/t/AAA/", 6),  # the customer office: today's visits, registered by me
         ("consumer", "/t/AAA/", 7),

@@ -38,18 +38,17 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-OPEN_STATUSES = frozenset(
-    {
-        Status.RECEIVED,
-        Status.AWAITING_INFO,
-        Status.REGISTERED,
-        Status.ASSIGNED,
-        Status.INVESTIGATING,
-        Status.REOPENED,
-        Status.ESCALATED,
-    }
+# The open states in the order a complaint walks them (lists and tables show them so).
+OPEN_ORDER = (
+    Status.RECEIVED,
+    Status.AWAITING_INFO,
+    Status.REGISTERED,
+    Status.ASSIGNED,
+    Status.INVESTIGATING,
+    Status.REOPENED,
+    Status.ESCALATED,
 )
-
+OPEN_STATUSES = frozenset(OPEN_ORDER)
 # Answered, closed or sent elsewhere: nothing is owed until the customer disputes it (reopen).
 FINISHED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
 

@@ -86,3 +86,15 @@ def consultation_operations(progress: Progress) -> list[Operation]:
             )
         )
     return operations
+
+
+def overdue_among(complaint_ids: list[int]) -> set[int]:
+    """Which of these complaints (a worklist page) wait on an opinion past its due date: one query."""
+    if not complaint_ids:
+        return set()
+    today = clock.tenant_today(tenancy.current_tenant())
+    return set(
+        Consultation.objects.filter(
+            complaint_id__in=complaint_ids, status=ConsultationStatus.OPEN, due_on__lt=today
+        ).values_list("complaint_id", flat=True)
+    )

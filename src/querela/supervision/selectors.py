@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from querela.complaints.models import Complaint
 from querela.complaints.selectors import answered_late
 from querela.complaints.services import handlers_of_tenant
-from querela.complaints.workflow import OPEN_STATUSES, Status
+from querela.complaints.workflow import OPEN_ORDER, OPEN_STATUSES, Status
 from querela.consultations.models import Consultation
 from querela.consultations.selectors import overdue_consultations
 from querela.core import clock, tenancy
@@ -25,16 +25,6 @@ from querela.tenants.access import Actor, require
 
 from .models import ExtensionRequest, QualityCheckItem, QualityReview, QualitySample, RequestState
 
-# Open states in the order a complaint walks them (the rows of the backlog table).
-OPEN_ORDER = [
-    Status.RECEIVED,
-    Status.AWAITING_INFO,
-    Status.REGISTERED,
-    Status.ASSIGNED,
-    Status.INVESTIGATING,
-    Status.REOPENED,
-    Status.ESCALATED,
-]
 # Age since receipt, in the tenant's calendar days: (key, first day, last day or None).
 AGE_BUCKETS: list[tuple[str, int, int | None]] = [("0-7", 0, 7), ("8-15", 8, 15), ("16-30", 16, 30), ("31+", 31, None)]
 # "Answered late" looks at complaints received in this many days (as the home page's statistics do).

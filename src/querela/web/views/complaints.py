@@ -38,6 +38,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import TRANSITIONS_BY_NAME, Status
 from querela.complaints.worklist import VIEWS as WORKLIST_VIEWS
 from querela.complaints.worklist import view_arguments, worklist_page
+from querela.consultations.selectors import overdue_among
 from querela.core.channels import Channel
 from querela.core.errors import QuerelaError, ValidationFailed
 from querela.core.numbers import plain_number
@@ -115,6 +116,10 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
             "chosen": g,
             "may_assign": can(actor, "complaint.transition.assign"),
             "bulk": can(actor, "complaint.assign_others"),
+            # Complaints on the page waiting on an opinion past its due date (issue 13): flagged in their row.
+            "opinion_overdue": overdue_among([c.pk for c in page.rows])
+            if can(actor, "complaint.view_internal")
+            else set(),
         },
     )
 

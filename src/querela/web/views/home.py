@@ -11,7 +11,7 @@ from querela.complaints.models import Complaint
 from querela.complaints.selectors import complaint_list
 from querela.complaints.services import handlers_of_tenant
 from querela.complaints.statistics import answer_statistics
-from querela.complaints.workflow import Status
+from querela.complaints.workflow import OPEN_ORDER, Status
 from querela.consultations.selectors import overdue_consultations
 from querela.core.channels import Channel
 from querela.customers.models import Customer
@@ -54,9 +54,9 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
         qs = complaint_list(actor=actor, only_open=True)
         # One grouped count for every open state (not a count per state).
         by_status = dict(
-            Complaint.objects.filter(status__in=_OPEN_ORDER).order_by().values_list("status").annotate(n=Count("pk"))
+            Complaint.objects.filter(status__in=OPEN_ORDER).order_by().values_list("status").annotate(n=Count("pk"))
         )
-        counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in Status if s.value in _OPEN_ORDER]
+        counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in Status if s.value in OPEN_ORDER]
         return render(
             request,
             "web/home_supervisor.html",
@@ -79,12 +79,3 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
     return redirect("web:tenant_billing", tenant=tenant)
 
 
-_OPEN_ORDER = [
-    Status.RECEIVED,
-    Status.AWAITING_INFO,
-    Status.REGISTERED,
-    Status.ASSIGNED,
-    Status.INVESTIGATING,
-    Status.REOPENED,
-    Status.ESCALATED,
-]
