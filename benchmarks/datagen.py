@@ -904,7 +904,7 @@ class _Generator:
             "mailing_address, language, user_id, created_at, search_key",
             "customers_consumptionplace": "id, tenant_id, customer_id, address, postal_code, city, region, "
             "service_type, search_key",
-            "customers_meter": "id, tenant_id, place_id, serial, installed_on",
+            "customers_meter": "id, tenant_id, place_id, serial, installed_on, meter_type",
             "complaints_complaint": "id, tenant_id, reference, channel, received_at, kind, kind_confirmed, category, "
             "status, subject, description, customer_id, place_id, representative_id, contact_name, contact_email, "
             "contact_phone, reply_channel, department_id, assignee_id, call_recording, policy_name, policy_version, "
@@ -1023,7 +1023,7 @@ class _Generator:
                         f"{pid}\t{T.id}\t{cid}\t{esc(address)}\t{postal}\t{esc(city)}\t{esc(region)}\t{service}"
                         f"\t{esc(key)}\n"
                     )
-                    self.b_meter.add(f"{self._next('customers_meter')}\t{T.id}\t{pid}\t{serial}\t{installed}\n")
+                    self.b_meter.add(f"{self._next('customers_meter')}\t{T.id}\t{pid}\t{serial}\t{installed}\t\n")
                 bar.update(1)
             bar.update(min(have, target))
             # ids of every customer (earlier batches included), their first place and their login

@@ -20,7 +20,7 @@ from querela.calls.selectors import call_of_recording
 from querela.complaints.case_actions import case_actions
 from querela.complaints.deadline_selectors import deadline_actions, deadline_overview
 from querela.complaints.deadline_texts import consumer_due_sentence
-from querela.complaints.models import Complaint
+from querela.complaints.models import Complaint, EntryType
 from querela.complaints.progress import progress_of
 from querela.complaints.sector_texts import is_identified
 from querela.complaints.selectors import (
@@ -74,12 +74,18 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
     consultations = consultations_card(actor, complaint)
     deciding = any(t.decides for t in available)
     identified = is_identified(complaint)
+    countdown = _countdown(complaint)
+    internal = can(actor, "complaint.view_internal")
+    # Each read below is skipped when the page would show nothing from it: a handler opens dozens of
+    # these an hour, and every statement costs (issue 13: the case file within 40 ms at 1M complaints).
+    mailed = internal and any(e.entry_type == EntryType.INBOUND and "inbound_id" in e.data for e in timeline)
+    oral = may_take_minutes(complaint)
     return {
         "c": complaint,
         "given": given_facts(complaint),
         "identified": identified,
         "not_identified": not identified,
-        "countdown": _countdown(complaint),
+        "countdown": countdown,
         "recording": recording_copy(complaint) if complaint.call_recording else None,
         "call": call_of_recording(complaint.call_recording),
         "timeline": timeline,
@@ -87,8 +93,8 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
         "stored_letters": stored_letter_entries(complaint),
         "enclosed": enclosures_by_entry(timeline),
         "pictured_types": PICTURED_TYPES,
-        "deadlines": deadline_overview(complaint) if can(actor, "complaint.view_internal") else None,
-        "due_sentence": consumer_due_sentence(complaint),
+        "deadlines": deadline_overview(complaint) if internal else None,
+        "due_sentence": consumer_due_sentence(complaint) if countdown is None and not complaint.is_finished else "",
         "may_change_deadlines": can(actor, "complaint.deadlines", complaint) and not complaint.is_finished,
         "transitions": available,
         "unavailable": [a for a in actions if not a.available],
@@ -100,21 +106,21 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
         # What a partly upheld or rejected answer will name, shown next to the decision.
         "remedies": remedies_for(complaint) if deciding else None,
         "decisions": Decision.choices,
-        "handlers": handlers_of_tenant() if can(actor, "complaint.transition.assign") else [],
+        "handlers": handlers_of_tenant() if any(t.assigns for t in available) else [],
         "note_form": NoteForm() if can(actor, "complaint.add_note") else None,
         "message_form": MessageForm() if can(actor, "complaint.message", complaint) else None,
         "may_edit": can(actor, "complaint.edit"),
         "paper_channels": sorted(PAPER_CHANNELS),
         # The mails it came in, linked; their raw bytes (up to the intake's cap) are not read for this.
         "original_mails": list(complaint.inbound_messages.only("pk", "received_at").order_by("received_at"))
-        if can(actor, "complaint.view_internal")
+        if mailed
         else [],
         # Minutes of an oral complaint (seed 004): every version, and a link to take them.
-        "minutes_rows": minutes_of_complaint(complaint=complaint) if can(actor, "minutes.take") else [],
-        "may_take_minutes": can(actor, "minutes.take") and may_take_minutes(complaint),
+        "minutes_rows": minutes_of_complaint(complaint=complaint) if oral and can(actor, "minutes.take") else [],
+        "may_take_minutes": oral and can(actor, "minutes.take"),
         **consultations,
         # A four-eyes extension waiting for (or decided by) a supervisor.
-        **extension_request_card(actor, complaint),
+        **(extension_request_card(actor, complaint) if complaint.tenant.extension_needs_approval else {}),
     }
 
 
