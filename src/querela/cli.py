@@ -15,6 +15,11 @@ Querela operator commands:
   deadlines check FILE       run deadline conformance cases; ends with `N passed, M failed`
   intake parse FILE --json   parse one e-mail and print what Querela reads from it
   intake check DIR           run e-mail conformance pairs; ends with `N passed, M failed`
+  instructions list --tenant X
+                             a supplier's work instructions, one a line: code, category, title, steps
+  orgchart import --tenant X FILE.csv [--dry-run]
+                             import a supplier's org chart (departments, jobs, holders, deputies),
+                             all or nothing; errors by row number
   smtpd                      run only the inbound SMTP server
   run_huey                   run only the background worker
   sweep_deadlines            run the deadline sweep once (reminders, breaches)

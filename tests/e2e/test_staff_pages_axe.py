@@ -142,7 +142,37 @@ def _populate(w: TenantWorld) -> tuple[Complaint, Complaint]:
                 name="Hajdú-Bihar Megyei Békéltető Testület",
             )
         _supervision(w, c)
+        _orgchart(w)
     return c, late
+
+
+def _orgchart(w: TenantWorld) -> None:
+    """The org chart (issue 14): a job with a holder, a former holder and a deputy standing in."""
+    from querela.orgchart.services import deputy_set, holder_assign, holder_end, job_save
+
+    admin = w.actor("tenant_admin")
+    job = job_save(
+        actor=admin,
+        job_id=None,
+        department_id=w.department.pk,
+        code="BILL-SPEC",
+        title="Számlázási ügyintéző",
+        duties="Ellenőrzi és újraszámolja a vitatott számlákat.",
+        may_sign=["answers", "bill_recalculations"],
+    )
+    today = clock.tenant_today(w.tenant)
+    former = holder_assign(actor=admin, job_id=job.pk, user_id=w.users["clerk"].pk, since=today - timedelta(days=30))
+    holder_end(actor=admin, holder_id=former.pk, until=today - timedelta(days=1))
+    term = holder_assign(actor=admin, job_id=job.pk, user_id=w.users["handler"].pk)
+    deputy_set(
+        actor=admin,
+        job_id=job.pk,
+        user_id=w.users["supervisor"].pk,
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+        reason="Szabadság",
+        holder_id=term.pk,
+    )
 
 
 def _supervision(w: TenantWorld, c: Complaint) -> None:
@@ -231,6 +261,16 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         ids["<int:extension_request_id>"] = apps.get_model("supervision", "ExtensionRequest").objects.first()
         ids["<int:quality_sample_id>"] = apps.get_model("supervision", "QualitySample").objects.first()
         ids["<int:quality_review_id>"] = apps.get_model("supervision", "QualityReview").objects.first()
+        # Work instructions (issue 14): the defaults the tenant came with, and a document of the first.
+        ids["<int:instruction_id>"] = apps.get_model("instructions", "WorkInstruction").objects.first()
+        ids["<int:document_id>"] = (
+            apps.get_model("instructions", "DocumentTemplate")
+            .objects.filter(instruction=ids["<int:instruction_id>"])
+            .first()
+        )
+        ids["<int:job_id>"] = apps.get_model("orgchart", "Job").objects.first()
+        ids["<int:job_holder_id>"] = apps.get_model("orgchart", "JobHolder").objects.first()
+        ids["<int:deputy_id>"] = apps.get_model("orgchart", "Deputy").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
     url = (
         url.replace("<slug:code>", "outage")

@@ -413,6 +413,64 @@ EXECUTORS["quality.review"] = _http("GET", "/t/{t}/supervision/quality/")
 EXECUTORS["quality.checklist"] = _edit_checklist
 
 
+def _add_job(w: TenantWorld, role: str) -> Outcome:
+    """The org chart (issue 14): a job added through its page."""
+    from querela.orgchart.models import Job
+
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/org-chart/jobs/new/",
+        {"department": str(w.department.pk), "code": "MATRIX-JOB", "title": "Matrix job", "is_active": "on"},
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert Job.objects.filter(code="MATRIX-JOB").exists(), (role, "answered OK but no job was added")
+    return True
+
+
+EXECUTORS["orgchart.view"] = _http("GET", "/t/{t}/org-chart/")
+EXECUTORS["orgchart.manage"] = _add_job
+
+
+def _write_instruction(w: TenantWorld, role: str) -> Outcome:
+    """The work instruction library (issue 14): a new instruction written through its page."""
+    from querela.instructions.models import WorkInstruction
+
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/instructions/new/",
+        {
+            "code": "MATRIX-1",
+            "language": "en",
+            "category": "billing",
+            "title": "Matrix instruction",
+            "steps-TOTAL_FORMS": "1",
+            "steps-INITIAL_FORMS": "0",
+            "steps-0-check_code": "bill_recalculation",
+            "steps-0-title": "Recalculate",
+            "steps-0-how_to": "From the readings.",
+            "steps-0-job_code": "BILL-SPEC",
+            "steps-0-evidence": "The sheet.",
+            "steps-0-days": "3",
+            "steps-0-mandatory": "on",
+            "documents-TOTAL_FORMS": "1",
+            "documents-INITIAL_FORMS": "0",
+            "documents-0-title": "Statement",
+            "documents-0-body": "{reference}",
+        },
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert WorkInstruction.objects.filter(code="MATRIX-1").exists(), (role, "answered OK but nothing was saved")
+    return True
+
+
+EXECUTORS["instructions.view"] = _http("GET", "/t/{t}/instructions/")
+EXECUTORS["instructions.manage"] = _write_instruction
+
+
 def test_every_action_has_an_executor():
     assert set(EXECUTORS) == set(PERMISSIONS)
 

@@ -27,10 +27,14 @@ from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
 from querela.customers.models import ConsumptionPlace, Invoice, Meter, Representative
 from querela.deadlines.policies import PRESETS
+from querela.instructions.models import DocumentTemplate, WorkInstruction
+from querela.instructions.services import DocumentInput, StepInput, instruction_save
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
 from querela.minutes.models import Minutes
 from querela.minutes.services import Signature, minutes_sign, minutes_take
+from querela.orgchart.models import Deputy, Job, JobHolder
+from querela.orgchart.services import deputy_set, holder_assign, job_save
 from querela.portal.services import portal_profile_save
 from querela.postroom.models import ScanBatch, ScanLetter
 from querela.postroom.services import scan_batch_upload
@@ -118,7 +122,26 @@ def _populate(w: TenantWorld) -> Complaint:
         # A letter by post kept as a PDF in the open print batch (the job, run here: no commit in this test).
         by_post = complaint_add_message(actor=w.actor("handler"), complaint_id=c.pk, text="By post", channel="post")
         letter_store(entry_id=by_post.pk)
+        # Work instructions (issue 14): the sector's defaults came with the tenant; one more of its own.
+        instruction_save(
+            actor=w.actor("tenant_admin"),
+            instruction_id=None,
+            values={"code": "OWN-1", "language": "en", "category": "billing", "title": "Own of " + w.tenant.code},
+            steps=[StepInput("bill_recalculation", "Recalculate", "From the readings.", "BILL-SPEC", "The sheet.")],
+            documents=[DocumentInput("Statement", "{reference} {customer_name}")],
+        )
+        _orgchart(w)
     return c
+
+
+def _orgchart(w: TenantWorld) -> None:
+    """The org chart (issue 14): a job with a holder and a deputy standing in for them."""
+    admin = w.actor("tenant_admin")
+    job = job_save(actor=admin, job_id=None, department_id=w.department.pk, code="BILL-SPEC", title="Billing")
+    term = holder_assign(actor=admin, job_id=job.pk, user_id=w.users["handler"].pk)
+    deputy_set(
+        actor=admin, job_id=job.pk, user_id=w.users["supervisor"].pk, starts_on=None, reason="Leave", holder_id=term.pk
+    )
 
 
 def _minutes(w: TenantWorld) -> None:
@@ -188,6 +211,11 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         stored_letter = StoredLetter.objects.filter(tenant_id=tid).first()
         place = ConsumptionPlace.objects.filter(tenant_id=tid, customer_id=customer_id).first()
         meter = Meter.objects.filter(tenant_id=tid, place__customer_id=customer_id).first()
+        instruction = WorkInstruction.objects.filter(tenant_id=tid).first()
+        document = DocumentTemplate.objects.filter(tenant_id=tid, instruction=instruction).first()
+        job = Job.objects.filter(tenant_id=tid).first()
+        job_holder = JobHolder.objects.filter(tenant_id=tid).first()
+        deputy = Deputy.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -217,6 +245,11 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:letter_id>", str(stored_letter.pk if stored_letter else 0))
         .replace("<int:place_id>", str(place.pk if place else 0))
         .replace("<int:meter_id>", str(meter.pk if meter else 0))
+        .replace("<int:instruction_id>", str(instruction.pk if instruction else 0))
+        .replace("<int:document_id>", str(document.pk if document else 0))
+        .replace("<int:job_id>", str(job.pk if job else 0))
+        .replace("<int:job_holder_id>", str(job_holder.pk if job_holder else 0))
+        .replace("<int:deputy_id>", str(deputy.pk if deputy else 0))
     )
     assert "<" not in url, f"fill in {url}"
     return url

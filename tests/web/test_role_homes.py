@@ -41,6 +41,7 @@ def test_demo_has_complaints_in_every_state_for_every_tenant():
     from querela.complaints.workflow import Status
     from querela.core import tenancy
     from querela.customers.models import Customer
+    from querela.instructions.models import WorkInstruction
     from querela.tenants.models import Tenant
 
     seed_demo(progress=False)
@@ -49,6 +50,8 @@ def test_demo_has_complaints_in_every_state_for_every_tenant():
         with tenancy.tenant_scope(tenant):
             assert set(Complaint.objects.values_list("status", flat=True)) == set(Status.values)
             assert Customer.objects.count() >= 50
+            # The work instruction library (issue 14): the sector's set, in the supplier's language.
+            assert WorkInstruction.objects.filter(is_current=True, language=tenant.default_language).count() >= 30
 
 
 def test_login_is_rate_limited(settings):

@@ -228,6 +228,19 @@ WORDING: dict[str, Sentence] = {
     "remedies.body_changed": _("A remedy body changed: %(fields)s"),
     "answer_template.created": _("Answer template %(name)s added"),
     "answer_template.changed": _("An answer template changed: %(fields)s"),
+    # The work instruction library (issue 14): defaults loaded, instructions written, each edit a version.
+    "instructions.load": _("Default work instructions of the supplier's sector loaded"),
+    "instructions.create": _("Work instruction %(ref)s added"),
+    "instructions.version": _("Work instruction %(ref)s: version %(version)s saved"),
+    # The org chart (issue 14): jobs, their holders and deputies, the CSV import.
+    "orgchart.job_create": _("Org chart: %(object)s created"),
+    "orgchart.job_update": _("Org chart: %(object)s changed: %(fields)s"),
+    "orgchart.holder_assign": _("Org chart: %(object)s appointed"),
+    "orgchart.holder_end": _("Org chart: the term of %(object)s ends"),
+    "orgchart.deputy_set": _("Org chart: %(object)s named deputy"),
+    "orgchart.deputy_end": _("Org chart: the deputising of %(object)s ends"),
+    "orgchart.department_rename": _("Org chart: department renamed to %(name)s"),
+    "orgchart.import": _("Org chart imported from the file %(file)s"),
 }
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
@@ -243,6 +256,8 @@ ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "postroom": (_("Post room"), ("postroom.", "printing.")),
     "inbound": (_("E-mail"), ("inbound.",)),
     "quality": (_("Quality review"), ("quality.",)),
+    "instructions": (_("Work instructions"), ("instructions.",)),
+    "orgchart": (_("Org chart"), ("orgchart.",)),
     "admin": (
         _("Administration"),
         ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies.", "answer_template."),

@@ -7,6 +7,7 @@ application uses, so the demo's audit chains and reference numbers are real.
 from __future__ import annotations
 
 import base64
+import csv
 import functools
 import io
 import random
@@ -26,14 +27,18 @@ from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
 from querela.customers.models import ConsumptionPlace, Customer, Invoice
 from querela.customers.services import customer_create_with_place, place_add
+from querela.instructions.services import instructions_seed
 from querela.minutes.models import Capacity, FilingWay
 from querela.minutes.services import Facts, Signature, minutes_sign, minutes_take
+from querela.orgchart.csvfile import COLUMNS
+from querela.orgchart.importing import orgchart_import_csv
+from querela.orgchart.models import Job
 from querela.portal.models import PortalProfile
 from querela.portal.services import matter_table_seed
 from querela.remedies.models import RemedyBody, RemedyKind
 from querela.remedies.services import remedy_bodies_seed
-from querela.tenants.access import Actor
-from querela.tenants.models import Membership, OperatorCompany, PlatformOperator, Tenant
+from querela.tenants.access import Actor, actor_for
+from querela.tenants.models import Department, Membership, OperatorCompany, PlatformOperator, Tenant
 from querela.tenants.services import department_create, membership_set, tenant_configure
 
 from . import data
@@ -88,6 +93,8 @@ def seed_demo(*, progress: bool = True) -> bool:
     if Tenant.objects.filter(code="OPT").exists():
         _seed_portals()  # a demo made before the public site gets its matter tables too
         _seed_remedies()  # … and one made before remedies, its remedy bodies
+        _seed_instructions()  # … and one made before the work instructions, its sector's library
+        _seed_orgcharts()  # … and one made before the org chart, its departments, jobs and holders
         return False
     operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
     PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
@@ -122,6 +129,8 @@ def seed_demo(*, progress: bool = True) -> bool:
             Membership.objects.create(user=multi, role="handler")
     _seed_portals()
     _seed_remedies()
+    _seed_orgcharts()
+    _seed_instructions()
     audit_seal_all()  # the demo starts with sealed, anchored chains (`querela audit verify` says so)
     return True
 
@@ -228,6 +237,62 @@ def _seed_remedies() -> None:
             RemedyBody.objects.filter(preset__in=data.REMEDY_SWITCHED_ON.get(code, ())).update(is_active=True)
             if not RemedyBody.objects.filter(is_seat=True).exists():
                 RemedyBody.objects.filter(kind=RemedyKind.CONCILIATION_BODY, region=seat).update(is_seat=True)
+
+
+def _seed_orgcharts() -> None:
+    """Each demo supplier's org chart, imported from CSV by its administrator (the real import: departments,
+    jobs with their signing rights, holders and deputies from the demo staff). Only where there is none yet."""
+    for code, rows in data.ORG_CHARTS.items():
+        tenant = Tenant.objects.filter(code=code).first()
+        if tenant is None:
+            continue
+        with tenancy.tenant_scope(tenant):
+            if Job.objects.exists():
+                continue
+            admin = actor_for(get_user_model().objects.get(username=f"{code.lower()}.tenant_admin"), tenant)
+            assert admin is not None
+            names = dict(Department.objects.values_list("code", "name"))
+            names.update(data.ORG_DEPARTMENTS.get(code, {}))
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow([c for c in COLUMNS if c != "duties"])
+            for department, job, title, may_sign, holders, deputy in rows:
+                for n, role in enumerate(holders or ("",)):
+                    writer.writerow(
+                        [
+                            department,
+                            names[department],
+                            job,
+                            title,
+                            may_sign,
+                            _demo_username(code, role),
+                            _demo_username(code, deputy) if n == 0 else "",
+                        ]
+                    )
+            report = orgchart_import_csv(
+                actor=admin, stream=io.BytesIO(out.getvalue().encode()), filename=f"{code.lower()}-orgchart.csv"
+            )
+            if not report.applied:
+                raise RuntimeError(
+                    f"{code} org chart: " + "; ".join(f"row {e.row}: {e.message}" for e in report.errors)
+                )
+
+
+def _demo_username(code: str, role: str) -> str:
+    if not role:
+        return ""
+    return "multi.handler" if role == "multi" else f"{code.lower()}.{role}"
+
+
+def _seed_instructions() -> None:
+    """Each demo supplier's work instruction library: its sector's defaults in its language (a new tenant has
+    them already; a demo made before the library gets them here). Only what is missing is added."""
+    for spec in data.TENANTS:
+        tenant = Tenant.objects.filter(code=spec["code"]).first()
+        if tenant is None:
+            continue
+        with tenancy.tenant_scope(tenant), transaction.atomic():
+            instructions_seed(sector=tenant.sector, language=tenant.default_language)
 
 
 def _demo_place(

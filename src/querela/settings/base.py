@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "querela.tenants",
     "querela.audit",
     "querela.customers",
+    "querela.orgchart",
     "querela.remedies",
     "querela.complaints",
     "querela.intake",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "querela.postroom",
     "querela.answer_templates",
     "querela.consultations",
+    "querela.instructions",
     "querela.supervision",
     "querela.printing",
 ]

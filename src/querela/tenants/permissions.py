@@ -123,6 +123,25 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         frozenset({R.SUPERVISOR}),
     ),
     "quality.checklist": (_("Edit the quality review checklist"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
+    # The org chart (issue 14, seed 003): departments, jobs and what they may sign, holders, deputies.
+    "orgchart.view": (
+        _("See the org chart: departments, jobs and what they may sign, their holders and deputies"),
+        frozenset({R.HANDLER, R.SUPERVISOR, R.TENANT_ADMIN}),
+    ),
+    "orgchart.manage": (
+        _("Edit the org chart: jobs, holders and deputies, and import it from CSV"),
+        frozenset({R.TENANT_ADMIN}),
+    ),
+    # Work instructions (issue 14, seed 003): caseworkers read how to verify a complaint; the administrator
+    # keeps the library (each edit a new version, with its reason).
+    "instructions.view": (
+        _("Read the work instructions: the checks for each kind of complaint, who does them, the documents"),
+        frozenset({R.HANDLER, R.SUPERVISOR, R.TENANT_ADMIN}),
+    ),
+    "instructions.manage": (
+        _("Write and edit the work instructions (each edit a new version) and load the defaults"),
+        frozenset({R.TENANT_ADMIN}),
+    ),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

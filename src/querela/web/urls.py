@@ -11,7 +11,9 @@ from .views.staff import appointments as staff_appointments
 from .views.staff import audit as staff_audit
 from .views.staff import calls, case_file, customer_places, postroom, public_site, remedies, welcome
 from .views.staff import consultations as staff_consultations
+from .views.staff import instructions as staff_instructions
 from .views.staff import minutes as staff_minutes
+from .views.staff import orgchart as staff_orgchart
 from .views.staff import printing as staff_printing
 from .views.staff import quality as staff_quality
 from .views.staff import supervision as staff_supervision
@@ -126,6 +128,27 @@ tenant_patterns = [
         "admin/answer-templates/<int:template_id>/",
         staff_answer_templates.answer_template_edit,
         name="answer_template_edit",
+    ),
+    # The org chart (issue 14): seen by caseworkers, edited and imported by the administrator.
+    path("org-chart/", staff_orgchart.orgchart, name="orgchart"),
+    path("org-chart/jobs/new/", staff_orgchart.orgchart_job_new, name="orgchart_job_new"),
+    path("org-chart/jobs/<int:job_id>/", staff_orgchart.orgchart_job, name="orgchart_job"),
+    path("org-chart/jobs/<int:job_id>/holders/", staff_orgchart.orgchart_holder_add, name="orgchart_holder_add"),
+    path("org-chart/jobs/<int:job_id>/deputies/", staff_orgchart.orgchart_deputy_add, name="orgchart_deputy_add"),
+    path("org-chart/holders/<int:job_holder_id>/end/", staff_orgchart.orgchart_holder_end, name="orgchart_holder_end"),
+    path("org-chart/deputies/<int:deputy_id>/end/", staff_orgchart.orgchart_deputy_end, name="orgchart_deputy_end"),
+    path("org-chart/import/", staff_orgchart.orgchart_import, name="orgchart_import"),
+    path("org-chart/import/confirm/", staff_orgchart.orgchart_import_confirm, name="orgchart_import_confirm"),
+    # The work instruction library (issue 14): read by caseworkers, written by the administrator.
+    path("instructions/", staff_instructions.instruction_library, name="instructions"),
+    path("instructions/new/", staff_instructions.instruction_new, name="instruction_new"),
+    path("instructions/load/", staff_instructions.instruction_library_load, name="instructions_load"),
+    path("instructions/<int:instruction_id>/", staff_instructions.instruction_detail, name="instruction_detail"),
+    path("instructions/<int:instruction_id>/edit/", staff_instructions.instruction_edit, name="instruction_edit"),
+    path(
+        "instructions/<int:instruction_id>/documents/<int:document_id>.pdf",
+        staff_instructions.instruction_document,
+        name="instruction_document",
     ),
     path("admin/offices/", staff_appointments.offices, name="offices"),
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),

@@ -77,5 +77,3 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
     if role == Role.TENANT_ADMIN:
         return redirect("web:tenant_admin", tenant=tenant)
     return redirect("web:tenant_billing", tenant=tenant)
-
-
