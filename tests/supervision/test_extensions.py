@@ -226,7 +226,7 @@ def test_with_four_eyes_on_no_extension_bypasses_the_request(world):
         {"action": "extend", "days": 5, "reason": "outside_opinion", "text": "x"},
         content_type="application/json",
     )
-    assert api.status_code == 400 and _notices(w, c) == 0
+    assert api.status_code == 202 and _notices(w, c) == 0  # a request, not an extension
 
 
 def test_a_request_is_checked_against_the_policy_and_one_waits_at_a_time(world):
@@ -310,3 +310,22 @@ def test_the_audit_log_words_each_decision(world):
     dates = f"{before.isoformat()} → {after.isoformat()}"
     assert lines[1].text == f"Complaint {c.reference}: the requested extension by 5 days approved, {dates}"
     assert ("Reason", "Outside opinion") in lines[0].details
+
+
+def test_over_the_api_a_four_eyes_extension_becomes_a_request(world):
+    from tests.api.test_api import _token_client
+
+    w = world.a
+    c = complaint(w, days_ago=2, status="investigating")
+    _four_eyes(w)
+    before = _due(w, c)
+    api = _token_client(w.users["handler"])
+    r = api.post(
+        f"/api/v1/t/AAA/complaints/{c.reference}/deadlines/",
+        {**EXTEND, "days": 10},
+        content_type="application/json",
+    )
+    assert r.status_code == 202 and r.json()["state"] == "pending"
+    assert _due(w, c) == before and _notices(w, c) == 0  # nothing moves until a supervisor approves
+    with tenancy.tenant_scope(w.tenant):
+        assert ExtensionRequest.objects.get(pk=r.json()["extension_request"]).complaint_id == c.pk

@@ -13,7 +13,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from querela.complaints.deadline_actions import complaint_deadline_step
 from querela.complaints.deadline_selectors import deadline_overview
 from querela.complaints.selectors import (
     attachment_open,
@@ -35,6 +34,7 @@ from querela.core.errors import ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.selectors import customer_open, customer_search, registration_parties
 from querela.customers.services import customer_create_with_place
+from querela.supervision.services import deadline_step
 from querela.tenants.tokens import api_token_issue
 
 from .base import TenantAPIView
@@ -246,7 +246,10 @@ class ComplaintDeadlines(TenantAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         complaint = complaint_for_write(actor=self.actor, reference=reference)
-        complaint_deadline_step(actor=self.actor, complaint_id=complaint.pk, **d)
+        # Where the supplier wants four eyes, an extension becomes a request a supervisor decides (202).
+        pending = deadline_step(actor=self.actor, complaint_id=complaint.pk, **d)
+        if pending is not None:
+            return Response({"extension_request": pending.pk, "state": pending.state}, status=202)
         complaint.refresh_from_db()
         return Response(DeadlineStepOut(deadline_overview(complaint)["steps"], many=True).data)
 
