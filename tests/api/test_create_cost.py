@@ -15,7 +15,15 @@ from querela.audit.models import AuditEvent
 from querela.complaints.models import Complaint, DeadlineStep
 from querela.complaints.services import complaint_register
 from querela.core import tenancy
+from querela.instructions import tasks as instruction_tasks
 from tests.api.test_api import _token_client
+
+
+@pytest.fixture(autouse=True)
+def _checklist_is_a_job_of_its_own(monkeypatch):
+    # The work instruction's checklist is attached by a job after commit (issue 14): not the registration's cost.
+    monkeypatch.setattr(instruction_tasks, "checklist_attach_task", lambda *ids: None)
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

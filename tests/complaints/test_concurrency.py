@@ -11,6 +11,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import tenancy
 from querela.core.errors import InvalidTransition
+from querela.instructions.checklists import checklist_override
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,6 +24,8 @@ def test_two_handlers_answering_at_once_one_wins(world):
         h = w.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+        # Its work instruction's checklist came with it (issue 14): a supervisor lets the answer through.
+        checklist_override(actor=w.actor("supervisor"), complaint_id=c.pk, reason="Concurrency test")
     results: list[str] = []
     barrier = threading.Barrier(2)
 

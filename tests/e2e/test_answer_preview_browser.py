@@ -11,6 +11,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.core import tenancy
 from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
+from tests.instructions.helpers import checklist_waived
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +31,7 @@ def test_a_rejected_answer_from_a_template_is_previewed_then_sent(page, live_ser
             actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
         )
         complaint_transition(actor=w.actor("handler"), complaint_id=c.pk, action="start_investigation")
+        checklist_waived(w, c.pk)  # the work instruction's checklist is not what this is about
     base = live_server.url
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", w.users["handler"].username)

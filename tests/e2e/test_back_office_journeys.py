@@ -27,6 +27,7 @@ from querela.intake.registration import inbound_process
 from querela.remedies.models import RemedyBody
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import PASSWORD
+from tests.instructions.helpers import checklist_waived
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +95,7 @@ def test_a_handler_works_an_e_mail_complaint_from_the_worklist_to_the_answer(pag
     # The department answers; the deadline is extended with a written notice before it passes.
     with tenancy.tenant_scope(w.tenant):
         Consultation.objects.filter(complaint=c).update(status="answered", result="A számla hibás.")
+        checklist_waived(w, c.pk)  # the work instruction's checklist is not what this is about
     page.reload()
     due_before = page.inner_text(".countdown")
     page.click("summary:text('Extend or change a deadline')")
@@ -151,6 +153,7 @@ def test_a_letter_complaint_is_answered_by_post_naming_the_county_body(page, liv
             actor=w.actor("supervisor"), complaint_id=c.pk, action="assign", assignee_id=w.users["handler"].pk
         )
         complaint_transition(actor=w.actor("handler"), complaint_id=c.pk, action="start_investigation")
+        checklist_waived(w, c.pk)  # the work instruction's checklist is not what this is about
         body = RemedyBody.objects.get(region="Hajdú-Bihar", kind="conciliation_body")
     base = live_server.url
     login(page, base, w.users["handler"].username)
@@ -215,6 +218,7 @@ def test_a_supervisor_reassigns_a_breached_case_and_reviews_a_sampled_answer(pag
         for c in (breached, answered):
             complaint_transition(actor=supervisor, complaint_id=c.pk, action="assign", assignee_id=handler.user.pk)
             complaint_transition(actor=handler, complaint_id=c.pk, action="start_investigation")
+        checklist_waived(w, answered.pk)
         complaint_transition(
             actor=handler, complaint_id=answered.pk, action="answer", decision="upheld",
             text="Tisztelt Kovács Anna!\n\nA leolvasást javítottuk, a különbözetet jóváírtuk.",

@@ -271,6 +271,7 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         ids["<int:job_id>"] = apps.get_model("orgchart", "Job").objects.first()
         ids["<int:job_holder_id>"] = apps.get_model("orgchart", "JobHolder").objects.first()
         ids["<int:deputy_id>"] = apps.get_model("orgchart", "Deputy").objects.first()
+        ids["<int:step_id>"] = apps.get_model("instructions", "ChecklistStep").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
     url = (
         url.replace("<slug:code>", "outage")

@@ -18,6 +18,7 @@ from querela.intake.email.smtp_server import build_controller
 from querela.intake.inbound import accepts_recipient, inbound_store, smtp_store
 from querela.intake.models import InboundMessage, InboundStatus, OutboundEmail
 from querela.intake.tasks import intake_sweep
+from tests.instructions.helpers import checklist_waived
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,6 +109,7 @@ def _answered(w) -> Complaint:
         h = w.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+        checklist_waived(w, c.pk)
         complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben van.")
     return c
 
@@ -392,6 +394,7 @@ def test_the_acknowledgement_replies_to_the_customers_mail(world):
         h = w.actor("handler")
         complaint_transition(actor=h, complaint_id=c.pk, action="assign")
         complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+        checklist_waived(w, c.pk)
         complaint_transition(actor=h, complaint_id=c.pk, action="answer", text="Rendben.")
         answer = OutboundEmail.objects.filter(complaint=c).order_by("-created_at").first()
         assert answer.in_reply_to == email_message_id(reply)  # the customer's latest mail

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from querela.core import tenancy
 from querela.customers.models import Customer
 from querela.deadlines import engine
+from querela.instructions import tasks as instruction_tasks
 from querela.intake import tasks
 from querela.intake.inbound import inbound_store
 from querela.intake.models import InboundStatus
@@ -43,6 +44,7 @@ def test_an_identified_e_mail_registers_with_one_engine_run_and_a_fixed_number_o
     monkeypatch.setattr(tasks, "process_inbound_task", lambda *ids: None)  # processed below, measured
     monkeypatch.setattr(tasks, "send_outbound_email_task", lambda *ids: None)
     monkeypatch.setattr(printing_tasks, "store_letter_task", lambda *ids: None)  # the letter's PDF: a job of its own
+    monkeypatch.setattr(instruction_tasks, "checklist_attach_task", lambda *ids: None)  # the checklist: one too
     runs: list[int] = []
     compute = engine.compute
     monkeypatch.setattr(engine, "compute", lambda *a, **k: runs.append(1) or compute(*a, **k))

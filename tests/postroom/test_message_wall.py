@@ -16,6 +16,7 @@ from querela.documents.letters import is_letter
 from querela.intake.models import OutboundEmail
 from querela.portal.tracking import tracking_token
 from querela.postroom.wall import wall_token
+from tests.instructions.helpers import checklist_waived
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,6 +64,7 @@ def test_a_staff_answer_is_given_on_the_wall_with_a_notice_and_a_follow_up_reope
                 actor=w.actor("supervisor"), complaint_id=c.pk, action=action, assignee_id=w.users["handler"].pk
             )
         complaint_add_note(actor=w.actor("handler"), complaint_id=c.pk, text="INTERNAL: meter swap pending")
+        checklist_waived(w, c.pk)
         complaint_transition(
             actor=w.actor("handler"), complaint_id=c.pk, action="answer", text="We corrected the March reading."
         )

@@ -22,6 +22,7 @@ from querela.printing.models import PrintBatch, StoredLetter
 from querela.printing.selectors import letters_to_store
 from querela.printing.services import batch_close, batch_dispatch, letter_store
 from tests.factories import PASSWORD, TenantWorld
+from tests.instructions.helpers import checklist_waived
 
 # The letters are stored by a job after the message's transaction commits: the commits must happen.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,6 +45,7 @@ def _answered(w: TenantWorld, *, channel: str, text: str, subject: str = "Száml
     h = w.actor("handler")
     complaint_transition(actor=h, complaint_id=c.pk, action="assign")
     complaint_transition(actor=h, complaint_id=c.pk, action="start_investigation")
+    checklist_waived(w, c.pk)
     complaint_transition(actor=h, complaint_id=c.pk, action="answer", text=text)
     return c, c.timeline.get(entry_type=EntryType.OUTBOUND, data__purpose="answer")
 

@@ -27,7 +27,8 @@ from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
 from querela.customers.models import ConsumptionPlace, Invoice, Meter, Representative
 from querela.deadlines.policies import PRESETS
-from querela.instructions.models import DocumentTemplate, WorkInstruction
+from querela.instructions.checklists import checklist_attach, checklist_override
+from querela.instructions.models import ChecklistStep, DocumentTemplate, WorkInstruction
 from querela.instructions.services import DocumentInput, StepInput, instruction_save
 from querela.intake.inbound import inbound_store
 from querela.intake.models import ImapMailbox, InboundMessage
@@ -131,6 +132,12 @@ def _populate(w: TenantWorld) -> Complaint:
             documents=[DocumentInput("Statement", "{reference} {customer_name}")],
         )
         _orgchart(w)
+        # The checklist on the case (issue 14): the billing instruction's steps (the after-commit hook, run
+        # here: no commit in this test) and a supervisor's override.
+        c.category = "billing"
+        c.save(update_fields=["category"])
+        checklist_attach(c)
+        checklist_override(actor=w.actor("supervisor"), complaint_id=c.pk, reason="Test")
     return c
 
 
@@ -216,6 +223,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         job = Job.objects.filter(tenant_id=tid).first()
         job_holder = JobHolder.objects.filter(tenant_id=tid).first()
         deputy = Deputy.objects.filter(tenant_id=tid).first()
+        step = ChecklistStep.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -250,6 +258,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:job_id>", str(job.pk if job else 0))
         .replace("<int:job_holder_id>", str(job_holder.pk if job_holder else 0))
         .replace("<int:deputy_id>", str(deputy.pk if deputy else 0))
+        .replace("<int:step_id>", str(step.pk if step else 0))
     )
     assert "<" not in url, f"fill in {url}"
     return url

@@ -241,11 +241,17 @@ WORDING: dict[str, Sentence] = {
     "orgchart.deputy_end": _("Org chart: the deputising of %(object)s ends"),
     "orgchart.department_rename": _("Org chart: department renamed to %(name)s"),
     "orgchart.import": _("Org chart imported from the file %(file)s"),
+    # The checklist on a case (issue 14): a work instruction's steps on a complaint.
+    "checklist.attach": _("Complaint %(complaint)s: checklist of %(instruction)s attached (%(steps)s steps)"),
+    "checklist.close": _("Complaint %(complaint)s: %(steps)s open checklist steps closed (%(reason)s)"),
+    "checklist.done": _("Complaint %(complaint)s: checklist step %(step)s done"),
+    "checklist.not_applicable": _("Complaint %(complaint)s: checklist step %(step)s not applicable"),
+    "checklist.override": _("Complaint %(complaint)s: answer allowed with the checklist open by a supervisor"),
 }
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
 ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
-    "complaint": (_("Complaints"), ("complaint.", "consultation.", "extension.")),
+    "complaint": (_("Complaints"), ("complaint.", "consultation.", "extension.", "checklist.")),
     "deadline": (_("Deadline watch"), ("deadline.",)),
     "personal_data": (_("Personal data seen"), ("personal_data.",)),
     "call": (_("Calls"), ("call.",)),

@@ -363,6 +363,9 @@ def complaint_update(*, actor: Actor, complaint_id: int, reason: str = "", **fie
             object_id=complaint.reference,
             changes={**changes, "reason": reason} if reason else changes,
         )
+        if "category" in changes:
+            # What follows from the category (the work instruction's checklist) is redone after commit.
+            hooks.after_commit("category_changed", complaint.tenant_id, complaint.pk)
     return complaint
 
 

@@ -17,7 +17,7 @@ from querela.tenants.access import Actor, can, require
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
-from . import hooks
+from . import answer_checks, hooks
 from .answers import answer_enclosures, answer_letter, letter_digest
 from .deadline_schedule import apply_deadline_effect
 from .models import COMPLAINT_KINDS, Complaint, EntryType, Kind
@@ -93,6 +93,11 @@ def apply_transition(
         raise ValidationFailed(_("Please write the text the customer or the file will read."), code="text_required")
     for guard in t.guards:
         check_guard(guard, complaint)
+    if t.decides:
+        # The apps above (the work instruction checklist) say what must be done before the answer goes out.
+        refused = answer_checks.refusal(complaint)
+        if refused:
+            raise ValidationFailed(refused, code="answer_blocked")
     if decision and not t.decides:
         raise ValidationFailed(_("A decision is stated only with an answer."), code="decision")
     if decision and decision not in Decision.values:

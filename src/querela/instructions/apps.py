@@ -23,6 +23,16 @@ class InstructionsConfig(AppConfig):
 
         register_object("work_instruction", WorkInstruction)
 
+        # The checklist on a case: attached by a job after a complaint is registered or its category
+        # corrected (`tasks.py` registers on the complaint hooks), and consulted before the answer goes out
+        # (complaints never imports this app).
+        from querela.complaints import answer_checks
+
+        from . import tasks  # noqa: F401 - registers the job on the complaint hooks
+        from .checklists import answer_refusal
+
+        answer_checks.register(answer_refusal)
+
 
 def _new_tenant(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """A new supplier starts from its sector's default instructions in its language (tenants sits below

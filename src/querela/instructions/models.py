@@ -149,3 +149,67 @@ class DocumentTemplate(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StepState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class ChecklistStep(TenantModel):
+    """One step of a work instruction on one complaint (issue 14, item 4): attached when the complaint is
+    registered or its category corrected, with the instruction's version pinned and the step's wording
+    copied, assigned to the job's holders and deputies of the day it was attached, due within the answer
+    deadline. Open → done (with its evidence: files of the complaint, or a note) or not applicable (with
+    a reason), only through `checklists.py`."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="checklist_steps")
+    instruction = models.ForeignKey(WorkInstruction, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+    check_code = models.CharField(_("check"), max_length=40, choices=Check.choices)
+    title = models.CharField(_("title"), max_length=200)
+    job_code = models.CharField(_("job (org chart code)"), max_length=40)
+    evidence_required = models.TextField(_("evidence required"), blank=True)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    # The people acting for the job on the day it was attached (holders, then deputies): ids, not a join
+    # table, so every row of the checklist stays in its tenant's table.
+    assignee_ids = models.JSONField(_("assignees"), default=list, blank=True)
+    attached_on = models.DateField(_("attached on"))
+    due_on = models.DateField(_("due"))
+    state = models.CharField(_("state"), max_length=20, choices=StepState.choices, default=StepState.OPEN)
+    note = models.TextField(_("note or reason"), blank=True)
+    # The complaint's attachments that prove it (ids of `complaints.Attachment` rows of the same complaint).
+    evidence_ids = models.JSONField(_("evidence files"), default=list, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "complaint", "instruction", "position"], name="checklist_step_once"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "complaint", "state"], name="checklist_complaint_state")]
+        ordering = ["complaint", "attached_on", "instruction_id", "position"]
+        verbose_name = _("checklist step")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class ChecklistOverride(TenantModel):
+    """A supervisor's decision that a complaint may be answered with mandatory steps still open."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["tenant", "complaint"], name="checklist_override_complaint")]
+        verbose_name = _("checklist override")

@@ -10,6 +10,7 @@ from .views.staff import answers as staff_answers
 from .views.staff import appointments as staff_appointments
 from .views.staff import audit as staff_audit
 from .views.staff import calls, case_file, customer_places, postroom, public_site, remedies, welcome
+from .views.staff import checklist as staff_checklist
 from .views.staff import consultations as staff_consultations
 from .views.staff import instructions as staff_instructions
 from .views.staff import minutes as staff_minutes
@@ -75,6 +76,17 @@ tenant_patterns = [
         "consultations/<int:consultation_id>/cancel/",
         staff_consultations.consultation_cancel_view,
         name="consultation_cancel",
+    ),
+    path("checklist/<int:step_id>/done/", staff_checklist.checklist_done_view, name="checklist_done"),
+    path(
+        "checklist/<int:step_id>/not-applicable/",
+        staff_checklist.checklist_not_applicable_view,
+        name="checklist_not_applicable",
+    ),
+    path(
+        "complaints/<str:reference>/checklist/override/",
+        staff_checklist.checklist_override_view,
+        name="checklist_override",
     ),
     path("complaints/<str:reference>/recording/", complaints.consumer_recording, name="consumer_recording"),
     path("complaints/<str:reference>/recording/send/", complaints.recording_send, name="recording_send"),

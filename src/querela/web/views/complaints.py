@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -44,10 +45,11 @@ from querela.core.errors import QuerelaError, ValidationFailed
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
+from querela.instructions.checklists import checklist_counts
 from querela.portal.selectors import recording_copy, stage_for
 from querela.printing.selectors import stored_letter_of
 from querela.supervision.services import deadline_step
-from querela.tenants.access import can
+from querela.tenants.access import Actor, can
 from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
@@ -120,8 +122,17 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
             "opinion_overdue": overdue_among([c.pk for c in page.rows])
             if can(actor, "complaint.view_internal")
             else set(),
+            # How far each complaint's checklist has come (issue 14): "checklist 2/5" in its row.
+            "checklist_progress": _checklist_progress(actor, page.rows),
         },
     )
+
+
+def _checklist_progress(actor: Actor, rows: Sequence[Any]) -> dict[int, str]:
+    """One query: "done/counted" per complaint on the page that has a checklist."""
+    if not rows or not can(actor, "complaint.view_internal"):
+        return {}
+    return {pk: f"{done}/{total}" for pk, (done, total) in checklist_counts([c.pk for c in rows]).items() if total}
 
 
 VIEW_LABELS = {

@@ -36,6 +36,7 @@ from querela.consultations.selectors import consultation_operations
 from querela.core import clock
 from querela.documents.letters import PAPER_CHANNELS
 from querela.documents.pictures import PICTURED_TYPES, preview_png
+from querela.instructions.checklists import checklist_operations
 from querela.minutes.selectors import may_take_minutes, minutes_of_complaint
 from querela.portal.selectors import recording_copy
 from querela.printing.selectors import stored_letter_entries
@@ -44,6 +45,7 @@ from querela.tenants.access import Actor, can
 
 from ...decorators import tenant_page
 from ...forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm
+from .checklist import checklist_card
 from .consultations import ask_form, consultations_card
 from .supervision import extension_request_card
 
@@ -72,6 +74,7 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
     actions = case_actions(actor, complaint)
     available = [a.transition for a in actions if a.available]
     consultations = consultations_card(actor, complaint)
+    checklist = checklist_card(actor, complaint)
     deciding = any(t.decides for t in available)
     identified = is_identified(complaint)
     countdown = _countdown(complaint)
@@ -101,7 +104,10 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
         "progress": progress_of(
             complaint,
             timeline,
-            consultation_operations(consultations["consultations"]) if consultations["consultations"] else (),
+            [
+                *(consultation_operations(consultations["consultations"]) if consultations["consultations"] else ()),
+                *checklist_operations(checklist["checklist"]),
+            ],
         ),
         # What a partly upheld or rejected answer will name, shown next to the decision.
         "remedies": remedies_for(complaint) if deciding else None,
@@ -119,6 +125,7 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
         "minutes_rows": minutes_of_complaint(complaint=complaint) if oral and can(actor, "minutes.take") else [],
         "may_take_minutes": oral and can(actor, "minutes.take"),
         **consultations,
+        **checklist,
         # A four-eyes extension waiting for (or decided by) a supervisor.
         **(extension_request_card(actor, complaint) if complaint.tenant.extension_needs_approval else {}),
     }

@@ -1,0 +1,348 @@
+"""The checklist on a case (issue 14, item 4; seed 003: "follow how far each required operation has
+progressed"): the steps of the work instruction a complaint follows, attached when it is registered or its
+category is corrected, each assigned to the people acting for the step's job on that day (holders and
+deputies, `orgchart.selectors.holder_user_ids`).
+
+- Due date: the step's `days` counted in calendar days from the day it was attached, never past the
+  complaint's `answer_due`.
+- Done: the step's evidence is required when the step names any (`evidence_required`): at least one file
+  (uploaded now as an attachment of the complaint, `complaint_attach`) or a note saying where it is.
+- Not applicable: a reason is required.
+- Who may: the step's assignees, the complaint's handler (its assignee) or a supervisor.
+- The answer: refused while a mandatory step is open, unless a supervisor recorded an override with a
+  reason (`checklist_override`); registered as an answer check in `complaints.answer_checks`.
+- A new category: the old instruction's open steps are closed as not applicable ("category changed") and
+  the new instruction's attached. Attaching again is a no-op.
+Every change is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from querela.audit.services import audit_record
+from querela.complaints.language import complaint_language
+from querela.complaints.models import Attachment, Complaint
+from querela.complaints.progress import Operation
+from querela.complaints.services import Upload, complaint_attach
+from querela.complaints.timeline import lock_complaint
+from querela.complaints.workflow import OPEN_STATUSES
+from querela.core import clock
+from querela.core.errors import NotFound, PermissionDenied, ValidationFailed
+from querela.orgchart.selectors import holder_user_ids
+from querela.tenants.access import Actor, system_actor
+from querela.tenants.roles import Role
+
+from .models import ChecklistOverride, ChecklistStep, StepState, WorkInstruction
+from .selectors import instruction_for
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_CHANGED = "category changed"
+
+
+def _instruction_of(complaint: Complaint) -> WorkInstruction | None:
+    place = complaint.place
+    return instruction_for(
+        category=complaint.category,
+        language=complaint_language(complaint),
+        channel=complaint.channel,
+        service_type=getattr(place, "service_type", "") or "",
+    )
+
+
+def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
+    """Attach the steps of the instruction the complaint follows now; idempotent. Steps of another
+    instruction still open are closed as not applicable (the category changed). Returns the steps attached
+    now (none when the checklist was already there)."""
+    with transaction.atomic():
+        complaint = lock_complaint(complaint.pk)
+        if complaint.status not in OPEN_STATUSES:
+            return []  # a category corrected on an answered case: nothing left to check
+        instruction = _instruction_of(complaint)
+        existing = list(ChecklistStep.objects.filter(complaint=complaint))
+        current = instruction.pk if instruction is not None else None
+        stale = [s for s in existing if s.state == StepState.OPEN and s.instruction_id != current]
+        now = clock.now()
+        for s in stale:
+            s.state, s.note, s.done_at = StepState.NOT_APPLICABLE, CATEGORY_CHANGED, now
+            s.save(update_fields=["state", "note", "done_at"])
+        if stale:
+            audit_record(
+                actor=system_actor(complaint.tenant, label="checklist"),
+                action="checklist.close",
+                object_type="complaint",
+                object_id=complaint.reference,
+                changes={"complaint": complaint.reference, "steps": len(stale), "reason": CATEGORY_CHANGED},
+            )
+        if instruction is None:
+            return []
+        mine = [s for s in existing if s.instruction_id == current]
+        if mine:
+            # Back to a category it had before: the steps closed by the change open again, the rest stay.
+            again = [s for s in mine if s.state == StepState.NOT_APPLICABLE and s.note == CATEGORY_CHANGED]
+            for s in again:
+                s.state, s.note, s.done_at = StepState.OPEN, "", None
+                s.save(update_fields=["state", "note", "done_at"])
+            if again:
+                audit_record(
+                    actor=system_actor(complaint.tenant, label="checklist"),
+                    action="checklist.attach",
+                    object_type="complaint",
+                    object_id=complaint.reference,
+                    changes={
+                        "complaint": complaint.reference,
+                        "instruction": f"{instruction.code} v{instruction.version}",
+                        "steps": len(again),
+                    },
+                )
+            return again
+        today = clock.tenant_today(complaint.tenant)
+        holders: dict[str, list[int]] = {}
+        rows = []
+        for step in instruction.steps.order_by("position"):
+            if step.job_code not in holders:
+                holders[step.job_code] = holder_user_ids(step.job_code, on=today)
+            due = today + timedelta(days=step.days)
+            if complaint.answer_due is not None:
+                due = min(due, max(complaint.answer_due, today))
+            rows.append(
+                ChecklistStep(
+                    tenant_id=complaint.tenant_id,
+                    complaint=complaint,
+                    instruction=instruction,
+                    position=step.position,
+                    check_code=step.check_code,
+                    title=step.title,
+                    job_code=step.job_code,
+                    evidence_required=step.evidence,
+                    mandatory=step.mandatory,
+                    assignee_ids=holders[step.job_code],
+                    attached_on=today,
+                    due_on=due,
+                )
+            )
+        ChecklistStep.objects.bulk_create(rows)
+        audit_record(
+            actor=system_actor(complaint.tenant, label="checklist"),
+            action="checklist.attach",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={
+                "complaint": complaint.reference,
+                "instruction": f"{instruction.code} v{instruction.version}",
+                "steps": len(rows),
+            },
+        )
+    return rows
+
+
+def _may_act(actor: Actor, step: ChecklistStep, complaint: Complaint) -> None:
+    if actor.role == Role.SUPERVISOR or actor.user_id in (step.assignee_ids or []):
+        return
+    if actor.role == Role.HANDLER and complaint.assignee_id == actor.user_id:
+        return
+    raise PermissionDenied(_("Only the people of the step's job, the complaint's handler or a supervisor may."))
+
+
+def _open_step(actor: Actor, step_id: int) -> tuple[ChecklistStep, Complaint]:
+    step = ChecklistStep.objects.filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(_("No such checklist step."))
+    complaint = lock_complaint(step.complaint_id)
+    step = ChecklistStep.objects.select_for_update().get(pk=step_id)
+    _may_act(actor, step, complaint)
+    if step.state != StepState.OPEN:
+        raise ValidationFailed(_("This step is no longer open."), code="step_closed")
+    return step, complaint
+
+
+def checklist_step_done(
+    *, actor: Actor, step_id: int, note: str = "", uploads: Sequence[Upload] = (), evidence_ids: Iterable[int] = ()
+) -> ChecklistStep:
+    """Mark a step done. When the step names evidence, at least one file (uploaded now, or an attachment
+    already on the complaint) or a note saying what was found and where is required."""
+    note = note.strip()
+    with transaction.atomic():
+        step, complaint = _open_step(actor, step_id)
+        chosen = list(
+            Attachment.objects.filter(complaint=complaint, pk__in=list(evidence_ids)).values_list("pk", flat=True)
+        )
+        for upload in uploads:
+            chosen.append(complaint_attach(actor=actor, complaint_id=complaint.pk, upload=upload).pk)
+        if step.evidence_required.strip() and not chosen and not note:
+            raise ValidationFailed(
+                _("This step needs its evidence: upload a file or write a note saying what was found."),
+                code="evidence_required",
+            )
+        step.state, step.note, step.evidence_ids = StepState.DONE, note[:4000], chosen
+        step.done_by_id, step.done_at = actor.user_id, clock.now()
+        step.save(update_fields=["state", "note", "evidence_ids", "done_by", "done_at"])
+        audit_record(
+            actor=actor,
+            action="checklist.done",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={
+                "complaint": complaint.reference,
+                "step": step.title,
+                "state": ["open", "done"],
+                "files": len(chosen),
+            },
+        )
+    return step
+
+
+def checklist_step_not_applicable(*, actor: Actor, step_id: int, reason: str) -> ChecklistStep:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why this step does not apply."), code="reason_required")
+    with transaction.atomic():
+        step, complaint = _open_step(actor, step_id)
+        step.state, step.note = StepState.NOT_APPLICABLE, reason[:4000]
+        step.done_by_id, step.done_at = actor.user_id, clock.now()
+        step.save(update_fields=["state", "note", "done_by", "done_at"])
+        audit_record(
+            actor=actor,
+            action="checklist.not_applicable",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={
+                "complaint": complaint.reference,
+                "step": step.title,
+                "state": ["open", "not_applicable"],
+                "reason": reason[:500],
+            },
+        )
+    return step
+
+
+def checklist_override(*, actor: Actor, complaint_id: int, reason: str) -> ChecklistOverride:
+    """A supervisor lets the answer go out with mandatory steps still open, saying why."""
+    if actor.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("Only a supervisor may let the answer go out with the checklist open."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the answer may go out with the checklist open."), code="reason_required")
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        override = ChecklistOverride.objects.create(
+            complaint=complaint, reason=reason[:2000], created_by_id=actor.user_id, created_at=clock.now()
+        )
+        audit_record(
+            actor=actor,
+            action="checklist.override",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={"complaint": complaint.reference, "reason": reason[:500]},
+        )
+    return override
+
+
+def answer_refusal(complaint: Complaint) -> str | None:
+    """The answer check: mandatory steps open and no supervisor's override. Two queries at most."""
+    open_steps = list(
+        ChecklistStep.objects.filter(complaint_id=complaint.pk, mandatory=True, state=StepState.OPEN)
+        .order_by("position")
+        .values_list("title", flat=True)[:4]
+    )
+    if not open_steps:
+        return None
+    if ChecklistOverride.objects.filter(complaint_id=complaint.pk).exists():
+        return None
+    return _("Mandatory checklist steps are still open: %(steps)s. Finish them, or ask a supervisor to override.") % {
+        "steps": "; ".join(open_steps)
+    }
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    step: ChecklistStep
+    overdue: bool
+    may_act: bool
+
+
+def checklist_of(actor: Actor, complaint: Complaint) -> list[ChecklistRow]:
+    """The complaint's checklist for the case file, current instruction first: one query."""
+    today = clock.tenant_today(complaint.tenant)
+    steps = list(
+        ChecklistStep.objects.filter(complaint_id=complaint.pk)
+        .select_related("done_by")
+        .order_by("-attached_on", "-instruction_id", "position")
+    )
+    rows = []
+    for s in steps:
+        try:
+            _may_act(actor, s, complaint)
+            may = s.state == StepState.OPEN
+        except PermissionDenied:
+            may = False
+        rows.append(ChecklistRow(s, s.state == StepState.OPEN and s.due_on < today, may))
+    return rows
+
+
+def checklist_operations(rows: Iterable[ChecklistRow]) -> list[Operation]:
+    """The checklist's steps as operations of the Progress card (closed by a category change: cancelled)."""
+    out = []
+    for r in rows:
+        s = r.step
+        if s.state == StepState.DONE:
+            state = "done"
+        elif s.state == StepState.NOT_APPLICABLE:
+            state = "cancelled"
+        else:
+            state = "overdue" if r.overdue else "pending"
+        done_on = s.done_at.date() if s.done_at else None
+        out.append(
+            Operation(
+                s.title,
+                state,  # type: ignore[arg-type]
+                due=s.due_on,
+                done_on=done_on,
+                detail=_("checklist") if s.mandatory else _("checklist, optional"),
+                anchor=f"step-{s.pk}",
+            )
+        )
+    return out
+
+
+def checklist_counts(complaint_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(done, counted) per complaint for the worklist (not-applicable steps are not counted): one query."""
+    if not complaint_ids:
+        return {}
+    rows = (
+        ChecklistStep.objects.filter(complaint_id__in=list(complaint_ids))
+        .exclude(state=StepState.NOT_APPLICABLE)
+        .values("complaint_id")
+        .annotate(done=Count("pk", filter=Q(state=StepState.DONE)), total=Count("pk"))
+    )
+    return {r["complaint_id"]: (r["done"], r["total"]) for r in rows}
+
+
+def attach_after_commit(tenant_id: int, complaint_id: int) -> None:
+    """The after-commit hook of registration and of a category change: attach in the tenant's scope."""
+    from querela.core import tenancy
+    from querela.tenants.models import Tenant
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return
+    try:
+        with tenancy.tenant_scope(tenant):
+            complaint = Complaint.objects.filter(pk=complaint_id).select_related("tenant", "place").first()
+            if complaint is not None:
+                checklist_attach(complaint)
+    except Exception:
+        # What was committed stands (the registration, the new category): attaching is idempotent, so
+        # opening the case again or the next correction attaches it; a person is told in the log.
+        logger.exception("checklist not attached to complaint %s of tenant %s", complaint_id, tenant_id)

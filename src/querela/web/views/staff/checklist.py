@@ -1,0 +1,106 @@
+"""The checklist on a case (issue 14): its card on the case file, and a step marked done (with its evidence)
+or not applicable (with a reason), or a supervisor's override of the answer gate; each a POST that goes back
+to the complaint with the outcome or the error in a message. Who may is the service's to decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from querela.complaints.models import Complaint
+from querela.complaints.selectors import complaint_for_write
+from querela.core.errors import NotFound
+from querela.instructions.checklists import (
+    checklist_of,
+    checklist_override,
+    checklist_step_done,
+    checklist_step_not_applicable,
+)
+from querela.instructions.models import ChecklistStep
+from querela.tenants.access import Actor, can
+from querela.tenants.roles import Role
+
+from ...decorators import tenant_page
+from ...feedback import submit
+from ..uploads import uploads_from
+
+
+class DoneForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=4000, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
+
+
+def checklist_card(actor: Actor, complaint: Complaint) -> dict[str, Any]:
+    """The case file's checklist: one query (none for those who do not see internal work)."""
+    if not can(actor, "complaint.view_internal"):
+        return {"checklist": []}
+    rows = checklist_of(actor, complaint)
+    return {
+        "checklist": rows,
+        "checklist_may_override": actor.role == Role.SUPERVISOR
+        and not complaint.is_finished
+        and any(r.step.mandatory and r.step.state == "open" for r in rows),
+    }
+
+
+def _back(tenant: str, reference: str) -> HttpResponse:
+    return redirect("web:complaint_detail", tenant=tenant, reference=reference)
+
+
+def _step(step_id: int) -> ChecklistStep:
+    step = ChecklistStep.objects.select_related("complaint").filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(_("No such checklist step."))
+    return step
+
+
+@require_POST
+@tenant_page("complaint.view_internal")
+def checklist_done_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    step = _step(step_id)
+    uploads = uploads_from(request.FILES.getlist("files"))
+    submit(
+        request,
+        DoneForm(request.POST),
+        lambda d: checklist_step_done(actor=actor, step_id=step.pk, note=d["note"], uploads=uploads),
+        _("The step was marked done."),
+    )
+    return _back(tenant, step.complaint.reference)
+
+
+@require_POST
+@tenant_page("complaint.view_internal")
+def checklist_not_applicable_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    step = _step(step_id)
+    submit(
+        request,
+        ReasonForm(request.POST),
+        lambda d: checklist_step_not_applicable(actor=actor, step_id=step.pk, reason=d["reason"]),
+        _("The step was marked not applicable."),
+    )
+    return _back(tenant, step.complaint.reference)
+
+
+@require_POST
+@tenant_page("complaint.view_internal")
+def checklist_override_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    submit(
+        request,
+        ReasonForm(request.POST),
+        lambda d: checklist_override(actor=actor, complaint_id=complaint.pk, reason=d["reason"]),
+        _("The answer may go out with the checklist open."),
+    )
+    return _back(tenant, complaint.reference)
