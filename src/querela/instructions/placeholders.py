@@ -10,8 +10,9 @@ blank form printed from the library — becomes a line to fill in by hand.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+
+from querela.core.placeholders import Placeholders
 
 PLACEHOLDERS = (
     "supplier_name",
@@ -27,34 +28,14 @@ PLACEHOLDERS = (
     "today",
 )
 BLANK = "______________"
-_KNOWN = frozenset(PLACEHOLDERS)
-_LONGEST = max(len(p) for p in PLACEHOLDERS)
-_NAMED = re.compile(r"\{([^{}\s]{1,60})\}")
+_SET = Placeholders(PLACEHOLDERS, missing=BLANK)
 
 
 def unknown_placeholders(body: str) -> list[str]:
     """The `{names}` in the text that are no placeholder, in the order they first appear."""
-    seen: list[str] = []
-    for name in _NAMED.findall(body):
-        if name not in _KNOWN and name not in seen:
-            seen.append(name)
-    return seen
+    return _SET.unknown(body)
 
 
 def render(body: str, values: Mapping[str, str]) -> str:
-    """The text with each known placeholder replaced by its value (a blank line when it has none)."""
-    clean = {name: str(values.get(name) or BLANK).replace("{", "").replace("}", "") for name in PLACEHOLDERS}
-    out: list[str] = []
-    for char in body:
-        if char == "}":
-            start = len(out) - 1
-            stop = max(-1, len(out) - _LONGEST - 2)
-            while start > stop and out[start] != "{":
-                start -= 1
-            if start > stop and "".join(out[start + 1 :]) in _KNOWN:
-                name = "".join(out[start + 1 :])
-                del out[start:]
-                out.extend(clean[name])
-                continue
-        out.append(char)
-    return "".join(out)
+    """The text with each known placeholder replaced by its value (a blank line to fill in when it has none)."""
+    return _SET.render(body, values)
