@@ -183,6 +183,24 @@ def _refuse_deactivation(job: Job) -> None:
 # Holders
 
 
+def _check_term(first: date, last: date | None) -> None:
+    if last is not None and last < first:
+        raise ValidationFailed(
+            _("The last day (%(until)s) is before the first (%(since)s).") % {"until": last, "since": first},
+            code="dates",
+        )
+
+
+def _active_job_locked(job_id: int) -> Job:
+    """The job, locked for the change (inside the caller's transaction); refused when missing or off."""
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("No such job."))
+    if not job.is_active:
+        raise ValidationFailed(_("This job is switched off: switch it on first."), code="job_inactive")
+    return job
+
+
 def holder_assign(
     *, actor: Actor, job_id: int, user_id: int | None, since: date | None = None, until: date | None = None
 ) -> JobHolder:
@@ -190,17 +208,9 @@ def holder_assign(
     further notice). A person holds a job at most once at a time."""
     require_manage(actor)
     since = since or _today()
-    if until is not None and until < since:
-        raise ValidationFailed(
-            _("The last day (%(until)s) is before the first (%(since)s).") % {"until": until, "since": since},
-            code="dates",
-        )
+    _check_term(since, until)
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            raise NotFound(_("No such job."))
-        if not job.is_active:
-            raise ValidationFailed(_("This job is switched off: switch it on first."), code="job_inactive")
+        job = _active_job_locked(job_id)
         user = staff_member(user_id, _("the staff member"))
         clash = (
             JobHolder.objects.filter(_overlaps(since, until, "since", "until"), job=job, user=user)
@@ -277,17 +287,9 @@ def deputy_set(
     require_manage(actor)
     reason = _text(reason, _("the reason"), limit=MAX_REASON, code="reason")
     starts_on = starts_on or _today()
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed(
-            _("The last day (%(until)s) is before the first (%(since)s).") % {"until": ends_on, "since": starts_on},
-            code="dates",
-        )
+    _check_term(starts_on, ends_on)
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            raise NotFound(_("No such job."))
-        if not job.is_active:
-            raise ValidationFailed(_("This job is switched off: switch it on first."), code="job_inactive")
+        job = _active_job_locked(job_id)
         user = staff_member(user_id, _("the deputy"))
         holder = None
         if holder_id is not None:
