@@ -363,9 +363,10 @@ def complaint_update(*, actor: Actor, complaint_id: int, reason: str = "", **fie
             object_id=complaint.reference,
             changes={**changes, "reason": reason} if reason else changes,
         )
-        if "category" in changes:
-            # What follows from the category (the work instruction's checklist) is redone after commit.
-            hooks.after_commit("category_changed", complaint.tenant_id, complaint.pk)
+        if "category" in changes or "kind" in changes:
+            # What follows from the classification is redone: routing to a department in this transaction,
+            # the work instruction's checklist after commit (the apps above register on the hook).
+            hooks.run("category_changed", complaint)
     return complaint
 
 

@@ -192,7 +192,9 @@ def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, departm
     changes: dict[str, Any] = {}
     if assignee_id is None:
         assignee_id = actor.user_id
-    if assignee_id != actor.user_id and not can(actor, "complaint.assign_others"):
+    if assignee_id is None:
+        raise ValidationFailed(_("Choose the handler who investigates this complaint."), code="assignee_required")
+    if assignee_id != actor.user_id and not is_system(actor) and not can(actor, "complaint.assign_others"):
         raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
     membership = Membership.objects.filter(
         user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]

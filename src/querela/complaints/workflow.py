@@ -125,7 +125,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         # From an investigation too: a supervisor hands it to someone else (a handler away, a breach).
         frozenset({S.REGISTERED, S.ASSIGNED, S.INVESTIGATING, S.REOPENED, S.ESCALATED}),
         S.ASSIGNED,
-        _CASEWORKERS,
+        # The system: a routing rule's handler pool (issue 14) hands a registered complaint to a handler.
+        _CASEWORKERS | {SYSTEM},
         assigns=True,
     ),
     Transition(
