@@ -217,3 +217,59 @@ def test_the_case_file_and_the_worklist_show_the_checklist(jobs, django_capture_
     assert bill.state == StepState.DONE and len(bill.evidence_ids) == 1
     rows = client.get("/t/AAA/complaints/").content.decode()
     assert f"checklist 1/{len(steps)}" in rows
+
+
+def test_a_step_is_handed_on_by_the_handler_or_a_supervisor_with_a_reason(jobs, django_capture_on_commit_callbacks):
+    from querela.instructions.checklists import checklist_step_reassign
+
+    complaint = _register(jobs, django_capture_on_commit_callbacks)
+    contract = next(s for s in _steps(complaint) if s.job_code == "CONTRACT-ADMIN")
+    clerk = jobs.users["clerk"].pk
+    # The agent holds the step's job but is not the complaint's handler: they do the step, not hand it on.
+    with pytest.raises(PermissionDenied):
+        checklist_step_reassign(actor=jobs.actor("agent"), step_id=contract.pk, user_ids=[clerk], reason="away")
+    supervisor = jobs.actor("supervisor")
+    with pytest.raises(ValidationFailed) as e:
+        checklist_step_reassign(actor=supervisor, step_id=contract.pk, user_ids=[clerk], reason="")
+    assert e.value.code == "reason_required"
+    stranger = jobs.users["consumer"].pk
+    with pytest.raises(ValidationFailed) as e:
+        checklist_step_reassign(actor=supervisor, step_id=contract.pk, user_ids=[stranger], reason="away")
+    assert e.value.code == "not_staff"
+    step = checklist_step_reassign(
+        actor=supervisor, step_id=contract.pk, user_ids=[clerk], reason="The contract clerk is on leave."
+    )
+    assert step.assignee_ids == [clerk]
+    # Now the clerk may do it and the agent no longer.
+    with pytest.raises(PermissionDenied):
+        checklist_step_done(actor=jobs.actor("agent"), step_id=contract.pk, note="done")
+    checklist_step_done(actor=jobs.actor("clerk"), step_id=contract.pk, note="Contract checked.")
+    event = AuditEvent.objects.get(tenant=jobs.tenant, action="checklist.reassign")
+    assert event.changes["assignees"] == [[jobs.users["agent"].pk], [clerk]]
+    assert event.changes["reason"] == "The contract clerk is on leave."
+
+
+def test_evidence_is_picked_from_the_case_files_on_the_page(jobs, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from querela.complaints.services import complaint_attach
+    from tests.factories import PASSWORD
+
+    complaint = _register(jobs, django_capture_on_commit_callbacks)
+    bill = next(s for s in _steps(complaint) if s.job_code == "BILL-SPEC")
+    sheet = complaint_attach(
+        actor=jobs.actor("handler"),
+        complaint_id=complaint.pk,
+        upload=Upload("meter-readings-2026.txt", io.BytesIO(b"readings"), 8),
+    )
+    client = Client()
+    assert client.login(username="aaa-handler", password=PASSWORD)
+    page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
+    # The step says whose it is, by the job's title and its holder's name.
+    handler = jobs.users["handler"]
+    assert f'name="evidence" value="{sheet.pk}"' in page and (handler.get_full_name() or handler.username) in page
+    client.post(f"/t/AAA/checklist/{bill.pk}/done/", {"note": "", "evidence": [str(sheet.pk)]})
+    bill.refresh_from_db()
+    assert bill.state == StepState.DONE and bill.evidence_ids == [sheet.pk]
+    page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
+    assert f"files/{sheet.pk}/" in page and "meter-readings-2026.txt" in page

@@ -112,3 +112,86 @@ def test_the_customer_search_costs_the_same_for_few_and_many_hits(world, role) -
     many = _statements(searcher, url)
     assert many == few, f"search: {few} statements, then {many} with more hits"
     assert many <= 15, many
+
+
+def _chart(w, first: int, n: int) -> None:
+    """n more jobs, each with a holder and a deputy."""
+    from datetime import date
+
+    from querela.orgchart.services import deputy_set, holder_assign
+    from tests.orgchart.helpers import make_job
+
+    admin = w.actor("tenant_admin")
+    with tenancy.tenant_scope(w.tenant):
+        for i in range(first, first + n):
+            job = make_job(w, code=f"JOB-{i}", title=f"Job {i}")
+            holder_assign(actor=admin, job_id=job.pk, user_id=w.users["handler"].pk)
+            deputy_set(
+                actor=admin,
+                job_id=job.pk,
+                holder_id=None,
+                user_id=w.users["supervisor"].pk,
+                starts_on=date(2020, 1, 1),
+                ends_on=None,
+                reason="Standing deputy",
+            )
+
+
+def test_the_org_chart_costs_the_same_for_a_small_and_a_large_chart(world) -> None:
+    w = world.a
+    _chart(w, 0, 2)
+    admin = _client("tenant_admin")
+    few = _statements(admin, "/t/AAA/org-chart/")
+    _chart(w, 2, 10)
+    many = _statements(admin, "/t/AAA/org-chart/")
+    assert many == few, f"org chart: {few} statements for 2 jobs, {many} for 12"
+    assert many <= 10, many
+
+
+@pytest.mark.parametrize("url", ["/t/AAA/instructions/", "/t/AAA/instructions/?category=billing"])
+def test_the_instruction_library_costs_the_same_for_few_and_many_instructions(world, url) -> None:
+    from querela.instructions.models import WorkInstruction
+    from querela.instructions.services import instructions_seed
+
+    w = world.a
+    handler = _client("handler")
+    with tenancy.tenant_scope(w.tenant):
+        WorkInstruction.objects.all().delete()
+        instructions_seed(sector="electricity", language="hu")
+        kept = list(WorkInstruction.objects.order_by("pk").values_list("pk", flat=True)[:3])
+        WorkInstruction.objects.exclude(pk__in=kept).delete()
+    few = _statements(handler, url)
+    with tenancy.tenant_scope(w.tenant):
+        WorkInstruction.objects.all().delete()
+        instructions_seed(sector="electricity", language="hu")
+    many = _statements(handler, url)
+    assert many == few, f"{url}: {few} statements for 3 instructions, {many} for the whole set"
+    assert many <= 8, many
+
+
+def test_the_case_file_with_a_checklist_costs_the_same_as_steps_are_worked(world) -> None:
+    from querela.instructions.checklists import checklist_attach, checklist_step_done
+    from querela.instructions.models import ChecklistStep
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        (c,) = _complaints(w, 1)
+        c.category = "billing"
+        c.save(update_fields=["category"])
+        checklist_attach(c)
+        steps = list(ChecklistStep.objects.filter(complaint=c).order_by("position"))
+    assert len(steps) >= 3
+    handler = _client("supervisor")
+    url = f"/t/AAA/complaints/{c.reference}/"
+    few = _statements(handler, url)
+    with tenancy.tenant_scope(w.tenant):
+        for s in steps[:2]:  # one stays open: the forms to work it and hand it on stay on the page
+            checklist_step_done(
+                actor=w.actor("supervisor"),
+                step_id=s.pk,
+                note="Checked.",
+                uploads=[Upload(f"evidence-{s.pk}.txt", io.BytesIO(b"evidence"), 8)],
+            )
+    many = _statements(handler, url)
+    assert many == few, f"case file with a checklist: {few} statements, then {many} with steps done with files"
+    assert many <= 17, many  # the case file's 14, the job titles, the staff to hand a step to, the override

@@ -246,6 +246,7 @@ WORDING: dict[str, Sentence] = {
     "checklist.close": _("Complaint %(complaint)s: %(steps)s open checklist steps closed (%(reason)s)"),
     "checklist.done": _("Complaint %(complaint)s: checklist step %(step)s done"),
     "checklist.not_applicable": _("Complaint %(complaint)s: checklist step %(step)s not applicable"),
+    "checklist.reassign": _("Complaint %(complaint)s: checklist step %(step)s handed to someone else"),
     "checklist.override": _("Complaint %(complaint)s: answer allowed with the checklist open by a supervisor"),
 }
 

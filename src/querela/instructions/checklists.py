@@ -8,7 +8,8 @@ deputies, `orgchart.selectors.holder_user_ids`).
 - Done: the step's evidence is required when the step names any (`evidence_required`): at least one file
   (uploaded now as an attachment of the complaint, `complaint_attach`) or a note saying where it is.
 - Not applicable: a reason is required.
-- Who may: the step's assignees, the complaint's handler (its assignee) or a supervisor.
+- Who may: the step's assignees, the complaint's handler (its assignee) or a supervisor; the handler or a
+  supervisor hands a step to other staff with a reason (`checklist_step_reassign`).
 - The answer: refused while a mandatory step is open, unless a supervisor recorded an override with a
   reason (`checklist_override`); registered as an answer check in `complaints.answer_checks`.
 - A new category: the old instruction's open steps are closed as not applicable ("category changed") and
@@ -36,9 +37,11 @@ from querela.complaints.timeline import lock_complaint
 from querela.complaints.workflow import OPEN_STATUSES
 from querela.core import clock
 from querela.core.errors import NotFound, PermissionDenied, ValidationFailed
-from querela.orgchart.selectors import holder_user_ids
+from querela.orgchart.models import Job
+from querela.orgchart.selectors import holder_user_ids, person_name
 from querela.tenants.access import Actor, system_actor
-from querela.tenants.roles import Role
+from querela.tenants.models import Membership
+from querela.tenants.roles import STAFF_ROLES, Role
 
 from .models import ChecklistOverride, ChecklistStep, StepState, WorkInstruction
 from .selectors import instruction_for
@@ -224,6 +227,44 @@ def checklist_step_not_applicable(*, actor: Actor, step_id: int, reason: str) ->
     return step
 
 
+def checklist_step_reassign(*, actor: Actor, step_id: int, user_ids: Sequence[int], reason: str) -> ChecklistStep:
+    """Hand an open step to other people (the job's holders are away, or the step needs someone else's
+    expertise): the complaint's handler or a supervisor, with a reason; only active staff of the supplier."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the step goes to someone else."), code="reason_required")
+    wanted = list(dict.fromkeys(int(u) for u in user_ids))
+    if not wanted:
+        raise ValidationFailed(_("Choose who does this step."), code="assignees_required")
+    with transaction.atomic():
+        step, complaint = _open_step(actor, step_id)
+        if actor.role != Role.SUPERVISOR and complaint.assignee_id != actor.user_id:
+            raise PermissionDenied(_("Only the complaint's handler or a supervisor may hand a step to someone else."))
+        staff = set(
+            Membership.objects.filter(user_id__in=wanted, is_active=True, role__in=STAFF_ROLES).values_list(
+                "user_id", flat=True
+            )
+        )
+        if set(wanted) - staff:
+            raise ValidationFailed(_("A step goes only to active staff of this supplier."), code="not_staff")
+        before = list(step.assignee_ids or [])
+        step.assignee_ids = wanted
+        step.save(update_fields=["assignee_ids"])
+        audit_record(
+            actor=actor,
+            action="checklist.reassign",
+            object_type="complaint",
+            object_id=complaint.reference,
+            changes={
+                "complaint": complaint.reference,
+                "step": step.title,
+                "assignees": [before, wanted],
+                "reason": reason[:500],
+            },
+        )
+    return step
+
+
 def checklist_override(*, actor: Actor, complaint_id: int, reason: str) -> ChecklistOverride:
     """A supervisor lets the answer go out with mandatory steps still open, saying why."""
     if actor.role != Role.SUPERVISOR:
@@ -270,16 +311,36 @@ class ChecklistRow:
     step: ChecklistStep
     overdue: bool
     may_act: bool
+    job_title: str = ""
+    # Who the step is with, by name (holders and deputies of the day it was attached, or whom it was handed to).
+    assignees: tuple[str, ...] = ()
+    # The files proving it: (attachment id, file name).
+    evidence: tuple[tuple[int, str], ...] = ()
+    may_reassign: bool = False
 
 
-def checklist_of(actor: Actor, complaint: Complaint) -> list[ChecklistRow]:
-    """The complaint's checklist for the case file, current instruction first: one query."""
+def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | None = None) -> list[ChecklistRow]:
+    """The complaint's checklist for the case file, current instruction first. `files`: the complaint's
+    attachments by id (the case file has read them with the timeline). Three queries with a checklist, one
+    without."""
     today = clock.tenant_today(complaint.tenant)
     steps = list(
         ChecklistStep.objects.filter(complaint_id=complaint.pk)
         .select_related("done_by")
         .order_by("-attached_on", "-instruction_id", "position")
     )
+    if not steps:
+        return []
+    if files is None:
+        files = dict(Attachment.objects.filter(complaint_id=complaint.pk).values_list("pk", "filename"))
+    codes = {s.job_code.lower() for s in steps}
+    titles = {
+        code.lower(): title
+        for code, title in Job.objects.filter(code__in=[s.job_code for s in steps]).values_list("code", "title")
+        if code.lower() in codes
+    }
+    people = {u.pk: person_name(u) for u in _users({i for s in steps for i in (s.assignee_ids or [])})}
+    reassigns = actor.role == Role.SUPERVISOR or complaint.assignee_id == actor.user_id
     rows = []
     for s in steps:
         try:
@@ -287,8 +348,26 @@ def checklist_of(actor: Actor, complaint: Complaint) -> list[ChecklistRow]:
             may = s.state == StepState.OPEN
         except PermissionDenied:
             may = False
-        rows.append(ChecklistRow(s, s.state == StepState.OPEN and s.due_on < today, may))
+        rows.append(
+            ChecklistRow(
+                s,
+                s.state == StepState.OPEN and s.due_on < today,
+                may,
+                job_title=titles.get(s.job_code.lower(), ""),
+                assignees=tuple(people[i] for i in (s.assignee_ids or []) if i in people),
+                evidence=tuple((i, files[i]) for i in (s.evidence_ids or []) if i in files),
+                may_reassign=may and reassigns and not complaint.is_finished,
+            )
+        )
     return rows
+
+
+def _users(ids: set[int]) -> list[object]:
+    if not ids:
+        return []
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(pk__in=ids).only("pk", "username", "first_name", "last_name"))
 
 
 def checklist_operations(rows: Iterable[ChecklistRow]) -> list[Operation]:

@@ -78,6 +78,7 @@ tenant_patterns = [
         name="consultation_cancel",
     ),
     path("checklist/<int:step_id>/done/", staff_checklist.checklist_done_view, name="checklist_done"),
+    path("checklist/<int:step_id>/reassign/", staff_checklist.checklist_reassign_view, name="checklist_reassign"),
     path(
         "checklist/<int:step_id>/not-applicable/",
         staff_checklist.checklist_not_applicable_view,

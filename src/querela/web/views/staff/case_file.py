@@ -74,7 +74,7 @@ def case_file_context(actor: Actor, complaint: Complaint) -> dict[str, Any]:
     actions = case_actions(actor, complaint)
     available = [a.transition for a in actions if a.available]
     consultations = consultations_card(actor, complaint)
-    checklist = checklist_card(actor, complaint)
+    checklist = checklist_card(actor, complaint, {f.pk: f.filename for e in timeline for f in e.files.all()})
     deciding = any(t.decides for t in available)
     identified = is_identified(complaint)
     countdown = _countdown(complaint)

@@ -1,6 +1,7 @@
-"""The checklist on a case (issue 14): its card on the case file, and a step marked done (with its evidence)
-or not applicable (with a reason), or a supervisor's override of the answer gate; each a POST that goes back
-to the complaint with the outcome or the error in a message. Who may is the service's to decide."""
+"""The checklist on a case (issue 14): its card on the case file, and a step marked done (with its evidence:
+files uploaded or already on the case), not applicable (with a reason) or handed to someone else (with a
+reason), or a supervisor's override of the answer gate; each a POST that goes back to the complaint with the
+outcome or the error in a message. Who may is the service's to decide."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from querela.instructions.checklists import (
     checklist_override,
     checklist_step_done,
     checklist_step_not_applicable,
+    checklist_step_reassign,
 )
 from querela.instructions.models import ChecklistStep
+from querela.orgchart.selectors import staff_choices
 from querela.tenants.access import Actor, can
 from querela.tenants.roles import Role
 
@@ -39,13 +42,26 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
 
 
-def checklist_card(actor: Actor, complaint: Complaint) -> dict[str, Any]:
-    """The case file's checklist: one query (none for those who do not see internal work)."""
+class ReassignForm(forms.Form):
+    assignees = forms.TypedMultipleChoiceField(label=gettext_lazy("Hand the step to"), coerce=int)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].choices = staff_choices()
+
+
+def checklist_card(actor: Actor, complaint: Complaint, files: dict[int, str] | None = None) -> dict[str, Any]:
+    """The case file's checklist: one query without one (none for those who do not see internal work), three
+    with one, and the staff list when a step may be handed on. `files`: the complaint's attachments by id,
+    offered as evidence already on the case."""
     if not can(actor, "complaint.view_internal"):
         return {"checklist": []}
-    rows = checklist_of(actor, complaint)
+    rows = checklist_of(actor, complaint, files=files)
     return {
         "checklist": rows,
+        "checklist_files": sorted((files or {}).items(), key=lambda f: f[1].lower()) if rows else [],
+        "checklist_staff": staff_choices() if any(r.may_reassign for r in rows) else [],
         "checklist_may_override": actor.role == Role.SUPERVISOR
         and not complaint.is_finished
         and any(r.step.mandatory and r.step.state == "open" for r in rows),
@@ -69,10 +85,13 @@ def checklist_done_view(request: HttpRequest, tenant: str, step_id: int) -> Http
     actor = request.actor  # type: ignore[attr-defined]
     step = _step(step_id)
     uploads = uploads_from(request.FILES.getlist("files"))
+    chosen = [int(v) for v in request.POST.getlist("evidence") if v.isascii() and v.isdigit()]
     submit(
         request,
         DoneForm(request.POST),
-        lambda d: checklist_step_done(actor=actor, step_id=step.pk, note=d["note"], uploads=uploads),
+        lambda d: checklist_step_done(
+            actor=actor, step_id=step.pk, note=d["note"], uploads=uploads, evidence_ids=chosen
+        ),
         _("The step was marked done."),
     )
     return _back(tenant, step.complaint.reference)
@@ -88,6 +107,20 @@ def checklist_not_applicable_view(request: HttpRequest, tenant: str, step_id: in
         ReasonForm(request.POST),
         lambda d: checklist_step_not_applicable(actor=actor, step_id=step.pk, reason=d["reason"]),
         _("The step was marked not applicable."),
+    )
+    return _back(tenant, step.complaint.reference)
+
+
+@require_POST
+@tenant_page("complaint.view_internal")
+def checklist_reassign_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    step = _step(step_id)
+    submit(
+        request,
+        ReassignForm(request.POST),
+        lambda d: checklist_step_reassign(actor=actor, step_id=step.pk, user_ids=d["assignees"], reason=d["reason"]),
+        _("The step was handed on."),
     )
     return _back(tenant, step.complaint.reference)
 
