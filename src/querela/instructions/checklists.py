@@ -23,6 +23,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -78,12 +79,12 @@ def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
             s.state, s.note, s.done_at = StepState.NOT_APPLICABLE, CATEGORY_CHANGED, now
             s.save(update_fields=["state", "note", "done_at"])
         if stale:
-            audit_record(
-                actor=system_actor(complaint.tenant, label="checklist"),
+            _audit(
+                system_actor(complaint.tenant, label="checklist"),
+                complaint,
                 action="checklist.close",
-                object_type="complaint",
-                object_id=complaint.reference,
-                changes={"complaint": complaint.reference, "steps": len(stale), "reason": CATEGORY_CHANGED},
+                steps=len(stale),
+                reason=CATEGORY_CHANGED,
             )
         if instruction is None:
             return []
@@ -95,16 +96,12 @@ def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
                 s.state, s.note, s.done_at = StepState.OPEN, "", None
                 s.save(update_fields=["state", "note", "done_at"])
             if again:
-                audit_record(
-                    actor=system_actor(complaint.tenant, label="checklist"),
+                _audit(
+                    system_actor(complaint.tenant, label="checklist"),
+                    complaint,
                     action="checklist.attach",
-                    object_type="complaint",
-                    object_id=complaint.reference,
-                    changes={
-                        "complaint": complaint.reference,
-                        "instruction": f"{instruction.code} v{instruction.version}",
-                        "steps": len(again),
-                    },
+                    instruction=f"{instruction.code} v{instruction.version}",
+                    steps=len(again),
                 )
             return again
         today = clock.tenant_today(complaint.tenant)
@@ -133,18 +130,25 @@ def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
                 )
             )
         ChecklistStep.objects.bulk_create(rows)
-        audit_record(
-            actor=system_actor(complaint.tenant, label="checklist"),
+        _audit(
+            system_actor(complaint.tenant, label="checklist"),
+            complaint,
             action="checklist.attach",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={
-                "complaint": complaint.reference,
-                "instruction": f"{instruction.code} v{instruction.version}",
-                "steps": len(rows),
-            },
+            instruction=f"{instruction.code} v{instruction.version}",
+            steps=len(rows),
         )
     return rows
+
+
+def _audit(actor: Actor, complaint: Complaint, *, action: str, **changes: object) -> None:
+    """Every checklist event is told of its complaint (the audit log's page lists them under the case)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="complaint",
+        object_id=complaint.reference,
+        changes={"complaint": complaint.reference, **changes},
+    )
 
 
 def _may_act(actor: Actor, step: ChecklistStep, complaint: Complaint) -> None:
@@ -188,18 +192,7 @@ def checklist_step_done(
         step.state, step.note, step.evidence_ids = StepState.DONE, note[:4000], chosen
         step.done_by_id, step.done_at = actor.user_id, clock.now()
         step.save(update_fields=["state", "note", "evidence_ids", "done_by", "done_at"])
-        audit_record(
-            actor=actor,
-            action="checklist.done",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={
-                "complaint": complaint.reference,
-                "step": step.title,
-                "state": ["open", "done"],
-                "files": len(chosen),
-            },
-        )
+        _audit(actor, complaint, action="checklist.done", step=step.title, state=["open", "done"], files=len(chosen))
     return step
 
 
@@ -212,17 +205,13 @@ def checklist_step_not_applicable(*, actor: Actor, step_id: int, reason: str) ->
         step.state, step.note = StepState.NOT_APPLICABLE, reason[:4000]
         step.done_by_id, step.done_at = actor.user_id, clock.now()
         step.save(update_fields=["state", "note", "done_by", "done_at"])
-        audit_record(
-            actor=actor,
+        _audit(
+            actor,
+            complaint,
             action="checklist.not_applicable",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={
-                "complaint": complaint.reference,
-                "step": step.title,
-                "state": ["open", "not_applicable"],
-                "reason": reason[:500],
-            },
+            step=step.title,
+            state=["open", "not_applicable"],
+            reason=reason[:500],
         )
     return step
 
@@ -250,17 +239,13 @@ def checklist_step_reassign(*, actor: Actor, step_id: int, user_ids: Sequence[in
         before = list(step.assignee_ids or [])
         step.assignee_ids = wanted
         step.save(update_fields=["assignee_ids"])
-        audit_record(
-            actor=actor,
+        _audit(
+            actor,
+            complaint,
             action="checklist.reassign",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={
-                "complaint": complaint.reference,
-                "step": step.title,
-                "assignees": [before, wanted],
-                "reason": reason[:500],
-            },
+            step=step.title,
+            assignees=[before, wanted],
+            reason=reason[:500],
         )
     return step
 
@@ -277,13 +262,7 @@ def checklist_override(*, actor: Actor, complaint_id: int, reason: str) -> Check
         override = ChecklistOverride.objects.create(
             complaint=complaint, reason=reason[:2000], created_by_id=actor.user_id, created_at=clock.now()
         )
-        audit_record(
-            actor=actor,
-            action="checklist.override",
-            object_type="complaint",
-            object_id=complaint.reference,
-            changes={"complaint": complaint.reference, "reason": reason[:500]},
-        )
+        _audit(actor, complaint, action="checklist.override", reason=reason[:500])
     return override
 
 
@@ -362,7 +341,7 @@ def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | 
     return rows
 
 
-def _users(ids: set[int]) -> list[object]:
+def _users(ids: set[int]) -> list[Any]:
     if not ids:
         return []
     from django.contrib.auth import get_user_model
