@@ -294,7 +294,11 @@ def test_the_complaint_timeline_words_its_changes_like_the_audit_log(world):
             actor=w.actor("agent"), channel="phone", subject="s", description="d", customer=w.customer, place=w.place
         )
         complaint_update(
-            actor=w.actor("supervisor"), complaint_id=c.pk, kind="information_request", customer=w.other_customer
+            actor=w.actor("supervisor"),
+            complaint_id=c.pk,
+            kind="information_request",
+            customer=w.other_customer,
+            reason="Asks about the tariff.",
         )
         assert Complaint.objects.get(pk=c.pk).kind == "information_request"
     client = Client()

@@ -103,7 +103,7 @@ def test_only_a_non_complaint_is_redirected_with_explanation(in_a):
     c = _register(in_a)
     with pytest.raises(ValidationFailed):
         complaint_transition(actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect", text="Call 80.")
-    complaint_update(actor=in_a.actor("agent"), complaint_id=c.pk, kind=Kind.TECHNICAL_FAULT)
+    complaint_update(actor=in_a.actor("agent"), complaint_id=c.pk, kind=Kind.TECHNICAL_FAULT, reason="An outage.")
     c = complaint_transition(
         actor=in_a.actor("agent"), complaint_id=c.pk, action="redirect", text="Outages: call the fault line 80 000 000."
     )
@@ -126,9 +126,9 @@ def test_update_records_before_and_after(in_a):
     from querela.audit.models import AuditEvent
 
     c = _register(in_a)
-    complaint_update(actor=in_a.actor("handler"), complaint_id=c.pk, category="billing")
+    complaint_update(actor=in_a.actor("handler"), complaint_id=c.pk, category="billing", reason="About the bill.")
     ev = AuditEvent.objects.filter(action="complaint.update").get()
-    assert ev.changes == {"category": ["other", "billing"]}
+    assert ev.changes == {"category": ["other", "billing"], "reason": "About the bill."}
     assert Complaint.objects.get(pk=c.pk).category == "billing"
 
 
@@ -245,7 +245,11 @@ def test_a_person_reclassifies_with_a_reason_and_not_under_someone_elses_investi
     with pytest.raises(PermissionDenied):
         complaint_reclassify(actor=in_a.actor("clerk"), complaint_id=c.pk, reason="Mégis más.", category="metering")
     complaint_reclassify(actor=in_a.actor("supervisor"), complaint_id=c.pk, reason="Mérés.", category="metering")
-    complaint_reclassify(
-        actor=in_a.actor("clerk"), complaint_id=c.pk, reason="", reply_channel="post"
-    )  # no reason needed
+    # Issue 14: every change says why, and the desk's part ends once the complaint is assigned (the edit matrix).
+    with pytest.raises(ValidationFailed) as no_reason:
+        complaint_reclassify(actor=in_a.actor("handler"), complaint_id=c.pk, reason="", reply_channel="post")
+    assert no_reason.value.code == "reason_required"
+    with pytest.raises(PermissionDenied):
+        complaint_reclassify(actor=in_a.actor("clerk"), complaint_id=c.pk, reason="Levélben.", reply_channel="post")
+    complaint_reclassify(actor=in_a.actor("handler"), complaint_id=c.pk, reason="Levélben kéri.", reply_channel="post")
     assert Complaint.objects.get(pk=c.pk).category == "metering"

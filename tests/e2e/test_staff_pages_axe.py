@@ -143,7 +143,18 @@ def _populate(w: TenantWorld) -> tuple[Complaint, Complaint]:
             )
         _supervision(w, c)
         _orgchart(w)
+        _routing(w)
     return c, late
+
+
+def _routing(w: TenantWorld) -> None:
+    """Routing rules (issue 14): one of each pool, made after the complaints (which they do not touch)."""
+    from querela.routing.services import rule_create
+
+    admin = w.actor("tenant_admin")
+    for name, pool, region in (("Számlázás", "none", ""), ("Mérés, Hajdú-Bihar", "round_robin", "Hajdú-Bihar")):
+        values = {"name": name, "category": "billing", "region": region, "department_id": w.department.pk, "pool": pool}
+        rule_create(actor=admin, values=values)
 
 
 def _orgchart(w: TenantWorld) -> None:
@@ -272,6 +283,8 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         ids["<int:job_holder_id>"] = apps.get_model("orgchart", "JobHolder").objects.first()
         ids["<int:deputy_id>"] = apps.get_model("orgchart", "Deputy").objects.first()
         ids["<int:step_id>"] = apps.get_model("instructions", "ChecklistStep").objects.first()
+        ids["<int:routing_rule_id>"] = apps.get_model("routing", "RoutingRule").objects.first()
+        ids["<int:rule_id>"] = apps.get_model("edit_rules", "FieldRule").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
     url = (
         url.replace("<slug:code>", "outage")

@@ -471,6 +471,50 @@ EXECUTORS["instructions.view"] = _http("GET", "/t/{t}/instructions/")
 EXECUTORS["instructions.manage"] = _write_instruction
 
 
+def _set_edit_rule(w: TenantWorld, role: str) -> Outcome:
+    """Restricted data changes (issue 14): a cell of the matrix changed through its page, with the reason."""
+    from querela.edit_rules.models import FieldRule
+
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/edit-rules/",
+        {
+            "object": "complaint",
+            "complaint-field": "subject",
+            "complaint-who": "role:agent",
+            "complaint-when": "always",
+            "complaint-reason": "Matrix test",
+        },
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert FieldRule.objects.filter(field="subject", role="agent").exists(), (role, "answered OK but nothing saved")
+    return True
+
+
+EXECUTORS["edit_rules.manage"] = _set_edit_rule
+
+
+def _add_routing_rule(w: TenantWorld, role: str) -> Outcome:
+    """Routing rules (issue 14): a rule added through its page."""
+    from querela.routing.models import RoutingRule
+
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/routing/new/",
+        {"name": "Matrix rule", "category": "billing", "department": str(w.department.pk), "pool": "none"},
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert RoutingRule.objects.filter(name="Matrix rule").exists(), (role, "answered OK but no rule was added")
+    return True
+
+
+EXECUTORS["routing.manage"] = _add_routing_rule
+
+
 def test_every_action_has_an_executor():
     assert set(EXECUTORS) == set(PERMISSIONS)
 

@@ -27,6 +27,8 @@ from querela.core.errors import TenantNotActive
 from querela.core.models import TenantModel
 from querela.customers.models import ConsumptionPlace, Invoice, Meter, Representative
 from querela.deadlines.policies import PRESETS
+from querela.edit_rules.models import FieldRule
+from querela.edit_rules.services import rule_set
 from querela.instructions.checklists import checklist_attach, checklist_override
 from querela.instructions.models import ChecklistStep, DocumentTemplate, WorkInstruction
 from querela.instructions.services import DocumentInput, StepInput, instruction_save
@@ -43,6 +45,8 @@ from querela.printing.models import PrintBatch, StoredLetter
 from querela.printing.services import letter_store
 from querela.remedies.models import RemedyBody
 from querela.remedies.services import remedy_body_save
+from querela.routing.models import RoutingRule
+from querela.routing.services import rule_create
 from querela.supervision.models import ExtensionRequest, QualityReview, QualitySample
 from querela.tenants.models import Membership
 from querela.tenants.tokens import api_token_issue
@@ -132,12 +136,18 @@ def _populate(w: TenantWorld) -> Complaint:
             documents=[DocumentInput("Statement", "{reference} {customer_name}")],
         )
         _orgchart(w)
+        _edit_rules(w)
         # The checklist on the case (issue 14): the billing instruction's steps (the after-commit hook, run
         # here: no commit in this test) and a supervisor's override.
         c.category = "billing"
         c.save(update_fields=["category"])
         checklist_attach(c)
         checklist_override(actor=w.actor("supervisor"), complaint_id=c.pk, reason="Test")
+        # Routing rules (issue 14): one made after the complaint, which it does not touch.
+        rule_create(
+            actor=w.actor("tenant_admin"),
+            values={"name": "Billing of " + w.tenant.code, "category": "billing", "department_id": w.department.pk},
+        )
     return c
 
 
@@ -149,6 +159,14 @@ def _orgchart(w: TenantWorld) -> None:
     deputy_set(
         actor=admin, job_id=job.pk, user_id=w.users["supervisor"].pk, starts_on=None, reason="Leave", holder_id=term.pk
     )
+
+
+def _edit_rules(w: TenantWorld) -> None:
+    """Restricted data changes (issue 14): a role's own cell and a job's row in the edit matrix."""
+    admin = w.actor("tenant_admin")
+    rule_set(actor=admin, object_type="complaint", field="subject", role="agent", when="always", reason="Test")
+    job = Job.objects.get(code="BILL-SPEC")
+    rule_set(actor=admin, object_type="customer", field="email", job_id=job.pk, when="always", reason="Test")
 
 
 def _minutes(w: TenantWorld) -> None:
@@ -224,6 +242,8 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         job_holder = JobHolder.objects.filter(tenant_id=tid).first()
         deputy = Deputy.objects.filter(tenant_id=tid).first()
         step = ChecklistStep.objects.filter(tenant_id=tid).first()
+        routing_rule = RoutingRule.objects.filter(tenant_id=tid).first()
+        field_rule = FieldRule.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -259,6 +279,8 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:job_holder_id>", str(job_holder.pk if job_holder else 0))
         .replace("<int:deputy_id>", str(deputy.pk if deputy else 0))
         .replace("<int:step_id>", str(step.pk if step else 0))
+        .replace("<int:routing_rule_id>", str(routing_rule.pk if routing_rule else 0))
+        .replace("<int:rule_id>", str(field_rule.pk if field_rule else 0))
     )
     assert "<" not in url, f"fill in {url}"
     return url

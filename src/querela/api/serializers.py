@@ -10,6 +10,7 @@ from querela.complaints.workflow import TRANSITIONS_BY_NAME, Decision
 from querela.core.channels import Channel
 from querela.customers.models import ConsumptionPlace, Customer, Meter
 from querela.deadlines.texts import EXTENSION_REASON_NAMES
+from querela.edit_rules.catalogue import ORIGINALS
 from querela.tenants.access import can
 
 
@@ -148,6 +149,34 @@ class ComplaintIn(StrictIn):
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
     reply_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     given = GivenFields(required=False)
+
+
+class ComplaintChangeIn(StrictIn):
+    """A person's correction of a complaint after registration: only the fields that change, and why. Who may
+    change which field, and when, is the supplier's edit matrix; the originals (the customer's own
+    `description`, what they wrote on the form, the receipt) are refused with 403 and the reason."""
+
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=300, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    reply_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    given_customer_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    serial_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    product_model = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    ticket_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    place_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate(self, attrs: Any) -> Any:
+        # An original named here is no typo: the service refuses it with its reason (403), not as unknown.
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields) - set(ORIGINALS["complaint"]))
+        if unknown:
+            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
+        return attrs
 
 
 class TransitionIn(StrictIn):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import calls, instructions, views
+from . import calls, instructions, routing, views
 
 app_name = "api"
 
@@ -45,6 +45,7 @@ urlpatterns = [
     path("t/<str:tenant>/calls/", calls.CallCollection.as_view(), name="calls"),
     path("t/<str:tenant>/calls/<str:recording_id>/recording/", calls.CallRecording.as_view(), name="call_recording"),
     path("t/<str:tenant>/instructions/", instructions.InstructionCollection.as_view(), name="instructions"),
+    path("t/<str:tenant>/routing-rules/", routing.RoutingRuleCollection.as_view(), name="routing_rules"),
     path("t/<str:tenant>/token/", views.TokenIssue.as_view(), name="token"),
     path("t/<str:tenant>/customers/<int:customer_id>/", views.CustomerItem.as_view(), name="customer"),
 ]

@@ -28,18 +28,21 @@ from querela.complaints.services import (
     complaint_attach,
     complaint_identify,
     complaint_register,
+    complaint_update,
 )
 from querela.complaints.transitions import complaint_transition
 from querela.core.errors import ValidationFailed
 from querela.core.numbers import is_plain_number
 from querela.customers.selectors import customer_open, customer_search, registration_parties
 from querela.customers.services import customer_create_with_place
+from querela.edit_rules.catalogue import ORIGINALS
 from querela.supervision.services import deadline_step
 from querela.tenants.tokens import api_token_issue
 
 from .base import TenantAPIView
 from .serializers import (
     AttachmentOut,
+    ComplaintChangeIn,
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintOut,
@@ -103,9 +106,10 @@ class ComplaintCollection(TenantAPIView):
 
 
 class ComplaintItem(TenantAPIView):
-    """One complaint with its timeline. Opening it is a view of personal data and is audited."""
+    """One complaint with its timeline (opening it is a view of personal data and is audited), or a person's
+    correction of its details."""
 
-    permissions_by_method = {"GET": "complaint.view"}
+    permissions_by_method = {"GET": "complaint.view", "PATCH": "complaint.edit"}
 
     @extend_schema(responses=ComplaintDetailOut, summary="A complaint with its timeline (audited)", tags=["complaints"])
     def get(self, request: Request, tenant: str, reference: str) -> Response:
@@ -113,6 +117,23 @@ class ComplaintItem(TenantAPIView):
         out = ComplaintDetailOut(complaint, context={"actor": self.actor}).data
         out["timeline"] = TimelineOut(timeline_for(actor=self.actor, complaint=complaint), many=True).data
         return Response(out)
+
+    @extend_schema(
+        request=ComplaintChangeIn,
+        responses=ComplaintOut,
+        summary="Correct a complaint's details, with the reason (the supplier's edit matrix applies)",
+        tags=["complaints"],
+    )
+    def patch(self, request: Request, tenant: str, reference: str) -> Response:
+        data = ComplaintChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields: dict[str, Any] = dict(data.validated_data)
+        # The originals go to the service as asked, to be refused there with the reason.
+        asked = request.data if isinstance(request.data, dict) else {}
+        fields.update({k: asked[k] for k in ORIGINALS["complaint"] if k in asked})
+        complaint = complaint_for_write(actor=self.actor, reference=reference)
+        complaint = complaint_update(actor=self.actor, complaint_id=complaint.pk, **fields)
+        return Response(ComplaintOut(complaint, context={"actor": self.actor}).data)
 
 
 class ComplaintTransition(TenantAPIView):

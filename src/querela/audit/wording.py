@@ -40,6 +40,13 @@ def _registration(ctx: Context) -> Promise:
     return _("Complaint %(ref)s: status %(before)s → %(after)s (identified and complete)")
 
 
+def _routed(ctx: Context) -> Promise:
+    # Routing (issue 14) moved the complaint to another department, or only handed it to a pool's handler.
+    if ctx.get("department"):
+        return _("Complaint %(ref)s routed to %(department)s by the rule %(rule)s")
+    return _("Complaint %(ref)s handed to %(assignee)s by the routing rule %(rule)s")
+
+
 def _flag(ctx: Context) -> Promise:
     if ctx.get("note"):
         return _("Complaint %(ref)s flagged for a person: %(note)s")
@@ -116,6 +123,7 @@ WORDING: dict[str, Sentence] = {
     "complaint.escalate": _("Complaint %(ref)s: status %(before)s → %(after)s (escalated to a supervisor)"),
     "complaint.redirect": _("Complaint %(ref)s: status %(before)s → %(after)s (not a complaint: redirected)"),
     "complaint.update": _("Complaint %(ref)s changed: %(fields)s"),
+    "complaint.route": _routed,
     "complaint.note": _("Internal note added to complaint %(ref)s"),
     "complaint.message_in": _("Message from the customer added to complaint %(ref)s"),
     "complaint.message_out": _("Message to the customer on complaint %(ref)s"),
@@ -241,6 +249,9 @@ WORDING: dict[str, Sentence] = {
     "orgchart.deputy_end": _("Org chart: the deputising of %(object)s ends"),
     "orgchart.department_rename": _("Org chart: department renamed to %(name)s"),
     "orgchart.import": _("Org chart imported from the file %(file)s"),
+    # Restricted data changes (issue 14): the administrator's matrix of who may change which field, and when.
+    "edit_rules.set": _("Who may change what: %(object)s changed"),
+    "edit_rules.reset": _("Who may change what: %(object)s back to the default"),
     # The checklist on a case (issue 14): a work instruction's steps on a complaint.
     "checklist.attach": _("Complaint %(complaint)s: checklist of %(instruction)s attached (%(steps)s steps)"),
     "checklist.close": _("Complaint %(complaint)s: %(steps)s open checklist steps closed (%(reason)s)"),
@@ -248,6 +259,11 @@ WORDING: dict[str, Sentence] = {
     "checklist.not_applicable": _("Complaint %(complaint)s: checklist step %(step)s not applicable"),
     "checklist.reassign": _("Complaint %(complaint)s: checklist step %(step)s handed to someone else"),
     "checklist.override": _("Complaint %(complaint)s: answer allowed with the checklist open by a supervisor"),
+    # Routing rules (issue 14): the administrator's rules, in the order they are evaluated.
+    "routing.rule_create": _("Routing rule %(name)s added"),
+    "routing.rule_update": _("Routing: %(object)s changed: %(fields)s"),
+    "routing.rule_delete": _("Routing rule %(name)s deleted"),
+    "routing.reorder": _("Routing rules put in a new order"),
 }
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
@@ -265,9 +281,20 @@ ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "quality": (_("Quality review"), ("quality.",)),
     "instructions": (_("Work instructions"), ("instructions.",)),
     "orgchart": (_("Org chart"), ("orgchart.",)),
+    "routing": (_("Routing rules"), ("routing.",)),
     "admin": (
         _("Administration"),
-        ("tenant.", "department.", "membership.", "policy.", "api.", "portal.", "remedies.", "answer_template."),
+        (
+            "tenant.",
+            "department.",
+            "membership.",
+            "policy.",
+            "api.",
+            "portal.",
+            "remedies.",
+            "answer_template.",
+            "edit_rules.",
+        ),
     ),
 }
 
@@ -419,7 +446,19 @@ def _context(event: Event, names: Names) -> Context:
     for key in ("call", "recording"):
         if ch.get(key):
             ctx["call"] = ch[key]
-    for key in ("file", "days", "attempt", "version", "to", "pages", "corrects", "new_account", "party", "posted_on"):
+    for key in (
+        "file",
+        "days",
+        "attempt",
+        "version",
+        "to",
+        "pages",
+        "corrects",
+        "new_account",
+        "party",
+        "posted_on",
+        "rule",
+    ):
         if ch.get(key) not in (None, ""):
             ctx[key] = ch[key]
     for key in (
@@ -433,6 +472,7 @@ def _context(event: Event, names: Names) -> Context:
         "representative",
         "name",
         "meter",
+        "department",
     ):
         if ch.get(key) not in (None, ""):
             ctx[key] = fmt(key, _after(ch[key]))

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +24,8 @@ from querela.core.channels import Channel
 from querela.core.errors import PermissionDenied, QuerelaError, ValidationFailed
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.text import fold
+from querela.edit_rules.catalogue import COMPLAINT_FACTS, EDITABLE, is_original
+from querela.edit_rules.services import check_changes
 from querela.tenants.access import Actor, require
 from querela.tenants.models import Membership
 from querela.tenants.roles import Role
@@ -284,7 +288,10 @@ def _default_reply_channel(channel: str, customer: Customer | None = None) -> st
     return channel
 
 
-EDITABLE_FIELDS = ("kind", "category", "customer", "place", "reply_channel", "subject")
+# What a person may ever change after registration (`edit_rules.catalogue`); who and when is the tenant's
+# matrix (`edit_rules.services.check_changes`). The originals (the customer's own words…) are no one's to change.
+EDITABLE_FIELDS = EDITABLE["complaint"]
+_TEXT_FIELDS = ("contact_name", "contact_email", "contact_phone", *COMPLAINT_FACTS)
 
 
 def one_line(text: str) -> str:
@@ -295,31 +302,24 @@ def one_line(text: str) -> str:
 
 def complaint_reclassify(*, actor: Actor, complaint_id: int, reason: str, **fields: Any) -> Complaint:
     """A person corrects the kind, category or reply channel. A new kind or category needs a reason
-    (it changes the deadline and who handles it), and a complaint someone else investigates is theirs
-    to reclassify, or a supervisor's."""
+    (it changes the deadline and who handles it); who may, and when, is the tenant's edit matrix (by
+    default a complaint someone else has is theirs to reclassify, or a supervisor's)."""
     with transaction.atomic():
         complaint = lock_complaint(complaint_id)
         reclassified = any(name in fields and fields[name] != getattr(complaint, name) for name in ("kind", "category"))
         if reclassified and not reason.strip():
             raise ValidationFailed(_("Say why the kind or category changes."), code="reason_required")
-        investigated_by_other = (
-            complaint.assignee_id is not None
-            and complaint.assignee_id != actor.user_id
-            and complaint.status in (Status.ASSIGNED, Status.INVESTIGATING)
-        )
-        if reclassified and investigated_by_other and actor.role != Role.SUPERVISOR:
-            who = complaint.assignee
-            name = (who.get_full_name() or who.username) if who is not None else ""
-            raise PermissionDenied(
-                _("%(name)s is investigating this complaint: ask them or a supervisor to reclassify it.")
-                % {"name": name}
-            )
         return complaint_update(actor=actor, complaint_id=complaint_id, reason=reason.strip()[:500], **fields)
 
 
 def complaint_update(*, actor: Actor, complaint_id: int, reason: str = "", **fields: Any) -> Complaint:
-    """Change the classification or identification; one before/after pair per field in the audit
-    (`reason`: why, written with them)."""
+    """Change the classification, identification, contact details or the form facts; one before/after pair
+    per field in the audit (`reason`: why, written with them). A person's change needs its reason and the
+    tenant's edit matrix to allow it (`edit_rules`); the originals are refused for everyone."""
+    reason = reason.strip()[:500]
+    for name in fields:
+        if is_original("complaint", name):  # the customer's own words, the receipt…: kept as received
+            check_changes(actor, "complaint", [name])
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
@@ -341,12 +341,27 @@ def complaint_update(*, actor: Actor, complaint_id: int, reason: str = "", **fie
             fields["subject"] = one_line(str(fields["subject"]))[:300]
             if not fields["subject"]:
                 raise ValidationFailed(_("A subject is required."), code="subject_required")
+        for name in _TEXT_FIELDS:
+            if name in fields:
+                longest = getattr(Complaint._meta.get_field(name), "max_length", None)
+                fields[name] = str(fields[name] or "").strip()[:longest]
+        if fields.get("contact_email"):
+            try:
+                validate_email(fields["contact_email"])
+            except DjangoValidationError as exc:
+                raise ValidationFailed(_("Enter a valid e-mail address."), code="invalid_email") from exc
         changes: dict[str, Any] = {}
         for name, value in fields.items():
             old = getattr(complaint, name)
             if old != value:
                 changes[name] = [_plain(old), _plain(value)]
-                setattr(complaint, name, value)
+        if changes and not is_system(actor):
+            # Seed 003: who may change what was received or entered, and when; every change says why.
+            check_changes(actor, "complaint", changes, assignee_id=complaint.assignee_id)
+            if not reason.strip():
+                raise ValidationFailed(_("Say why the complaint's details change."), code="reason_required")
+        for name in changes:
+            setattr(complaint, name, fields[name])
         if "customer" in fields and "place" not in fields:
             complaint.place = place
         if "kind" in fields:
@@ -393,7 +408,9 @@ def complaint_identify(*, actor: Actor, complaint_id: int, query: str) -> Compla
     if place is None:
         places = list(ConsumptionPlace.objects.filter(customer=customer)[:2])
         place = places[0] if len(places) == 1 else None
-    return complaint_update(actor=actor, complaint_id=complaint_id, customer=customer, place=place)
+    # The reason every change gives (seed 003): what the person was told the customer is.
+    reason = _("Identified by %(query)s.") % {"query": q}
+    return complaint_update(actor=actor, complaint_id=complaint_id, customer=customer, place=place, reason=reason)
 
 
 def _plain(value: Any) -> Any:

@@ -15,6 +15,7 @@ from querela.core import clock
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
 from querela.core.uploads import check_upload, hash_stream, safe_storage_name
+from querela.edit_rules.services import check_changes
 from querela.tenants.access import Actor, require
 
 from .models import ConsumptionPlace, Customer, Meter, Representative, ServiceType
@@ -58,6 +59,7 @@ def customer_update(*, actor: Actor, customer_id: int, reason: str, **fields: An
         if customer is None:
             raise NotFound(_("Customer not found."))
         changes = {k: [getattr(customer, k), v] for k, v in fields.items() if getattr(customer, k) != v}
+        check_changes(actor, "customer", changes)  # the tenant's edit matrix: who may change which field
         if changes and not reason.strip():
             raise ValidationFailed(_("Say why the record changes."), code="reason_required")
         for k, v in fields.items():
@@ -187,6 +189,7 @@ def place_update(*, actor: Actor, place_id: int, reason: str, **fields: Any) -> 
         changes: dict[str, Any] = {k: [current[k], v] for k, v in values.items() if current[k] != v}
         if not changes:
             return place
+        check_changes(actor, "place", changes)
         why = _reason(reason)
         label = str(place)
         for k, v in values.items():
@@ -292,6 +295,7 @@ def meter_update(*, actor: Actor, meter_id: int, reason: str, **fields: Any) -> 
         changes: dict[str, Any] = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
         if not changes:
             return meter
+        check_changes(actor, "meter", changes)
         why = _reason(reason)
         _meter_dates(after["installed_on"], after["removed_on"], clock.tenant_today(meter.tenant))
         if "serial" in changes:
@@ -337,6 +341,7 @@ def meter_replace(
     installed_on = installed_on or removed_on
     with transaction.atomic():
         old = _locked_meter(meter_id)
+        check_changes(actor, "meter", ["removed_on"])  # the old meter's removal day is written
         if old.removed_on is not None:
             raise ValidationFailed(
                 _("This meter was removed on %(day)s already: add the new meter to the consumption place instead.")

@@ -389,3 +389,87 @@ ORG_CHARTS: dict[str, list[tuple[str, str, str, str, tuple[str, ...], str]]] = {
         ("retea", "CLAIMS-ASSESSOR", "Evaluator daune", "damage_assessments", ("supervisor",), ""),
     ],
 }
+
+# Routing rules (issue 14) of each demo supplier, in the order they are evaluated: (name in the supplier's
+# language, conditions, department code, handler pool). A department the list names that the supplier does not
+# have yet is made with its ORG_DEPARTMENTS name. Pools only where the demo has a handler in the department (and
+# never on the categories of the demo's "registered" complaints, which must stay unassigned).
+ROUTING_RULES: dict[str, list[tuple[str, dict[str, str], str, str]]] = {
+    "OPT": [
+        ("Üzemzavar-bejelentések", {"kind": "technical_fault"}, "network", "none"),
+        (
+            "Mérés, Szabolcs-Szatmár-Bereg",
+            {"category": "metering", "region": "Szabolcs-Szatmár-Bereg"},
+            "network",
+            "none",
+        ),
+        ("Számlázási panaszok", {"category": "billing"}, "billing", "none"),
+        ("Mérési panaszok", {"category": "metering"}, "metering", "none"),
+        ("Ellátási panaszok", {"category": "supply"}, "network", "round_robin"),
+        ("Kártérítési igények", {"category": "damage"}, "network", "least_loaded"),
+        ("Szerződéses panaszok", {"category": "contract"}, "customer", "none"),
+        ("Ügyintézői magatartás", {"category": "staff_conduct"}, "customer", "none"),
+    ],
+    "KVK": [
+        ("Számlázási panaszok", {"category": "billing"}, "billing", "none"),
+        ("Szerződéses panaszok", {"category": "contract"}, "customer", "round_robin"),
+        ("Ügyintézői magatartás", {"category": "staff_conduct"}, "customer", "round_robin"),
+        ("Víziközmű", {"service_type": "water"}, "water", "none"),
+        ("Távhő", {"service_type": "district_heating"}, "heating", "none"),
+    ],
+    "INV": [
+        ("Reklamacje produktu", {"category": "product"}, "support", "none"),
+        ("Reklamacje serwisu", {"category": "service"}, "service", "least_loaded"),
+    ],
+    "FRN": [
+        ("Reclamații privind facturarea", {"category": "billing"}, "facturare", "none"),
+        ("Reclamații privind măsurarea", {"category": "metering"}, "masurare", "none"),
+        ("Calitatea alimentării", {"category": "supply"}, "retea", "none"),
+        ("Reclamații contractuale", {"category": "contract"}, "contracte", "round_robin"),
+        ("Comportamentul personalului", {"category": "staff_conduct"}, "relatii", "none"),
+    ],
+}
+
+# A test table per demo supplier (tests/routing/test_demo_tables.py): a complaint's facts (category, kind,
+# channel; service and region of its consumption place) and the department its rules send it to ("": no rule
+# holds, it keeps none).
+ROUTING_TABLES: dict[str, list[tuple[dict[str, str], str]]] = {
+    "OPT": [
+        ({"category": "billing", "region": "Hajdú-Bihar"}, "billing"),
+        ({"category": "billing", "channel": "phone"}, "billing"),
+        ({"category": "billing", "kind": "technical_fault"}, "network"),
+        ({"category": "metering", "region": "Hajdú-Bihar"}, "metering"),
+        ({"category": "metering", "region": "Szabolcs-Szatmár-Bereg"}, "network"),
+        ({"category": "metering", "region": "szabolcs-szatmar-bereg"}, "network"),
+        ({"category": "supply"}, "network"),
+        ({"category": "damage", "region": "Miskolc"}, "network"),
+        ({"category": "contract", "channel": "post"}, "customer"),
+        ({"category": "staff_conduct"}, "customer"),
+        ({"category": "other"}, ""),
+    ],
+    "KVK": [
+        ({"category": "billing", "service_type": "water"}, "billing"),
+        ({"category": "billing", "service_type": "district_heating"}, "billing"),
+        ({"category": "contract", "service_type": "water"}, "customer"),
+        ({"category": "staff_conduct"}, "customer"),
+        ({"category": "supply", "service_type": "water"}, "water"),
+        ({"category": "supply", "service_type": "district_heating"}, "heating"),
+        ({"category": "metering", "service_type": "district_heating"}, "heating"),
+        ({"category": "damage", "service_type": "water"}, "water"),
+        ({"category": "other", "service_type": "hot_water"}, ""),
+    ],
+    "INV": [
+        ({"category": "product", "service_type": "product"}, "support"),
+        ({"category": "product", "channel": "web"}, "support"),
+        ({"category": "service", "service_type": "product"}, "service"),
+        ({"category": "other", "service_type": "product"}, ""),
+    ],
+    "FRN": [
+        ({"category": "billing", "region": "Brașov"}, "facturare"),
+        ({"category": "metering", "region": "Cluj"}, "masurare"),
+        ({"category": "supply"}, "retea"),
+        ({"category": "contract", "channel": "email"}, "contracte"),
+        ({"category": "staff_conduct", "channel": "in_person"}, "relatii"),
+        ({"category": "damage"}, ""),
+    ],
+}

@@ -37,6 +37,8 @@ from querela.portal.models import PortalProfile
 from querela.portal.services import matter_table_seed
 from querela.remedies.models import RemedyBody, RemedyKind
 from querela.remedies.services import remedy_bodies_seed
+from querela.routing.models import RoutingRule
+from querela.routing.services import rule_create
 from querela.tenants.access import Actor, actor_for
 from querela.tenants.models import Department, Membership, OperatorCompany, PlatformOperator, Tenant
 from querela.tenants.services import department_create, membership_set, tenant_configure
@@ -95,6 +97,7 @@ def seed_demo(*, progress: bool = True) -> bool:
         _seed_remedies()  # … and one made before remedies, its remedy bodies
         _seed_instructions()  # … and one made before the work instructions, its sector's library
         _seed_orgcharts()  # … and one made before the org chart, its departments, jobs and holders
+        _seed_routing_rules()  # … and one made before routing, its rules
         return False
     operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
     PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
@@ -151,6 +154,7 @@ def _seed_tenant(tenant: Tenant, spec: dict[str, Any], rng: random.Random) -> No
             actor=admin, username=user.username, role=role, department_id=departments[i % len(departments)].pk
         )
         staff[role] = Actor(user=user, tenant=tenant, role=role, membership_id=m.pk)
+    _seed_routing(admin)  # before the complaints: they are routed as they are registered
     services = spec.get("services") or [spec["service"]]
     customers = []
     for n in range(CUSTOMERS_PER_TENANT):
@@ -276,6 +280,34 @@ def _seed_orgcharts() -> None:
                 raise RuntimeError(
                     f"{code} org chart: " + "; ".join(f"row {e.row}: {e.message}" for e in report.errors)
                 )
+
+
+def _seed_routing(admin: Actor) -> None:
+    """The supplier's routing rules (issue 14), written by its administrator; the departments they name that
+    it lacks are made first (the org chart import finds them then)."""
+    tenant = tenancy.current_tenant()
+    specs = data.ROUTING_RULES.get(tenant.code, [])
+    departments = dict(Department.objects.values_list("code", "pk"))
+    for code in dict.fromkeys(department for _name, _when, department, _pool in specs):
+        if code not in departments:
+            made = department_create(actor=admin, code=code, name=data.ORG_DEPARTMENTS[tenant.code][code])
+            departments[code] = made.pk
+    for name, when, department, pool in specs:
+        rule_create(actor=admin, values={"name": name, **when, "department_id": departments[department], "pool": pool})
+
+
+def _seed_routing_rules() -> None:
+    """A demo made before routing gets its rules (only a supplier that has none)."""
+    for spec in data.TENANTS:
+        tenant = Tenant.objects.filter(code=spec["code"]).first()
+        if tenant is None:
+            continue
+        with tenancy.tenant_scope(tenant), transaction.atomic():
+            if RoutingRule.objects.exists():
+                continue
+            admin = actor_for(get_user_model().objects.get(username=f"{tenant.code.lower()}.tenant_admin"), tenant)
+            assert admin is not None
+            _seed_routing(admin)
 
 
 def _demo_username(code: str, role: str) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from querela.audit.services import audit_record
 from querela.complaints.models import Category, Complaint
 from querela.complaints.services import Upload, complaint_attach, complaint_register, complaint_update
-from querela.complaints.timeline import lock_complaint
+from querela.complaints.timeline import as_system, lock_complaint
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
@@ -320,8 +320,15 @@ def minutes_sign(
         minutes.pdf = attachment
         minutes.pdf_sha256 = attachment.sha256
         minutes.save()
-        # The case continues as a written complaint (seed 004), answered as chosen on the minutes.
-        complaint_update(actor=actor, complaint_id=complaint.pk, reply_channel=minutes.reply_channel)
+        # The case continues as a written complaint (seed 004), answered as chosen on the minutes: the
+        # customer's choice on a signed document, carried on by Querela (not a person's correction, which
+        # the edit matrix would judge; the audit log keeps who signed).
+        complaint_update(
+            actor=as_system(actor),
+            complaint_id=complaint.pk,
+            reply_channel=minutes.reply_channel,
+            reason=_("As chosen on the signed minutes."),
+        )
         audit_record(
             actor=actor,
             action="minutes.sign",

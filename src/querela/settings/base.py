@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "querela.audit",
     "querela.customers",
     "querela.orgchart",
+    "querela.edit_rules",
     "querela.remedies",
     "querela.complaints",
     "querela.intake",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "querela.answer_templates",
     "querela.consultations",
     "querela.instructions",
+    "querela.routing",
     "querela.supervision",
     "querela.printing",
 ]

@@ -142,6 +142,17 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         _("Write and edit the work instructions (each edit a new version) and load the defaults"),
         frozenset({R.TENANT_ADMIN}),
     ),
+    # Routing rules (issue 14): which department and handler pool a complaint goes to; dry-run on last month.
+    "routing.manage": (
+        _("Keep the routing rules (department and handler pool per kind of complaint) and dry-run them"),
+        frozenset({R.TENANT_ADMIN}),
+    ),
+    # Restricted data changes (issue 14, seed 003): which role or job may change which field after
+    # registration, and when; the matrix narrows `complaint.edit` and `customer.edit`, never widens them.
+    "edit_rules.manage": (
+        _("Set who may change which field of a complaint or customer record after registration, and when"),
+        frozenset({R.TENANT_ADMIN}),
+    ),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

@@ -299,9 +299,7 @@ class ClassifyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     reply_channel = forms.ChoiceField(label=_("Reply channel"), choices=Channel.choices)
-    reason = forms.CharField(
-        label=_("Why (required when the kind or category changes)"), max_length=500, required=False
-    )
+    reason = forms.CharField(label=_("Why (required for any change)"), max_length=500, required=False)
 
 
 def _dates(text: str) -> list[str]:

@@ -12,11 +12,13 @@ from .views.staff import audit as staff_audit
 from .views.staff import calls, case_file, customer_places, postroom, public_site, remedies, welcome
 from .views.staff import checklist as staff_checklist
 from .views.staff import consultations as staff_consultations
+from .views.staff import edit_rules as staff_edit_rules
 from .views.staff import instructions as staff_instructions
 from .views.staff import minutes as staff_minutes
 from .views.staff import orgchart as staff_orgchart
 from .views.staff import printing as staff_printing
 from .views.staff import quality as staff_quality
+from .views.staff import routing as staff_routing
 from .views.staff import supervision as staff_supervision
 
 app_name = "web"
@@ -152,6 +154,9 @@ tenant_patterns = [
     path("org-chart/deputies/<int:deputy_id>/end/", staff_orgchart.orgchart_deputy_end, name="orgchart_deputy_end"),
     path("org-chart/import/", staff_orgchart.orgchart_import, name="orgchart_import"),
     path("org-chart/import/confirm/", staff_orgchart.orgchart_import_confirm, name="orgchart_import_confirm"),
+    # Restricted data changes (issue 14): who may change which field after registration, and when.
+    path("edit-rules/", staff_edit_rules.edit_rules, name="edit_rules"),
+    path("edit-rules/<int:rule_id>/reset/", staff_edit_rules.edit_rule_reset, name="edit_rule_reset"),
     # The work instruction library (issue 14): read by caseworkers, written by the administrator.
     path("instructions/", staff_instructions.instruction_library, name="instructions"),
     path("instructions/new/", staff_instructions.instruction_new, name="instruction_new"),
@@ -163,6 +168,14 @@ tenant_patterns = [
         staff_instructions.instruction_document,
         name="instruction_document",
     ),
+    # Routing rules (issue 14): the administrator's rules, their order and a dry run on last month.
+    path("routing/", staff_routing.routing_rules, name="routing_rules"),
+    path("routing/new/", staff_routing.routing_rule_new, name="routing_rule_new"),
+    path("routing/dry-run/", staff_routing.routing_dry_run, name="routing_dry_run"),
+    path("routing/<int:routing_rule_id>/", staff_routing.routing_rule_edit, name="routing_rule_edit"),
+    path("routing/<int:routing_rule_id>/delete/", staff_routing.routing_rule_delete, name="routing_rule_delete"),
+    path("routing/<int:routing_rule_id>/move/", staff_routing.routing_rule_move, name="routing_rule_move"),
+    path("routing/<int:routing_rule_id>/switch/", staff_routing.routing_rule_switch, name="routing_rule_switch"),
     path("admin/offices/", staff_appointments.offices, name="offices"),
     path("admin/offices/<int:office_id>/", staff_appointments.office_edit, name="office_edit"),
     path("appointments/", staff_appointments.day_list, name="appointments_day"),

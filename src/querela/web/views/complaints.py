@@ -41,7 +41,7 @@ from querela.complaints.worklist import VIEWS as WORKLIST_VIEWS
 from querela.complaints.worklist import view_arguments, worklist_page
 from querela.consultations.selectors import overdue_among
 from querela.core.channels import Channel
-from querela.core.errors import QuerelaError, ValidationFailed
+from querela.core.errors import PermissionDenied, QuerelaError, ValidationFailed
 from querela.core.numbers import plain_number
 from querela.documents.letters import PAPER_CHANNELS, letter_pdf
 from querela.documents.receipts import receipt_pdf
@@ -56,7 +56,8 @@ from querela.tenants.roles import Role
 from ..decorators import tenant_page
 from ..feedback import form_errors, submit
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
-from .staff.case_file import case_file_context
+from .staff.case_file import case_file_context, case_form_page
+from .staff.edit_rules import details_data
 from .uploads import uploads_from
 
 
@@ -292,11 +293,25 @@ def complaint_message(request: HttpRequest, tenant: str, reference: str) -> Http
 @require_POST
 @tenant_page("complaint.edit")
 def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    """Correct the details. A refusal (a field the edit matrix locks for this person now, an original,
+    a missing reason) shows the form again with the reason beside the field and the input kept."""
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    run = lambda d: complaint_reclassify(actor=actor, complaint_id=complaint.pk, **d)  # noqa: E731
-    submit(request, ClassifyForm(request.POST), run, _("Saved."))
-    return _back(tenant, reference)
+    form = ClassifyForm(details_data(request.POST, complaint), auto_id="classify_%s")
+    if form.is_valid():
+        fields = dict(form.cleaned_data)
+        if "description" in request.POST:  # never in the form: someone tries to change the customer's words
+            fields["description"] = request.POST["description"]
+        try:
+            complaint_reclassify(actor=actor, complaint_id=complaint.pk, **fields)
+        except QuerelaError as exc:
+            field = getattr(exc, "field", None)
+            form.add_error(field if field in form.fields else None, exc.message)
+            refused = isinstance(exc, PermissionDenied)
+            return case_form_page(request, complaint, "classify", form, status=403 if refused else 400)
+        messages.success(request, _("Saved."))
+        return _back(tenant, reference)
+    return case_form_page(request, complaint, "classify", form, status=400)
 
 
 @require_POST

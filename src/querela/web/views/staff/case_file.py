@@ -47,6 +47,7 @@ from ...decorators import tenant_page
 from ...forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm
 from .checklist import checklist_card
 from .consultations import ask_form, consultations_card
+from .edit_rules import lock_details_form
 from .supervision import extension_request_card
 
 
@@ -191,15 +192,28 @@ def case_form(request: HttpRequest, tenant: str, reference: str, name: str) -> H
     form = spec.build(complaint) if spec.may(actor, complaint) else None
     if form is None:
         raise Http404
+    if name == "classify":
+        lock_details_form(form, actor, complaint)  # what this person may not change now, and why (issue 14)
+    return case_form_page(request, complaint, name, form)
+
+
+def case_form_page(
+    request: HttpRequest, complaint: Complaint, name: str, form: forms.Form, *, status: int = 200
+) -> HttpResponse:
+    """A case form as a page of its own, or the form alone for HTMX; a refused POST shows it again, with
+    the reason beside the field and the input kept."""
+    spec = CASE_FORMS[name]
     context = {
         "c": complaint,
         "form": form,
         "title": spec.title,
         "button": spec.button,
-        "action": reverse(spec.action, kwargs={"tenant": tenant, "reference": reference}),
+        "action": reverse(spec.action, kwargs={"tenant": complaint.tenant.code, "reference": complaint.reference}),
+        # The details form shows the customer's own words, which nobody may change.
+        "original": complaint.description if name == "classify" else "",
     }
     partial = request.headers.get("HX-Request") == "true"
-    return render(request, "staff/_case_form.html" if partial else "staff/case_form.html", context)
+    return render(request, "staff/_case_form.html" if partial else "staff/case_form.html", context, status=status)
 
 
 @tenant_page("complaint.view")

@@ -48,7 +48,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignees"].choices = staff_choices()
+        self.fields["assignees"].choices = staff_choices()  # type: ignore[attr-defined]
 
 
 def checklist_card(actor: Actor, complaint: Complaint, files: dict[int, str] | None = None) -> dict[str, Any]:
