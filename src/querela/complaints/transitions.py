@@ -203,8 +203,10 @@ def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, departm
         raise ValidationFailed(_("The assignee must be a complaint handler or supervisor of this supplier."))
     changes["assignee"] = [complaint.assignee_id, assignee_id]
     complaint.assignee_id = assignee_id
-    dept_id = department_id or membership.department_id
-    if dept_id is not None:
+    # The department a routing rule (or a person) chose stays: a handler from another department takes
+    # the case there; only a complaint without one gets the assignee's.
+    dept_id = department_id or complaint.department_id or membership.department_id
+    if dept_id is not None and dept_id != complaint.department_id:
         if not Department.objects.filter(pk=dept_id).exists():
             raise ValidationFailed(_("Unknown department."))
         changes["department"] = [complaint.department_id, dept_id]
