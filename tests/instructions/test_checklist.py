@@ -273,3 +273,74 @@ def test_evidence_is_picked_from_the_case_files_on_the_page(jobs, django_capture
     assert bill.state == StepState.DONE and bill.evidence_ids == [sheet.pk]
     page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
     assert f"files/{sheet.pk}/" in page and "meter-readings-2026.txt" in page
+
+
+def test_the_handler_has_the_case_follow_another_instruction_of_its_category(jobs, django_capture_on_commit_callbacks):
+    from querela.instructions.checklists import SWITCHED, checklist_choices, checklist_choose
+    from querela.instructions.models import WorkInstruction
+
+    complaint = _register(jobs, django_capture_on_commit_callbacks)
+    _investigate(jobs, complaint)
+    first = _steps(complaint)
+    picked = first[0].instruction
+    done = checklist_step_done(actor=jobs.actor("handler"), step_id=first[0].pk, note="Checked.")
+    choices = checklist_choices(complaint)
+    assert len(choices) > 1 and {i.category for i in choices} == {"billing"}
+    assert len({i.code for i in choices}) == len(choices)  # one per instruction, its current version
+    other = next(i for i in choices if i.code != picked.code)
+    metering = WorkInstruction.objects.filter(category="metering", is_current=True).first()
+    handler = jobs.actor("handler")
+    for actor, instruction, reason, refused in (
+        (jobs.actor("agent"), other, "tariff", PermissionDenied),  # not the case's handler
+        (handler, other, " ", ValidationFailed),  # no reason
+        (handler, metering, "tariff", ValidationFailed),  # another category's
+    ):
+        with pytest.raises(refused):
+            checklist_choose(actor=actor, complaint_id=complaint.pk, instruction_id=instruction.pk, reason=reason)
+    attached = checklist_choose(
+        actor=handler, complaint_id=complaint.pk, instruction_id=other.pk, reason="The customer disputes the tariff."
+    )
+    assert attached and {s.instruction_id for s in attached} == {other.pk}
+    steps = {s.pk: s for s in _steps(complaint)}
+    # What was done stays done; the rest of the first instruction is closed, saying why.
+    assert steps[done.pk].state == StepState.DONE
+    assert {s.state for s in steps.values() if s.instruction_id == picked.pk and s.pk != done.pk} == {
+        StepState.NOT_APPLICABLE
+    }
+    assert {s.note for s in steps.values() if s.instruction_id == picked.pk and s.pk != done.pk} == {SWITCHED}
+    # The choice holds when the checklist is attached again (another registration event)...
+    assert checklist_attach(complaint) == []
+    assert {s.instruction_id for s in _steps(complaint, StepState.OPEN)} == {other.pk}
+    # ...and choosing the first instruction again reopens what the switch closed.
+    back = checklist_choose(
+        actor=handler, complaint_id=complaint.pk, instruction_id=picked.pk, reason="Amount after all."
+    )
+    assert {s.instruction_id for s in back} == {picked.pk}
+    assert {s.state for s in _steps(complaint) if s.instruction_id == other.pk} == {StepState.NOT_APPLICABLE}
+    event = AuditEvent.objects.filter(tenant=jobs.tenant, action="checklist.choose").order_by("pk").first()
+    assert event.changes["instruction"] == [f"{picked.code} v{picked.version}", f"{other.code} v{other.version}"]
+
+
+def test_the_case_file_names_the_instruction_and_offers_the_others(jobs, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from querela.instructions.checklists import checklist_choices
+    from tests.factories import PASSWORD
+
+    complaint = _register(jobs, django_capture_on_commit_callbacks)
+    _investigate(jobs, complaint)
+    picked = _steps(complaint)[0].instruction
+    client = Client()
+    assert client.login(username="aaa-handler", password=PASSWORD)
+    page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
+    assert f"{picked.code} v{picked.version}" in page and "Follow another instruction" in page
+    agent = Client()
+    assert agent.login(username="aaa-agent", password=PASSWORD)
+    assert "Follow another instruction" not in agent.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
+    other = next(i for i in checklist_choices(complaint) if i.code != picked.code)
+    client.post(
+        f"/t/AAA/complaints/{complaint.reference}/checklist/instruction/",
+        {"instruction": other.pk, "reason": "Tariff dispute."},
+    )
+    page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
+    assert f"{other.code} v{other.version}" in page

@@ -29,7 +29,7 @@ from querela.customers.models import ConsumptionPlace, Invoice, Meter, Represent
 from querela.deadlines.policies import PRESETS
 from querela.edit_rules.models import FieldRule
 from querela.edit_rules.services import rule_set
-from querela.instructions.checklists import checklist_attach, checklist_override
+from querela.instructions.checklists import checklist_attach, checklist_choices, checklist_choose, checklist_override
 from querela.instructions.models import ChecklistStep, DocumentTemplate, WorkInstruction
 from querela.instructions.services import DocumentInput, StepInput, instruction_save
 from querela.intake.inbound import inbound_store
@@ -143,6 +143,12 @@ def _populate(w: TenantWorld) -> Complaint:
         c.save(update_fields=["category"])
         checklist_attach(c)
         checklist_override(actor=w.actor("supervisor"), complaint_id=c.pk, reason="Test")
+        checklist_choose(
+            actor=w.actor("supervisor"),
+            complaint_id=c.pk,
+            instruction_id=checklist_choices(c)[-1].pk,
+            reason="Another billing matter",
+        )
         # Routing rules (issue 14): one made after the complaint, which it does not touch.
         rule_create(
             actor=w.actor("tenant_admin"),

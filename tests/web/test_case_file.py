@@ -186,7 +186,7 @@ def test_folded_forms_open_in_place_with_htmx_and_as_a_page_without_javascript(w
     assert fragment.startswith("<form") and f'action="/t/AAA/complaints/{c.reference}/classify/"' in fragment
     assert f'<option value="{c.category}" selected>' in fragment  # the complaint's own category is preselected
     full = client.get(url).content.decode()
-    assert "<h1>Correct the kind, category or reply channel" in full and "Back to the complaint" in full
+    assert "<h1>Correct the details" in full and "Back to the complaint" in full
     ask = client.get(f"/t/AAA/complaints/{c.reference}/forms/consult/", headers={"HX-Request": "true"})
     assert 'name="question"' in ask.content.decode()
     assert client.get(f"/t/AAA/complaints/{c.reference}/forms/nonsense/").status_code == 404

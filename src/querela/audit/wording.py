@@ -257,6 +257,7 @@ WORDING: dict[str, Sentence] = {
     "checklist.close": _("Complaint %(complaint)s: %(steps)s open checklist steps closed (%(reason)s)"),
     "checklist.done": _("Complaint %(complaint)s: checklist step %(step)s done"),
     "checklist.not_applicable": _("Complaint %(complaint)s: checklist step %(step)s not applicable"),
+    "checklist.choose": _("Complaint %(complaint)s: the checklist follows another instruction"),
     "checklist.reassign": _("Complaint %(complaint)s: checklist step %(step)s handed to someone else"),
     "checklist.override": _("Complaint %(complaint)s: answer allowed with the checklist open by a supervisor"),
     # Routing rules (issue 14): the administrator's rules, in the order they are evaluated.

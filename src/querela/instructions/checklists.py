@@ -14,6 +14,9 @@ deputies, `orgchart.selectors.holder_user_ids`).
   reason (`checklist_override`); registered as an answer check in `complaints.answer_checks`.
 - A new category: the old instruction's open steps are closed as not applicable ("category changed") and
   the new instruction's attached. Attaching again is a no-op.
+- Another instruction of the same category (the automatic pick does not fit: a billing complaint about the
+  tariff, not the amount): the handler or a supervisor chooses it with a reason (`checklist_choose`); the
+  choice holds while the category stays.
 Every change is audited.
 """
 
@@ -44,15 +47,22 @@ from querela.tenants.access import Actor, system_actor
 from querela.tenants.models import Membership
 from querela.tenants.roles import STAFF_ROLES, Role
 
-from .models import ChecklistOverride, ChecklistStep, StepState, WorkInstruction
+from .models import ChecklistChoice, ChecklistOverride, ChecklistStep, StepState, WorkInstruction
 from .selectors import instruction_for
 
 logger = logging.getLogger(__name__)
 
 CATEGORY_CHANGED = "category changed"
+SWITCHED = "another instruction chosen"
 
 
 def _instruction_of(complaint: Complaint) -> WorkInstruction | None:
+    """The instruction a handler chose for the case while its category stays, else the one picked for it."""
+    choice = ChecklistChoice.objects.filter(complaint_id=complaint.pk, category=complaint.category).first()
+    if choice is not None:
+        chosen = _current(choice.instruction_code, complaint)
+        if chosen is not None:
+            return chosen
     place = complaint.place
     return instruction_for(
         category=complaint.category,
@@ -62,10 +72,18 @@ def _instruction_of(complaint: Complaint) -> WorkInstruction | None:
     )
 
 
-def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
+def _current(code: str, complaint: Complaint) -> WorkInstruction | None:
+    """The current version of an instruction of the complaint's category, in its language if there is one."""
+    found = list(WorkInstruction.objects.filter(code=code, category=complaint.category, is_current=True))
+    language = complaint_language(complaint)
+    found.sort(key=lambda i: i.language != language)
+    return found[0] if found else None
+
+
+def checklist_attach(complaint: Complaint, *, closing_note: str = CATEGORY_CHANGED) -> list[ChecklistStep]:
     """Attach the steps of the instruction the complaint follows now; idempotent. Steps of another
-    instruction still open are closed as not applicable (the category changed). Returns the steps attached
-    now (none when the checklist was already there)."""
+    instruction still open are closed as not applicable (`closing_note`: the category changed, or a handler
+    chose another instruction). Returns the steps attached now (none when the checklist was already there)."""
     with transaction.atomic():
         complaint = lock_complaint(complaint.pk)
         if complaint.status not in OPEN_STATUSES:
@@ -76,7 +94,7 @@ def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
         stale = [s for s in existing if s.state == StepState.OPEN and s.instruction_id != current]
         now = clock.now()
         for s in stale:
-            s.state, s.note, s.done_at = StepState.NOT_APPLICABLE, CATEGORY_CHANGED, now
+            s.state, s.note, s.done_at = StepState.NOT_APPLICABLE, closing_note, now
             s.save(update_fields=["state", "note", "done_at"])
         if stale:
             _audit(
@@ -84,14 +102,14 @@ def checklist_attach(complaint: Complaint) -> list[ChecklistStep]:
                 complaint,
                 action="checklist.close",
                 steps=len(stale),
-                reason=CATEGORY_CHANGED,
+                reason=closing_note,
             )
         if instruction is None:
             return []
         mine = [s for s in existing if s.instruction_id == current]
         if mine:
             # Back to a category it had before: the steps closed by the change open again, the rest stay.
-            again = [s for s in mine if s.state == StepState.NOT_APPLICABLE and s.note == CATEGORY_CHANGED]
+            again = [s for s in mine if s.state == StepState.NOT_APPLICABLE and s.note in (CATEGORY_CHANGED, SWITCHED)]
             for s in again:
                 s.state, s.note, s.done_at = StepState.OPEN, "", None
                 s.save(update_fields=["state", "note", "done_at"])
@@ -250,6 +268,64 @@ def checklist_step_reassign(*, actor: Actor, step_id: int, user_ids: Sequence[in
     return step
 
 
+def checklist_choices(complaint: Complaint) -> list[WorkInstruction]:
+    """The current instructions of the complaint's category a handler may choose instead (its language
+    first, then the supplier's), one per code: one query."""
+    language = complaint_language(complaint)
+    found = sorted(
+        WorkInstruction.objects.filter(category=complaint.category, is_current=True).only(
+            "pk", "code", "title", "version", "language", "category"
+        ),
+        key=lambda i: (i.code, i.language != language),
+    )
+    return [i for n, i in enumerate(found) if n == 0 or found[n - 1].code != i.code]
+
+
+def checklist_choose(*, actor: Actor, complaint_id: int, instruction_id: int, reason: str) -> list[ChecklistStep]:
+    """The complaint's handler or a supervisor has the case follow another instruction of its category (the
+    automatic pick did not fit what the customer reports), saying why. The open steps of the instruction
+    followed until now are closed as not applicable; what was done stays on the case. Returns the steps
+    attached."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the case follows another instruction."), code="reason_required")
+    with transaction.atomic():
+        complaint = lock_complaint(complaint_id)
+        if actor.role != Role.SUPERVISOR and not (
+            actor.role == Role.HANDLER and complaint.assignee_id == actor.user_id
+        ):
+            raise PermissionDenied(_("Only the complaint's handler or a supervisor may choose its instruction."))
+        if complaint.status not in OPEN_STATUSES:
+            raise ValidationFailed(_("The complaint is no longer open."), code="finished")
+        instruction = WorkInstruction.objects.filter(pk=instruction_id, is_current=True).first()
+        if instruction is None or instruction.category != complaint.category:
+            raise ValidationFailed(
+                _("Choose a current instruction for complaints of this category."), code="wrong_instruction"
+            )
+        before = _instruction_of(complaint)
+        ChecklistChoice.objects.update_or_create(
+            complaint=complaint,
+            defaults={
+                "category": complaint.category,
+                "instruction_code": instruction.code,
+                "reason": reason[:2000],
+                "chosen_by_id": actor.user_id,
+                "chosen_at": clock.now(),
+            },
+        )
+        _audit(
+            actor,
+            complaint,
+            action="checklist.choose",
+            instruction=[
+                f"{before.code} v{before.version}" if before else None,
+                f"{instruction.code} v{instruction.version}",
+            ],
+            reason=reason[:500],
+        )
+        return checklist_attach(complaint, closing_note=SWITCHED)
+
+
 def checklist_override(*, actor: Actor, complaint_id: int, reason: str) -> ChecklistOverride:
     """A supervisor lets the answer go out with mandatory steps still open, saying why."""
     if actor.role != Role.SUPERVISOR:
@@ -305,7 +381,7 @@ def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | 
     today = clock.tenant_today(complaint.tenant)
     steps = list(
         ChecklistStep.objects.filter(complaint_id=complaint.pk)
-        .select_related("done_by")
+        .select_related("done_by", "instruction")
         .order_by("-attached_on", "-instruction_id", "position")
     )
     if not steps:

@@ -213,3 +213,25 @@ class ChecklistOverride(TenantModel):
     class Meta(TenantModel.Meta):
         indexes = [models.Index(fields=["tenant", "complaint"], name="checklist_override_complaint")]
         verbose_name = _("checklist override")
+
+
+class ChecklistChoice(TenantModel):
+    """The instruction a handler chose for a complaint instead of the one picked for its category (a billing
+    complaint about the tariff, not the amount): kept while the category stays; its current version is
+    followed. A new category starts from the automatic pick again."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    instruction_code = models.CharField(_("instruction"), max_length=40)
+    reason = models.TextField(_("reason"))
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(_("chosen at"))
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "complaint"], name="checklist_choice_once")]
+        verbose_name = _("instruction chosen for a case")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.instruction_code}"

@@ -296,9 +296,16 @@ class DeadlineForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
+    """The details of a complaint a person may correct after registration; which of them this person may
+    change now is the edit matrix's to say (`edit_rules`): the others are shown read-only with the reason."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     reply_channel = forms.ChoiceField(label=_("Reply channel"), choices=Channel.choices)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
     reason = forms.CharField(label=_("Why (required for any change)"), max_length=500, required=False)
 
 

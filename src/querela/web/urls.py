@@ -91,6 +91,11 @@ tenant_patterns = [
         staff_checklist.checklist_override_view,
         name="checklist_override",
     ),
+    path(
+        "complaints/<str:reference>/checklist/instruction/",
+        staff_checklist.checklist_choose_view,
+        name="checklist_choose",
+    ),
     path("complaints/<str:reference>/recording/", complaints.consumer_recording, name="consumer_recording"),
     path("complaints/<str:reference>/recording/send/", complaints.recording_send, name="recording_send"),
     path("complaints/<str:reference>/receipt.pdf", complaints.office_receipt, name="office_receipt"),

@@ -47,7 +47,7 @@ from ...decorators import tenant_page
 from ...forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm
 from .checklist import checklist_card
 from .consultations import ask_form, consultations_card
-from .edit_rules import lock_details_form
+from .edit_rules import DETAIL_FIELDS, lock_details_form
 from .supervision import extension_request_card
 
 
@@ -145,14 +145,12 @@ class CaseForm:
 
 
 def _classify_form(c: Complaint) -> forms.Form:
-    return ClassifyForm(
-        initial={"kind": c.kind, "category": c.category, "reply_channel": c.reply_channel}, auto_id="classify_%s"
-    )
+    return ClassifyForm(initial={name: getattr(c, name) for name in DETAIL_FIELDS}, auto_id="classify_%s")
 
 
 CASE_FORMS = {
     "classify": CaseForm(
-        gettext_lazy("Correct the kind, category or reply channel"),
+        gettext_lazy("Correct the details"),
         gettext_lazy("Save"),
         "web:complaint_classify",
         lambda a, c: can(a, "complaint.edit"),

@@ -18,6 +18,8 @@ from querela.complaints.models import Complaint
 from querela.complaints.selectors import complaint_for_write
 from querela.core.errors import NotFound
 from querela.instructions.checklists import (
+    checklist_choices,
+    checklist_choose,
     checklist_of,
     checklist_override,
     checklist_step_done,
@@ -58,8 +60,16 @@ def checklist_card(actor: Actor, complaint: Complaint, files: dict[int, str] | N
     if not can(actor, "complaint.view_internal"):
         return {"checklist": []}
     rows = checklist_of(actor, complaint, files=files)
+    # The handler or a supervisor may have the case follow another instruction of its category.
+    chooses = (
+        bool(rows)
+        and not complaint.is_finished
+        and (actor.role == Role.SUPERVISOR or (actor.role == Role.HANDLER and complaint.assignee_id == actor.user_id))
+    )
     return {
         "checklist": rows,
+        "checklist_instruction": rows[0].step.instruction if rows else None,
+        "checklist_choices": checklist_choices(complaint) if chooses else [],
         "checklist_files": sorted((files or {}).items(), key=lambda f: f[1].lower()) if rows else [],
         "checklist_staff": staff_choices() if any(r.may_reassign for r in rows) else [],
         "checklist_may_override": actor.role == Role.SUPERVISOR
@@ -123,6 +133,27 @@ def checklist_reassign_view(request: HttpRequest, tenant: str, step_id: int) -> 
         _("The step was handed on."),
     )
     return _back(tenant, step.complaint.reference)
+
+
+class ChooseForm(forms.Form):
+    instruction = forms.IntegerField(label=gettext_lazy("Instruction"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
+
+
+@require_POST
+@tenant_page("complaint.view_internal")
+def checklist_choose_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    complaint = complaint_for_write(actor=actor, reference=reference)
+    submit(
+        request,
+        ChooseForm(request.POST),
+        lambda d: checklist_choose(
+            actor=actor, complaint_id=complaint.pk, instruction_id=d["instruction"], reason=d["reason"]
+        ),
+        _("The case follows the chosen instruction now."),
+    )
+    return _back(tenant, complaint.reference)
 
 
 @require_POST

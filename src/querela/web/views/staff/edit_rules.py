@@ -135,7 +135,7 @@ def edit_rule_reset(request: HttpRequest, tenant: str, rule_id: int) -> HttpResp
 # The case file's details form
 
 
-DETAIL_FIELDS = ("kind", "category", "reply_channel")
+DETAIL_FIELDS = ("subject", "kind", "category", "reply_channel", "contact_name", "contact_email", "contact_phone")
 
 
 def lock_details_form(form: forms.Form, actor: Actor, complaint: Complaint) -> None:
