@@ -1,6 +1,10 @@
 from django.urls import include, path
 
+from querela.web.views.health import healthz, readyz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include("querela.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("querela.web.urls")),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from querela.core import clock, tenancy
+from querela.core.replica import streamed_from_replica
 
 from . import chain
 from .models import AuditEvent
@@ -99,4 +100,5 @@ def audit_personal_data(*, actor: Any, what: str, object_type: str, object_id: o
 def audit_export(*, actor: Any, filters: AuditFilters, language: str) -> Iterator[str]:
     """The filtered log as CSV lines, to stream; taking the export is itself audited, with its filters."""
     audit_personal_data(actor=actor, what="export", object_type="audit_log", object_id="", **filters.as_changes())
-    return audit_csv(tenant=tenancy.current_tenant(), filters=filters, language=language)
+    # The lines are read as they are sent: from the replica when there is one (reports and exports may lag).
+    return streamed_from_replica(audit_csv(tenant=tenancy.current_tenant(), filters=filters, language=language))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+
+from querela.core.periodic import periodic_job
 
 from .sealing import audit_seal_all
 
 
-@db_periodic_task(crontab(minute="*"), name="querela.audit_seal")
+@periodic_job(crontab(minute="*"), name="querela.audit_seal", every=timedelta(minutes=1))
 def audit_seal_task() -> None:
     audit_seal_all()

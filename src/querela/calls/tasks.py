@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from querela.core import tenancy
+from querela.core.periodic import periodic_job
 from querela.tenants.models import Tenant
 
 
-@db_periodic_task(crontab(hour="2", minute="40"), name="querela.purge_call_recordings")
+@periodic_job(crontab(hour="2", minute="40"), name="querela.purge_call_recordings", every=timedelta(days=1))
 def purge_call_recordings() -> None:
     from .services import recordings_purge
 

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from querela.core import clock, tenancy
+from querela.core.replica import on_replica
 from querela.tenants.access import Actor, require
 
 from .models import Complaint, DeadlineStep, Kind
@@ -30,6 +31,7 @@ class AnswerStatistics:
     by_channel: list[tuple[str, int]]
 
 
+@on_replica
 def answer_statistics(*, actor: Actor, days: int = 30) -> AnswerStatistics:
     """Complaints received in the last `days` days (the tenant's days), in five statements."""
     require(actor, "complaint.list")

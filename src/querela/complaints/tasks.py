@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from querela.core import tenancy
+from querela.core.periodic import periodic_job
 from querela.tenants.models import Tenant
 
 from . import hooks
@@ -37,7 +40,7 @@ def deliver_notification_task(tenant_id: int, notification_id: int) -> None:
         notification_deliver(notification_id=notification_id)
 
 
-@db_periodic_task(crontab(minute="*/10"), name="querela.retry_unsent_notifications")
+@periodic_job(crontab(minute="*/10"), name="querela.retry_unsent_notifications", every=timedelta(minutes=10))
 def retry_unsent_notifications() -> None:
     from querela.complaints.models import Notification
 
@@ -52,7 +55,7 @@ def _on_assign(tenant_id: int, complaint_id: int) -> None:
     notify_assignee_task(tenant_id, complaint_id)
 
 
-@db_periodic_task(crontab(minute="*/15"), name="querela.deadline_sweep")
+@periodic_job(crontab(minute="*/15"), name="querela.deadline_sweep", every=timedelta(minutes=15))
 def deadline_sweep_task() -> None:
     """Reminders, breaches, deemed acceptances: idempotent, so overlapping runs are harmless."""
     deadline_sweep()

@@ -4,11 +4,14 @@ and id, e.g. "d2026-12-04.1234" (by due date) or "r2026-12-04T08:15:00+00:00.123
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+
+from querela.core.replica import replica_reads
 
 from .models import Complaint
 
@@ -64,8 +67,16 @@ def _parse(order: str, cursor: str) -> tuple[Any, int] | None:
         return None
 
 
-def worklist_page(qs: QuerySet[Complaint], *, order: str, after: str = "", size: int = PAGE_SIZE) -> Page:
-    """One page of `qs` (already ordered by `complaint_list`: due date then id, or newest first)."""
+def worklist_page(
+    qs: QuerySet[Complaint], *, order: str, after: str = "", size: int = PAGE_SIZE, replica: bool = False
+) -> Page:
+    """One page of `qs` (already ordered by `complaint_list`: due date then id, or newest first). `replica`:
+    a heavy search (free text), which a read replica may answer when there is one."""
+    with replica_reads() if replica else nullcontext():
+        return _page(qs, order=order, after=after, size=size)
+
+
+def _page(qs: QuerySet[Complaint], *, order: str, after: str, size: int) -> Page:
     key = _parse(order, after) if after else None
     if order == "due":
         rows = _due_page(qs, key, size + 1)

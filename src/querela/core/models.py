@@ -45,3 +45,23 @@ class TenantModel(models.Model):
             elif self.tenant_id != tenant.pk:
                 raise TenantNotActive(f"{type(self).__name__} belongs to another tenant.")
         super().save(*args, **kwargs)
+
+
+class PeriodicClaim(models.Model):
+    """One row per periodic job and period: the first worker to insert it runs the job for that period.
+
+    Every Huey consumer runs the scheduler, so with M consumers each periodic job is enqueued M times a
+    period; the unique row makes it run once (`core.periodic.periodic_job`). Not tenant-owned: a job spans
+    tenants. Rows older than a few days are deleted as new ones are claimed."""
+
+    name = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    # host:pid of the worker that claimed it, for the operator reading the table.
+    worker = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "period_start"], name="periodic_claim_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M}"

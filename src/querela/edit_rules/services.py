@@ -215,7 +215,7 @@ def rule_set(
             raise ValidationFailed(_("No such job in the org chart."), code="unknown_job")
     with transaction.atomic():
         rule = (
-            FieldRule.objects.select_for_update()
+            FieldRule.objects.select_for_update(of=("self",))
             .select_related("job")
             .filter(object_type=object_type, field=field, role=role, job=job)
             .first()
@@ -259,7 +259,7 @@ def rule_reset(*, actor: Actor, rule_id: int, reason: str) -> None:
     require(actor, "edit_rules.manage")
     why = _reason(reason)
     with transaction.atomic():
-        rule = FieldRule.objects.select_for_update().select_related("job").filter(pk=rule_id).first()
+        rule = FieldRule.objects.select_for_update(of=("self",)).select_related("job").filter(pk=rule_id).first()
         if rule is None:
             raise NotFound(_("This rule is no longer there."))
         after = default_when(rule.object_type, rule.field, rule.role) if rule.role else None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from querela.complaints import hooks
 from querela.core import tenancy
+from querela.core.periodic import periodic_job
 from querela.tenants.models import Tenant
 
 from .outbound import CLAIM_SECONDS, outbound_send
@@ -46,16 +49,15 @@ def send_outbound_email_task(tenant_id: int, outbound_id: int) -> None:
         outbound_send(outbound_id=outbound_id)
 
 
-@db_periodic_task(crontab(minute="*"), name="querela.intake_sweep")
+@periodic_job(crontab(minute="*"), name="querela.intake_sweep", every=timedelta(minutes=1))
 def intake_sweep() -> None:
     """Pick up what a crash left behind: stored-but-unprocessed mail, unsent mail."""
-    from datetime import timedelta
-
     from querela.core import clock
 
     from .models import InboundMessage, InboundStatus, OutboundEmail, OutboundStatus
 
-    cutoff = clock.now() - timedelta(minutes=2)
+    # What the hooks enqueued a moment ago is not stale yet: only what has waited this long is taken again.
+    cutoff = clock.now() - timedelta(seconds=int(settings.QUERELA["SWEEP_GRACE_SECONDS"]))
     with tenancy.dangerously_all_tenants():
         pending = list(
             InboundMessage.objects.filter(status=InboundStatus.PENDING, received_at__lt=cutoff).values_list(
@@ -78,7 +80,7 @@ def intake_sweep() -> None:
         send_outbound_email_task(tenant_id, pk)
 
 
-@db_periodic_task(crontab(minute="*"), name="querela.poll_imap_mailboxes")
+@periodic_job(crontab(minute="*"), name="querela.poll_imap_mailboxes", every=timedelta(minutes=1))
 def poll_imap_mailboxes() -> None:
     poll_all_mailboxes()
 

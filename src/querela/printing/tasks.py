@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from querela.complaints import hooks
 from querela.core import tenancy
+from querela.core.periodic import periodic_job
 from querela.tenants.models import Tenant
 
 from .selectors import letters_to_store
@@ -27,7 +30,7 @@ def _on_letter(tenant_id: int, entry_id: int) -> None:
     store_letter_task(tenant_id, entry_id)
 
 
-@db_periodic_task(crontab(minute="*/10"), name="querela.store_letters_sweep")
+@periodic_job(crontab(minute="*/10"), name="querela.store_letters_sweep", every=timedelta(minutes=10))
 def store_letters_sweep() -> None:
     """Pick up the letters a crash left unstored (a letter by post missing would never be printed)."""
     for tenant_id, entry_id in letters_to_store():

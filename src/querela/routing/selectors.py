@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from querela.complaints.models import Category, Complaint, Kind
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
+from querela.core.replica import on_replica
 from querela.customers.models import ConsumptionPlace, ServiceType
 from querela.tenants.models import Department
 
@@ -270,6 +271,7 @@ def last_month(tenant: Any) -> tuple[datetime, datetime]:
     )
 
 
+@on_replica
 def dry_run(
     rules: Sequence[Rule],
     since: datetime | None = None,

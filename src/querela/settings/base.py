@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "querela.core.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "querela.tenants.middleware.TenantMiddleware",
+    "querela.core.replica.ReplicaPinMiddleware",
 ]
 
 ROOT_URLCONF = "querela.urls"
@@ -111,6 +112,10 @@ def _database_config(url: str) -> dict[str, object]:
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'querela.sqlite3'}")
 DATABASES = {"default": _database_config(DATABASE_URL)}
+# A PostgreSQL read replica for reports, exports and the worklist's heavy searches (core/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database_config(os.environ["DATABASE_REPLICA_URL"])
+DATABASE_ROUTERS = ["querela.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -235,6 +240,11 @@ QUERELA = {
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # Minutes without a request after which a signed-in session ends (0: never).
     "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
+    # After a write, the session reads the primary this long (its own change, not a lagging replica's view).
+    "REPLICA_PIN_SECONDS": int(os.environ.get("QUERELA_REPLICA_PIN_SECONDS", "10")),
+    # The intake sweep takes again stored mail not yet processed and mail not yet sent after this long (a
+    # worker killed mid-job loses the job, never the mail).
+    "SWEEP_GRACE_SECONDS": int(os.environ.get("QUERELA_SWEEP_GRACE_SECONDS", "120")),
     # Where rate-limit counters live: Redis when there is one (every machine shares it), else a SQLite
     # file every worker process of this machine shares.
     "RATE_LIMIT_STORE": ("redis", REDIS_URL) if REDIS_URL else ("sqlite", str(VAR_DIR / "ratelimit.sqlite3")),

@@ -28,6 +28,8 @@ DEBUG = False
 SECRET_KEY = _secret_key()
 SECURE_SSL_REDIRECT = os.environ.get("QUERELA_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer probes the processes themselves, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000

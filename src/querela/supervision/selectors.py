@@ -21,6 +21,7 @@ from querela.complaints.workflow import OPEN_ORDER, OPEN_STATUSES, Status
 from querela.consultations.models import Consultation
 from querela.consultations.selectors import overdue_consultations
 from querela.core import clock, tenancy
+from querela.core.replica import on_replica
 from querela.tenants.access import Actor, require
 
 from .models import ExtensionRequest, QualityCheckItem, QualityReview, QualitySample, RequestState
@@ -97,6 +98,7 @@ def _bucket_filters(today: date, zone: Any) -> list[tuple[Q, dict[str, date]]]:
     return out
 
 
+@on_replica
 def team_dashboard(*, actor: Actor) -> Dashboard:
     """Everything on the supervisor's team dashboard, in six statements (seven when more consultations are
     overdue than shown, or someone no longer a handler still holds complaints)."""

@@ -95,7 +95,7 @@ def complaint_index(request: HttpRequest, tenant: str) -> HttpResponse:
     if g.get("late") == "1":
         args["late"] = True
     qs = complaint_list(actor=actor, query=g.get("q", ""), order=order, **args)
-    page = worklist_page(qs, order=order, after=g.get("after", ""))
+    page = worklist_page(qs, order=order, after=g.get("after", ""), replica=bool(g.get("q", "").strip()))
     # A filter change swaps only the rows; a history restore (back button) needs the whole page.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     template = "web/partials/worklist_body.html" if partial else "web/complaint_list.html"
