@@ -147,6 +147,9 @@ def test_sweep_reminds_once_then_escalates_once(in_a, frozen, django_capture_on_
             deadline_sweep(now=datetime(2026, 3, 18, 7, tzinfo=BUDAPEST))
     missed = [m for m in mail.outbox if "missed" in m.subject]
     assert sorted(m.to[0] for m in missed) == ["boss@a.example", "handler@a.example"]
+    # Each notice has its own Message-ID, kept if it is ever sent again (a worker died before recording it).
+    ids = [m.extra_headers["Message-ID"] for m in reminders + missed]
+    assert len(set(ids)) == 3 and all(i.startswith("<notification-") for i in ids)
     assert AuditEvent.objects.filter(action="deadline.breach", object_id=c.reference).count() == 1
     assert AuditEvent.objects.filter(action="deadline.due_soon", object_id=c.reference).count() == 1
     c.refresh_from_db()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,6 +11,11 @@ from django.utils.translation import gettext as _
 from querela.core import clock
 
 from .models import Complaint, Notification
+
+
+def notification_message_id(n: Notification) -> str:
+    domain = str(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or "querela.invalid"
+    return f"<notification-{n.tenant_id}-{n.pk}@{domain}>"
 
 
 def notification_create(
@@ -33,7 +39,11 @@ def notification_deliver(*, notification_id: int) -> bool:
             return False
         if n.recipient:
             try:
-                send_mail(n.subject, n.body, None, [n.recipient])
+                # One Message-ID per notification: if a worker dies between the mail server's 250 and the
+                # commit below, the retry is the same message again, which mail clients show once.
+                EmailMessage(
+                    n.subject, n.body, None, [n.recipient], headers={"Message-ID": notification_message_id(n)}
+                ).send()
             except OSError as exc:
                 n.error = str(exc)[:2000]
                 n.save(update_fields=["error"])
