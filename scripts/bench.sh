@@ -35,5 +35,7 @@ else
   echo "PostgreSQL is not answering on 127.0.0.1:5432: the main table needs it (and pgbench, from Debian's postgresql-15)."
   exit 1
 fi
+echo "== intake with more processes: 1 web + 1 worker against 2 + 2 (PostgreSQL, Redis) =="
+.venv/bin/python benchmarks/bench_scaling.py
 echo "== the back office's pages on the largest dataset: worklist, filters, keyset page, search, case file =="
 QUERELA_BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:5432/querela_bench" .venv/bin/python benchmarks/bench_worklist.py

@@ -82,57 +82,45 @@ def _back(tenant: str, reference: str) -> HttpResponse:
     return redirect("web:complaint_detail", tenant=tenant, reference=reference)
 
 
-def _step(step_id: int) -> ChecklistStep:
+def _on_step(request: HttpRequest, tenant: str, step_id: int, form: forms.Form, run: Any, done: Any) -> HttpResponse:
+    """A POST about one step: the service decides (`run(actor, step_id, cleaned_data)`), the case file shows
+    the outcome or the reason in a message."""
+    actor = request.actor  # type: ignore[attr-defined]
     step = ChecklistStep.objects.select_related("complaint").filter(pk=step_id).first()
     if step is None:
         raise NotFound(_("No such checklist step."))
-    return step
+    submit(request, form, lambda d: run(actor, step.pk, d), done)
+    return _back(tenant, step.complaint.reference)
 
 
 @require_POST
 @tenant_page("complaint.view_internal")
 def checklist_done_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    step = _step(step_id)
     uploads = uploads_from(request.FILES.getlist("files"))
     chosen = [int(v) for v in request.POST.getlist("evidence") if v.isascii() and v.isdigit()]
-    submit(
-        request,
-        DoneForm(request.POST),
-        lambda d: checklist_step_done(
-            actor=actor, step_id=step.pk, note=d["note"], uploads=uploads, evidence_ids=chosen
-        ),
-        _("The step was marked done."),
-    )
-    return _back(tenant, step.complaint.reference)
+
+    def run(actor: Actor, pk: int, d: dict[str, Any]) -> Any:
+        return checklist_step_done(actor=actor, step_id=pk, note=d["note"], uploads=uploads, evidence_ids=chosen)
+
+    return _on_step(request, tenant, step_id, DoneForm(request.POST), run, _("The step was marked done."))
 
 
 @require_POST
 @tenant_page("complaint.view_internal")
 def checklist_not_applicable_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    step = _step(step_id)
-    submit(
-        request,
-        ReasonForm(request.POST),
-        lambda d: checklist_step_not_applicable(actor=actor, step_id=step.pk, reason=d["reason"]),
-        _("The step was marked not applicable."),
-    )
-    return _back(tenant, step.complaint.reference)
+    def run(actor: Actor, pk: int, d: dict[str, Any]) -> Any:
+        return checklist_step_not_applicable(actor=actor, step_id=pk, reason=d["reason"])
+
+    return _on_step(request, tenant, step_id, ReasonForm(request.POST), run, _("The step was marked not applicable."))
 
 
 @require_POST
 @tenant_page("complaint.view_internal")
 def checklist_reassign_view(request: HttpRequest, tenant: str, step_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    step = _step(step_id)
-    submit(
-        request,
-        ReassignForm(request.POST),
-        lambda d: checklist_step_reassign(actor=actor, step_id=step.pk, user_ids=d["assignees"], reason=d["reason"]),
-        _("The step was handed on."),
-    )
-    return _back(tenant, step.complaint.reference)
+    def run(actor: Actor, pk: int, d: dict[str, Any]) -> Any:
+        return checklist_step_reassign(actor=actor, step_id=pk, user_ids=d["assignees"], reason=d["reason"])
+
+    return _on_step(request, tenant, step_id, ReassignForm(request.POST), run, _("The step was handed on."))
 
 
 class ChooseForm(forms.Form):
