@@ -144,6 +144,10 @@ def test_the_details_form_shows_what_the_person_may_not_change_and_why(world):
     assert "disabled" in category and 'aria-describedby="classify_category_helptext"' in category
     assert 'id="classify_category_helptext"' in agent
     assert "A call-center agent may change the category only until the complaint is assigned" in agent
+    # Everything is locked for the agent now: no reason asked, no button that could only be refused.
+    assert "You may change none of these details now" in html.unescape(agent)
+    assert 'name="reason"' not in agent and '<button type="submit">' not in agent.split('action="/t/AAA/complaints/')[1]
+    assert '<button type="submit">' in handler and 'name="reason"' in handler
 
 
 def test_a_forged_change_of_a_locked_field_is_refused_on_the_form(world):

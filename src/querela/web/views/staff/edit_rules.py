@@ -142,9 +142,14 @@ def lock_details_form(form: forms.Form, actor: Actor, complaint: Complaint) -> N
     """Fields the person may not change now are shown read-only, the reason beside them (their help text,
     which the input names with aria-describedby)."""
     names = [n for n in DETAIL_FIELDS if n in form.fields]
-    for name, why in locked_fields(actor, "complaint", names, assignee_id=complaint.assignee_id).items():
+    locked = locked_fields(actor, "complaint", names, assignee_id=complaint.assignee_id)
+    for name, why in locked.items():
         form.fields[name].disabled = True
         form.fields[name].help_text = why
+    if names and len(locked) == len(names):
+        # Nothing to save: no reason to ask for, no button that can only be refused.
+        form.fields.pop("reason", None)
+        form.all_locked = True  # type: ignore[attr-defined]
 
 
 def details_data(post: QueryDict, complaint: Complaint) -> QueryDict:
