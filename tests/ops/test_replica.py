@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 
+from querela.core import replica
 from querela.core.replica import (
     PIN_COOKIE,
     ReplicaPinMiddleware,
@@ -20,7 +20,11 @@ from querela.core.replica import (
     replica_reads,
 )
 
-WITH_REPLICA = {**settings.DATABASES, "replica": {**settings.DATABASES["default"]}}
+
+@pytest.fixture
+def with_replica(monkeypatch):
+    """A `replica` database configured (the router asks only whether there is one)."""
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
 
 
 def test_without_a_replica_everything_reads_the_primary():
@@ -28,8 +32,7 @@ def test_without_a_replica_everything_reads_the_primary():
         assert read_alias() == "default"
 
 
-@override_settings(DATABASES=WITH_REPLICA)
-def test_reports_read_the_replica_and_everything_else_the_primary():
+def test_reports_read_the_replica_and_everything_else_the_primary(with_replica):
     router = ReplicaRouter()
     assert router.db_for_read(None) == "default"
     with replica_reads():
@@ -40,14 +43,12 @@ def test_reports_read_the_replica_and_everything_else_the_primary():
 
 
 @pytest.mark.django_db
-@override_settings(DATABASES=WITH_REPLICA)
-def test_a_read_inside_a_transaction_stays_on_the_primary():
+def test_a_read_inside_a_transaction_stays_on_the_primary(with_replica):
     with transaction.atomic(), replica_reads():
         assert read_alias() == "default"  # it may read what it has just written
 
 
-@override_settings(DATABASES=WITH_REPLICA)
-def test_a_session_that_has_just_written_reads_the_primary():
+def test_a_session_that_has_just_written_reads_the_primary(with_replica):
     seen: list[str] = []
 
     def view(request):
