@@ -287,7 +287,7 @@ def test_the_handler_has_the_case_follow_another_instruction_of_its_category(job
     choices = checklist_choices(complaint)
     assert len(choices) > 1 and {i.category for i in choices} == {"billing"}
     assert len({i.code for i in choices}) == len(choices)  # one per instruction, its current version
-    other = next(i for i in choices if i.code != picked.code)
+    other = next(i for i in choices if i.code != picked.code and i.steps.filter(check_code=done.check_code).exists())
     metering = WorkInstruction.objects.filter(category="metering", is_current=True).first()
     handler = jobs.actor("handler")
     for actor, instruction, reason, refused in (
@@ -301,6 +301,12 @@ def test_the_handler_has_the_case_follow_another_instruction_of_its_category(job
         actor=handler, complaint_id=complaint.pk, instruction_id=other.pk, reason="The customer disputes the tariff."
     )
     assert attached and {s.instruction_id for s in attached} == {other.pk}
+    # A check done under the first instruction is not done again under the second.
+    for s in attached:
+        if s.check_code == done.check_code:
+            assert s.state == StepState.DONE and s.note.startswith(f"Done under {picked.code} v{picked.version}.")
+        else:
+            assert s.state == StepState.OPEN
     steps = {s.pk: s for s in _steps(complaint)}
     # What was done stays done; the rest of the first instruction is closed, saying why.
     assert steps[done.pk].state == StepState.DONE
@@ -316,7 +322,9 @@ def test_the_handler_has_the_case_follow_another_instruction_of_its_category(job
         actor=handler, complaint_id=complaint.pk, instruction_id=picked.pk, reason="Amount after all."
     )
     assert {s.instruction_id for s in back} == {picked.pk}
-    assert {s.state for s in _steps(complaint) if s.instruction_id == other.pk} == {StepState.NOT_APPLICABLE}
+    assert {s.state for s in _steps(complaint) if s.instruction_id == other.pk and s.check_code != done.check_code} == {
+        StepState.NOT_APPLICABLE
+    }
     event = AuditEvent.objects.filter(tenant=jobs.tenant, action="checklist.choose").order_by("pk").first()
     assert event.changes["instruction"] == [f"{picked.code} v{picked.version}", f"{other.code} v{other.version}"]
 
@@ -344,3 +352,31 @@ def test_the_case_file_names_the_instruction_and_offers_the_others(jobs, django_
     )
     page = client.get(f"/t/AAA/complaints/{complaint.reference}/").content.decode()
     assert f"{other.code} v{other.version}" in page
+
+
+def test_a_checklist_whose_job_was_lost_is_attached_by_the_sweep(jobs):
+    from datetime import timedelta
+
+    from querela.instructions.checklists import checklists_missing
+    from querela.instructions.tasks import checklists_sweep
+
+    # Registered without its after-commit job running (a worker killed, none started): no checklist.
+    complaint = complaint_register(
+        actor=jobs.actor("agent"),
+        channel="email",
+        subject="The bill is too high",
+        description="Please check my bill.",
+        customer=jobs.customer,
+        place=jobs.place,
+        category="billing",
+    )
+    assert not _steps(complaint)
+    assert checklists_missing(older_than_seconds=120) == []  # too fresh: its job may still be on the way
+    later = clock.now() + timedelta(minutes=5)
+    with tenancy.dangerously_all_tenants():
+        from querela.complaints.models import Complaint
+
+        Complaint.objects.filter(pk=complaint.pk).update(created_at=later - timedelta(minutes=10))
+    assert checklists_missing(older_than_seconds=120) == [(jobs.tenant.pk, complaint.pk)]
+    checklists_sweep.call_local()  # the test queue runs the attach job in place
+    assert _steps(complaint) and checklists_missing(older_than_seconds=120) == []

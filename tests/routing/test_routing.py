@@ -17,6 +17,7 @@ from querela.complaints.transitions import complaint_transition
 from querela.complaints.workflow import Status
 from querela.core import tenancy
 from querela.core.errors import PermissionDenied, ValidationFailed
+from querela.routing.models import RoutingRule
 from querela.routing.services import rule_switch, rule_update
 from tests.routing.helpers import department, handler, register, rule
 
@@ -252,3 +253,33 @@ def test_a_registration_is_routed_without_a_read_while_its_number_is_held(in_a):
     sql = [q["sql"] for q in captured.captured_queries]
     counter = next(i for i, q in enumerate(sql) if "referencecounter" in q)
     assert not any(q.lstrip().upper().startswith("SELECT") for q in sql[counter + 1 :]), sql[counter + 1 :]
+
+
+def test_a_new_rule_is_read_before_the_broad_rule_it_is_put_before(in_a):
+    from querela.routing.services import rule_create
+
+    metering = department("metering", "Mérés")
+    broad = rule(in_a, in_a.department, name="Every billing", category="billing")
+    rule(in_a, metering, name="Water", service_type="water")
+    narrow = rule_create(
+        actor=in_a.actor("tenant_admin"),
+        values={
+            "name": "Billing, Hajdú-Bihar",
+            "department_id": metering.pk,
+            "category": "billing",
+            "region": "Hajdú-Bihar",
+        },
+        before_id=broad.pk,
+    )
+    order = list(RoutingRule.objects.order_by("position").values_list("name", flat=True))
+    assert order == ["Billing, Hajdú-Bihar", "Every billing", "Water"]
+    assert register(in_a, "billing").department_id == metering.pk == narrow.department_id
+
+
+def test_a_pool_from_the_org_chart_needs_a_way_to_hand_out(in_a):
+    from querela.orgchart.models import Job
+
+    job = Job.objects.create(department=in_a.department, code="BILL-SPEC", title="Billing specialist")
+    with pytest.raises(ValidationFailed) as refused:
+        rule(in_a, in_a.department, name="Pool without a turn", pool="none", pool_job_id=job.pk)
+    assert refused.value.code == "pool_job"

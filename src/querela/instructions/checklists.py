@@ -39,7 +39,7 @@ from querela.complaints.progress import Operation
 from querela.complaints.services import Upload, complaint_attach
 from querela.complaints.timeline import lock_complaint
 from querela.complaints.workflow import OPEN_STATUSES
-from querela.core import clock
+from querela.core import clock, tenancy
 from querela.core.errors import NotFound, PermissionDenied, ValidationFailed
 from querela.orgchart.models import Job
 from querela.orgchart.selectors import holder_user_ids, person_name
@@ -72,6 +72,19 @@ def _instruction_of(complaint: Complaint) -> WorkInstruction | None:
     )
 
 
+def _carried(done: ChecklistStep | None) -> dict[str, object]:
+    if done is None:
+        return {}
+    where = f"{done.instruction.code} v{done.instruction.version}"
+    return {
+        "state": StepState.DONE,
+        "note": (_("Done under %(instruction)s.") % {"instruction": where} + " " + done.note).strip()[:4000],
+        "evidence_ids": list(done.evidence_ids or []),
+        "done_by_id": done.done_by_id,
+        "done_at": done.done_at,
+    }
+
+
 def _current(code: str, complaint: Complaint) -> WorkInstruction | None:
     """The current version of an instruction of the complaint's category, in its language if there is one."""
     found = list(WorkInstruction.objects.filter(code=code, category=complaint.category, is_current=True))
@@ -89,7 +102,7 @@ def checklist_attach(complaint: Complaint, *, closing_note: str = CATEGORY_CHANG
         if complaint.status not in OPEN_STATUSES:
             return []  # a category corrected on an answered case: nothing left to check
         instruction = _instruction_of(complaint)
-        existing = list(ChecklistStep.objects.filter(complaint=complaint))
+        existing = list(ChecklistStep.objects.filter(complaint=complaint).select_related("instruction"))
         current = instruction.pk if instruction is not None else None
         stale = [s for s in existing if s.state == StepState.OPEN and s.instruction_id != current]
         now = clock.now()
@@ -125,6 +138,10 @@ def checklist_attach(complaint: Complaint, *, closing_note: str = CATEGORY_CHANG
         today = clock.tenant_today(complaint.tenant)
         holders: dict[str, list[int]] = {}
         rows = []
+        # A check already done for this complaint under another instruction is not done twice: the new
+        # step starts done, naming where (the tariff checked under the tariff instruction, then the case
+        # follows the disputed-amount one).
+        done_before = {s.check_code: s for s in existing if s.state == StepState.DONE}
         for step in instruction.steps.order_by("position"):
             if step.job_code not in holders:
                 holders[step.job_code] = holder_user_ids(step.job_code, on=today)
@@ -145,6 +162,7 @@ def checklist_attach(complaint: Complaint, *, closing_note: str = CATEGORY_CHANG
                     assignee_ids=holders[step.job_code],
                     attached_on=today,
                     due_on=due,
+                    **_carried(done_before.get(step.check_code)),
                 )
             )
         ChecklistStep.objects.bulk_create(rows)
@@ -343,7 +361,8 @@ def checklist_override(*, actor: Actor, complaint_id: int, reason: str) -> Check
 
 
 def answer_refusal(complaint: Complaint) -> str | None:
-    """The answer check: mandatory steps open and no supervisor's override. Two queries at most."""
+    """The answer check: mandatory steps open and no supervisor's override. Two queries at most. (A checklist
+    whose job was lost is attached by `checklists_missing` through the periodic sweep.)"""
     open_steps = list(
         ChecklistStep.objects.filter(complaint_id=complaint.pk, mandatory=True, state=StepState.OPEN)
         .order_by("position")
@@ -372,6 +391,8 @@ class ChecklistRow:
     # The files proving it: (attachment id, file name).
     evidence: tuple[tuple[int, str], ...] = ()
     may_reassign: bool = False
+    # On the first step of an instruction the case no longer follows: that instruction, as a heading.
+    earlier: WorkInstruction | None = None
 
 
 def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | None = None) -> list[ChecklistRow]:
@@ -396,7 +417,13 @@ def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | 
     }
     people = {u.pk: person_name(u) for u in _users({i for s in steps for i in (s.assignee_ids or [])})}
     reassigns = actor.role == Role.SUPERVISOR or complaint.assignee_id == actor.user_id
+    # The instruction followed now: the one with open steps, else the one worked last; its steps first.
+    open_ones = [s for s in steps if s.state == StepState.OPEN]
+    latest = max(open_ones or steps, key=lambda s: (s.done_at.timestamp() if s.done_at else 0.0, s.pk))
+    current = latest.instruction_id
+    steps.sort(key=lambda s: (s.instruction_id != current, -s.instruction_id, s.position))
     rows = []
+    seen: set[int] = set()
     for s in steps:
         try:
             _may_act(actor, s, complaint)
@@ -412,8 +439,10 @@ def checklist_of(actor: Actor, complaint: Complaint, *, files: dict[int, str] | 
                 assignees=tuple(people[i] for i in (s.assignee_ids or []) if i in people),
                 evidence=tuple((i, files[i]) for i in (s.evidence_ids or []) if i in files),
                 may_reassign=may and reassigns and not complaint.is_finished,
+                earlier=s.instruction if s.instruction_id != current and s.instruction_id not in seen else None,
             )
         )
+        seen.add(s.instruction_id)
     return rows
 
 
@@ -436,7 +465,8 @@ def checklist_operations(rows: Iterable[ChecklistRow]) -> list[Operation]:
             state = "cancelled"
         else:
             state = "overdue" if r.overdue else "pending"
-        done_on = s.done_at.date() if s.done_at else None
+        # The day in the supplier's calendar, as the checklist shows the time (not the UTC date).
+        done_on = clock.tenant_date(tenancy.current_tenant(), s.done_at) if s.done_at else None
         out.append(
             Operation(
                 s.title,
@@ -463,9 +493,37 @@ def checklist_counts(complaint_ids: Sequence[int]) -> dict[int, tuple[int, int]]
     return {r["complaint_id"]: (r["done"], r["total"]) for r in rows}
 
 
+def checklists_missing(*, older_than_seconds: int, limit: int = 500) -> list[tuple[int, int]]:
+    """(tenant, complaint) of open complaints received in the last week, registered a while ago, with no
+    checklist step at all: the job that attaches it after registration was lost (a worker killed, none
+    running). The sweep attaches them; attaching is idempotent and does nothing where no instruction applies.
+    Per tenant, through the (tenant, status, received_at) index."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+
+    from querela.tenants.models import Tenant
+
+    now = clock.now()
+    out: list[tuple[int, int]] = []
+    for tenant in Tenant.objects.filter(is_active=True):
+        with tenancy.tenant_scope(tenant):
+            out += list(
+                Complaint.objects.filter(
+                    status__in=list(OPEN_STATUSES),
+                    received_at__gte=now - timedelta(days=7),
+                    created_at__lt=now - timedelta(seconds=older_than_seconds),
+                )
+                .exclude(Exists(ChecklistStep.objects.filter(complaint_id=OuterRef("pk"))))
+                .values_list("tenant_id", "pk")[: limit - len(out)]
+            )
+        if len(out) >= limit:
+            break
+    return out
+
+
 def attach_after_commit(tenant_id: int, complaint_id: int) -> None:
     """The after-commit hook of registration and of a category change: attach in the tenant's scope."""
-    from querela.core import tenancy
     from querela.tenants.models import Tenant
 
     tenant = Tenant.objects.filter(pk=tenant_id).first()

@@ -152,7 +152,7 @@ class DocumentTemplate(TenantModel):
 
 
 class StepState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To do")
     DONE = "done", _("Done")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 

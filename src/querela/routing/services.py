@@ -223,6 +223,10 @@ def rule_clean(values: Mapping[str, Any]) -> dict[str, Any]:
     if pool not in Pool.values:
         raise ValidationFailed(_("Unknown handler pool."), code="pool")
     pool_job_id = values.get("pool_job_id") or None
+    if pool == Pool.NONE and pool_job_id is not None:
+        raise ValidationFailed(
+            _("A pool from the org chart hands complaints out: choose round robin or least loaded."), code="pool_job"
+        )
     if pool == Pool.NONE:
         pool_job_id = None
     elif pool_job_id is not None and not Job.objects.filter(pk=pool_job_id, is_active=True).exists():
@@ -260,13 +264,22 @@ def _open_locked(rule_id: int) -> RoutingRule:
     return rule
 
 
-def rule_create(*, actor: Actor, values: Mapping[str, Any]) -> RoutingRule:
-    """A new rule, evaluated after the existing ones."""
+def rule_create(*, actor: Actor, values: Mapping[str, Any], before_id: int | None = None) -> RoutingRule:
+    """A new rule, evaluated after the existing ones, or just before the rule `before_id` (a narrower rule
+    must come before the broad one that would otherwise catch its complaints)."""
     require(actor, "routing.manage")
     data = rule_clean(values)
     with transaction.atomic():
-        last = RoutingRule.objects.aggregate(last=Max("position"))["last"] or 0
-        rule = RoutingRule.objects.create(position=last + 1, **data)
+        if before_id is not None:
+            before = _open_locked(before_id)
+            rules = list(RoutingRule.objects.select_for_update().filter(position__gte=before.position))
+            for r in rules:
+                r.position += 1
+            RoutingRule.objects.bulk_update(rules, ["position"])
+            position = before.position
+        else:
+            position = (RoutingRule.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+        rule = RoutingRule.objects.create(position=position, **data)
         audit_record(
             actor=actor,
             action="routing.rule_create",
@@ -353,9 +366,11 @@ def rule_move(*, actor: Actor, rule_id: int, up: bool) -> None:
     rules_reorder(actor=actor, rule_ids=order)
 
 
-def rules_preview(*, actor: Actor, rule_id: int | None, values: Mapping[str, Any]) -> list[Rule]:
-    """The rule set as it would be with this rule saved (a new one goes last): for a dry run of an edit,
-    nothing written."""
+def rules_preview(
+    *, actor: Actor, rule_id: int | None, values: Mapping[str, Any], before_id: int | None = None
+) -> list[Rule]:
+    """The rule set as it would be with this rule saved (a new one goes last, or before `before_id`): for a
+    dry run of an edit, nothing written."""
     require(actor, "routing.manage")
     base: dict[str, Any] = {}
     if rule_id is not None:
@@ -383,11 +398,13 @@ def rules_preview(*, actor: Actor, rule_id: int | None, values: Mapping[str, Any
     saved = {r.id: r for r in saved_rules()}
     out = []
     for pk, is_active in rows:
+        if rule_id is None and pk == before_id and data["is_active"]:
+            out.append(edited)
         if pk == rule_id:
             if data["is_active"]:
                 out.append(edited)
         elif is_active and pk in saved:
             out.append(saved[pk])
-    if rule_id is None and data["is_active"]:
+    if rule_id is None and data["is_active"] and not any(r is edited for r in out):
         out.append(edited)
     return out

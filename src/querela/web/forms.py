@@ -306,7 +306,13 @@ class ClassifyForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
-    reason = forms.CharField(label=_("Why (required for any change)"), max_length=500, required=False)
+    # Required in the browser; the service says why when a request comes without one.
+    reason = forms.CharField(
+        label=_("Why (required for any change)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"required": True}),
+    )
 
 
 def _dates(text: str) -> list[str]:

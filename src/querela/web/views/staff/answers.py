@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from querela.answer_templates.selectors import answer_template_text, template_for, templates_for
+from querela.complaints import answer_checks
 from querela.complaints.answers import answer_enclosures, answer_letter, letter_digest
 from querela.complaints.language import complaint_language
 from querela.complaints.models import EntryType, TimelineEntry
@@ -87,7 +88,11 @@ def answer_context(
 
 
 def _compose(request: HttpRequest, complaint: Any, **values: Any) -> HttpResponse:
-    return render(request, "staff/answer_compose.html", {"c": complaint, **answer_context(complaint, **values)})
+    # Said before the answer is written, not only when it is sent: what still stands in its way (the
+    # checklist's open mandatory steps).
+    blocked = answer_checks.refusal(complaint)
+    context = {"c": complaint, "answer_blocked": blocked, **answer_context(complaint, **values)}
+    return render(request, "staff/answer_compose.html", context)
 
 
 def _draft_entry(complaint: Any, letter: str, enclosures: Sequence[int]) -> TimelineEntry:

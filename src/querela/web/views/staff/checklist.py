@@ -68,7 +68,7 @@ def checklist_card(actor: Actor, complaint: Complaint, files: dict[int, str] | N
     )
     return {
         "checklist": rows,
-        "checklist_instruction": rows[0].step.instruction if rows else None,
+        "checklist_instruction": rows[0].step.instruction if rows else None,  # current first (checklist_of)
         "checklist_choices": checklist_choices(complaint) if chooses else [],
         "checklist_files": sorted((files or {}).items(), key=lambda f: f[1].lower()) if rows else [],
         "checklist_staff": staff_choices() if any(r.may_reassign for r in rows) else [],

@@ -131,9 +131,15 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
-        help_text=gettext_lazy("UTF-8 text, at most %(mb)s MB and %(rows)s rows.")
-        % {"mb": MAX_BYTES // (1024 * 1024), "rows": f"{MAX_ROWS:,}"},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Worded when the form is made, in the language of the request (not when the module loads).
+        self.fields["file"].help_text = _("UTF-8 text, at most %(mb)s MB and %(rows)s rows.") % {
+            "mb": MAX_BYTES // (1024 * 1024),
+            "rows": f"{MAX_ROWS:,}",
+        }
 
 
 def _on(request: HttpRequest) -> date:

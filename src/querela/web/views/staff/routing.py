@@ -62,9 +62,23 @@ class RuleForm(forms.Form):
         ),
     )
     is_active = forms.BooleanField(label=gettext_lazy("Switched on"), required=False, initial=True)
+    before = forms.TypedChoiceField(
+        label=gettext_lazy("Read"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy("The first rule that holds decides: put a narrow rule before a broad one."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if new:
+            self.fields["before"].choices = [("", _("After every rule"))] + [  # type: ignore[attr-defined]
+                (r.pk, _("Before “%(name)s”") % {"name": r.name})
+                for r in RoutingRule.objects.order_by("position", "pk")
+            ]
+        else:
+            del self.fields["before"]  # an existing rule moves up and down on the list
         self.fields["department"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (d.pk, f"{d.name} ({d.code})") for d in Department.objects.order_by("name")
         ]
@@ -78,6 +92,7 @@ class RuleForm(forms.Form):
         out = dict(data)
         out["department_id"] = out.pop("department")
         out["pool_job_id"] = out.pop("pool_job")
+        out.pop("before", None)
         return out
 
     @staticmethod
@@ -120,14 +135,14 @@ def routing_rules(request: HttpRequest, tenant: str) -> HttpResponse:
 @tenant_page("routing.manage")
 def routing_rule_new(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    form = RuleForm(request.POST or None, initial={"is_active": True, "pool": Pool.NONE})
+    form = RuleForm(request.POST or None, initial={"is_active": True, "pool": Pool.NONE}, new=True)
     if request.method == "POST" and "dry_run" in request.POST:
         return _draft(request, form, None)
     if request.method == "POST" and submit(
         request,
         form,
-        lambda d: rule_create(actor=actor, values=RuleForm.values(d)),
-        _("The rule was added at the end of the list."),
+        lambda d: rule_create(actor=actor, values=RuleForm.values(d), before_id=d.get("before")),
+        _("The rule was added."),
     ):
         return redirect("web:routing_rules", tenant=tenant)
     return _form_page(request, form, None)
@@ -159,7 +174,12 @@ def _draft(request: HttpRequest, form: RuleForm, rule: RoutingRule | None) -> Ht
         form_errors(request, form)
         return _form_page(request, form, rule)
     try:
-        rules = rules_preview(actor=actor, rule_id=rule.pk if rule else None, values=RuleForm.values(form.cleaned_data))
+        rules = rules_preview(
+            actor=actor,
+            rule_id=rule.pk if rule else None,
+            values=RuleForm.values(form.cleaned_data),
+            before_id=form.cleaned_data.get("before"),
+        )
     except QuerelaError as exc:
         messages.error(request, exc.message)
         return _form_page(request, form, rule)
