@@ -43,7 +43,14 @@ def _login(page, base: str, username: str) -> None:
 
 
 def _step_row(page, title: str):
-    return page.locator("section.checklist tr.step", has_text=title)
+    return page.locator("section.checklist li.step", has_text=title)
+
+
+def _work_on(page, title: str):
+    """The step's block with its folded forms opened."""
+    row = _step_row(page, title)
+    row.locator("details.work > summary").click()
+    return row
 
 
 def test_a_billing_complaint_is_routed_worked_by_its_checklist_and_answered(page, live_server):
@@ -141,7 +148,7 @@ def test_a_billing_complaint_is_routed_worked_by_its_checklist_and_answered(page
     # The other job's holder does their step, with a file as evidence.
     _login(page, base, doer)
     page.goto(f"{base}/t/OPT/complaints/{c.reference}/")
-    row = _step_row(page, other.title)
+    row = _work_on(page, other.title)
     row.locator("textarea[name=note]").fill("Az ügy előzményei átnézve, korábbi panasz nem volt.")
     row.locator("input[type=file]").set_input_files(
         files=[{"name": "elozmenyek.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
@@ -157,7 +164,7 @@ def test_a_billing_complaint_is_routed_worked_by_its_checklist_and_answered(page
     for s in steps:
         if s.job_code != "BILL-SPEC":
             continue
-        row = _step_row(page, s.title)
+        row = _work_on(page, s.title)
         row.locator("textarea[name=note]").fill("Ellenőrizve.")
         if s.pk == recalculation.pk:
             row.locator("input[type=file]").set_input_files(
@@ -169,8 +176,8 @@ def test_a_billing_complaint_is_routed_worked_by_its_checklist_and_answered(page
         left = [s for s in ChecklistStep.objects.filter(complaint=c, mandatory=True) if s.state == StepState.OPEN]
         done = {s.pk: s for s in ChecklistStep.objects.filter(complaint=c, state=StepState.DONE)}
     for s in left:  # a mandatory step of a job neither of them holds: said not to apply, with the reason
-        row = _step_row(page, s.title)
-        row.locator("input[name=reason]").fill("Ebben az ügyben nem releváns.")
+        row = _work_on(page, s.title)
+        row.locator("input[name=reason]").first.fill("Ebben az ügyben nem releváns.")
         row.locator("button:text('Not applicable')").click()
         page.wait_for_selector("text=The step was marked not applicable.")
     assert (done[other.pk].done_by.username, done[recalculation.pk].done_by.username) == (doer, "opt.handler")
