@@ -96,17 +96,23 @@ class StrictIn(serializers.Serializer[dict[str, object]]):
         return attrs
 
 
-class GivenFields(StrictIn):
-    """What the complainant gave on a form, field by field (seed 000's form; seed 002's service and
-    product complaints)."""
+class IdentifyingFacts(StrictIn):
+    """The facts on a form that identify the customer, the place or the product: given at registration, and
+    correctable afterwards as the edit matrix allows."""
 
     given_customer_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    acting_for = serializers.CharField(max_length=200, required=False, allow_blank=True)
     place_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     serial_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     product_model = serializers.CharField(max_length=120, required=False, allow_blank=True)
     ticket_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class GivenFields(IdentifyingFacts):
+    """What the complainant gave on a form, field by field (seed 000's form; seed 002's service and
+    product complaints)."""
+
+    acting_for = serializers.CharField(max_length=200, required=False, allow_blank=True)
     earlier_contacts = serializers.CharField(required=False, allow_blank=True)
     proposed_solution = serializers.CharField(required=False, allow_blank=True)
 
@@ -151,7 +157,7 @@ class ComplaintIn(StrictIn):
     given = GivenFields(required=False)
 
 
-class ComplaintChangeIn(StrictIn):
+class ComplaintChangeIn(IdentifyingFacts):
     """A person's correction of a complaint after registration: only the fields that change, and why. Who may
     change which field, and when, is the supplier's edit matrix; the originals (the customer's own
     `description`, what they wrote on the form, the receipt) are refused with 403 and the reason."""
@@ -164,12 +170,6 @@ class ComplaintChangeIn(StrictIn):
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    given_customer_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    serial_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    product_model = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    ticket_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    place_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     def validate(self, attrs: Any) -> Any:
         # An original named here is no typo: the service refuses it with its reason (403), not as unknown.
