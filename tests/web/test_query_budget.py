@@ -145,7 +145,7 @@ def test_the_org_chart_costs_the_same_for_a_small_and_a_large_chart(world) -> No
     _chart(w, 2, 10)
     many = _statements(admin, "/t/AAA/org-chart/")
     assert many == few, f"org chart: {few} statements for 2 jobs, {many} for 12"
-    assert many <= 10, many
+    assert many <= 10, many  # session, user, membership, the tenant's cells, its jobs
 
 
 @pytest.mark.parametrize("url", ["/t/AAA/instructions/", "/t/AAA/instructions/?category=billing"])
@@ -195,3 +195,31 @@ def test_the_case_file_with_a_checklist_costs_the_same_as_steps_are_worked(world
     many = _statements(handler, url)
     assert many == few, f"case file with a checklist: {few} statements, then {many} with steps done with files"
     assert many <= 18, many  # the case file's 14, job titles, staff to hand a step to, instructions to choose, override
+
+
+def test_the_change_matrix_costs_the_same_for_few_and_many_tenant_cells(world) -> None:
+    from querela.edit_rules.catalogue import EDITABLE
+    from querela.edit_rules.services import rule_set
+
+    w = world.a
+    admin = _client("tenant_admin")
+
+    def cells(fields: list[str]) -> None:
+        with tenancy.tenant_scope(w.tenant):
+            for field in fields:
+                rule_set(
+                    actor=w.actor("tenant_admin"),
+                    object_type="complaint",
+                    field=field,
+                    role="agent",
+                    when="never",
+                    reason="Only the desk corrects this.",
+                )
+
+    fields = list(EDITABLE["complaint"])
+    cells(fields[:1])
+    few = _statements(admin, "/t/AAA/edit-rules/")
+    cells(fields[1:8])
+    many = _statements(admin, "/t/AAA/edit-rules/")
+    assert many == few, f"change matrix: {few} statements with one own cell, {many} with eight"
+    assert many <= 10, many  # session, user, membership, the tenant's cells, its jobs
