@@ -96,3 +96,30 @@ def test_a_very_long_description_gets_the_forms_message_with_the_rest_kept(world
     assert response.status_code == 400
     page = response.content.decode()
     assert "100000" in page.replace("\u00a0", "").replace(",", "").replace(" ", "") and "Idegen hely" in page
+
+
+def _clerk() -> Client:
+    c = Client()
+    assert c.login(username="aaa-clerk", password=PASSWORD)
+    return c
+
+
+def test_the_customers_only_place_is_chosen_and_a_refused_form_keeps_the_place_typed(world) -> None:
+    import re
+
+    a = world.a
+    page = _clerk().get(f"/t/AAA/customers/{a.customer.pk}/").content.decode()
+    only = re.search(r'<select name="place" id="id_place">.*?</select>', page, re.S).group(0)
+    assert f'<option value="{a.place.pk}" selected>' in only  # the customer has one place: it is the one
+    with tenancy.tenant_scope(a.tenant):
+        from querela.customers.models import ConsumptionPlace
+
+        second = ConsumptionPlace.objects.create(
+            customer=a.customer, address="Kossuth tér 3.", postal_code="4024", city="Debrecen", service_type="gas"
+        )
+    page = _clerk().get(f"/t/AAA/customers/{a.customer.pk}/").content.decode()
+    assert " selected>" not in re.search(r'<select name="place" id="id_place">.*?</select>', page, re.S).group(0)
+    refused = _clerk().post("/t/AAA/complaints/register/", _form(a, place=second.pk, subject=""))
+    assert refused.status_code == 400
+    kept = re.search(r'<select name="place" id="id_place">.*?</select>', refused.content.decode(), re.S).group(0)
+    assert f'<option value="{second.pk}" selected>' in kept

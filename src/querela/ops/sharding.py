@@ -74,10 +74,7 @@ def constraints() -> list[Constraint]:
         ORDER BY rel.relname, con.conname
         """
     )
-    return [
-        Constraint(str(t), str(n), str(k), tuple(c or ()), str(ft), tuple(fc or ()))
-        for t, n, k, c, ft, fc in rows
-    ]
+    return [Constraint(str(t), str(n), str(k), tuple(c or ()), str(ft), tuple(fc or ())) for t, n, k, c, ft, fc in rows]
 
 
 def unique_indexes() -> list[tuple[str, str, str]]:
