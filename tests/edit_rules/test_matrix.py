@@ -32,6 +32,11 @@ RECORD_ROLES = ("agent", "clerk", "supervisor")
 STATES = ("unassigned", "assigned_to_them", "assigned_to_another")
 
 
+def _cell(w: TenantWorld, object_type: str, field: str, *, role: str, when: str, reason: str) -> None:
+    """The tenant administrator sets one cell of the supplier's matrix."""
+    rule_set(actor=w.actor("tenant_admin"), object_type=object_type, field=field, role=role, when=when, reason=reason)
+
+
 @pytest.fixture
 def w(db: None) -> TenantWorld:
     return make_tenant_world("AAA")
@@ -167,23 +172,9 @@ def test_record_cell(w, object_type, field, role):
 @pytest.mark.parametrize("role", ["handler", "tenant_admin"])
 def test_a_role_without_the_permission_is_refused_whatever_the_matrix(w, role):
     with tenancy.tenant_scope(w.tenant):
-        rule_set(
-            actor=w.actor("tenant_admin"),
-            object_type="customer",
-            field="phone",
-            role="supervisor",
-            when="never",
-            reason="Only the desk.",
-        )
+        _cell(w, "customer", "phone", role="supervisor", when="never", reason="Only the desk.")
         with pytest.raises(ValidationFailed) as outside:  # the matrix narrows the table, never widens it
-            rule_set(
-                actor=w.actor("tenant_admin"),
-                object_type="customer",
-                field="phone",
-                role=role,
-                when="always",
-                reason="x",
-            )
+            _cell(w, "customer", "phone", role=role, when="always", reason="x")
         assert outside.value.code == "role_not_allowed"
         with pytest.raises(PermissionDenied):
             customer_update(actor=w.actor(role), customer_id=w.customer.pk, reason="x", phone="+36 1 1")
@@ -229,10 +220,10 @@ def test_a_tenants_own_cell_changes_the_outcome_there_only(db):
     a, b = make_tenant_world("AAA"), make_tenant_world("BBB")
     ca, cb = _complaint(a, "assigned_to_another", "agent"), _complaint(b, "assigned_to_another", "agent")
     with tenancy.tenant_scope(a.tenant):
-        rule_set(
-            actor=a.actor("tenant_admin"),
-            object_type="complaint",
-            field="contact_phone",
+        _cell(
+            a,
+            "complaint",
+            "contact_phone",
             role="agent",
             when="always",
             reason="Agents take the new number on the phone.",
@@ -246,14 +237,7 @@ def test_a_tenants_own_cell_changes_the_outcome_there_only(db):
 
 def test_a_tenant_can_narrow_a_cell_too(w):
     with tenancy.tenant_scope(w.tenant):
-        rule_set(
-            actor=w.actor("tenant_admin"),
-            object_type="customer",
-            field="name",
-            role="agent",
-            when="never",
-            reason="Names only at the desk, with an ID card.",
-        )
+        _cell(w, "customer", "name", role="agent", when="never", reason="Names only at the desk, with an ID card.")
         with pytest.raises(ChangeRefused):
             customer_update(actor=w.actor("agent"), customer_id=w.customer.pk, reason="x", name="Someone Else")
         customer_update(actor=w.actor("clerk"), customer_id=w.customer.pk, reason="ID card seen.", name="Kovács A.")
@@ -333,14 +317,7 @@ def test_the_audit_keeps_before_after_and_the_reason(w):
 
 def test_replacing_a_meter_is_judged_like_its_removal_day(w):
     with tenancy.tenant_scope(w.tenant):
-        rule_set(
-            actor=w.actor("tenant_admin"),
-            object_type="meter",
-            field="removed_on",
-            role="agent",
-            when="never",
-            reason="Meter changes come from the field crew.",
-        )
+        _cell(w, "meter", "removed_on", role="agent", when="never", reason="Meter changes come from the field crew.")
         meter = Meter.objects.get(place=w.place)
         today = clock.tenant_today(w.tenant)
         with pytest.raises(ChangeRefused):
