@@ -1,14 +1,17 @@
-"""`make run`'s command: serves the app with the worker, prints the URL and logins, stops on Ctrl-C."""
+"""`make run`'s command: serves the app with the worker, prints the URL and logins, restarts a crashed
+part, stops on Ctrl-C."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 
 def _free_port() -> int:
@@ -56,6 +59,19 @@ def test_serve_starts_prints_logins_and_stops_cleanly(tmp_path):
                 time.sleep(0.5)
         assert "csrfmiddlewaretoken" in body
         assert (tmp_path / "querela.sqlite3").exists()
+
+        # One part crashing doesn't take the run down: the worker comes back on its own, the web stays.
+        pids = dict(re.findall(r"started (\w+) \(pid (\d+)\)", banner))
+        os.kill(int(pids["worker"]), signal.SIGKILL)
+        children: set[str] = set()
+        for _ in range(100):
+            children = set(Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split())
+            if len(children - set(pids.values())) == 1:
+                break
+            time.sleep(0.1)
+        (new_worker,) = children - set(pids.values())
+        assert pids["web"] in children
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -65,3 +81,4 @@ def test_serve_starts_prints_logins_and_stops_cleanly(tmp_path):
             raise
     assert proc.returncode == 0, rest
     assert "Querela stopped." in rest
+    assert "worker exited with code -9 (SIGKILL)" in rest and f"started worker (pid {new_worker})" in rest

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def scratch(tmp_path):
+def scratch(tmp_path, request):
     pg_url = os.environ.get("QUERELA_TEST_DATABASE_URL", "")
     if not pg_url:
         pytest.skip("runs in the PostgreSQL suite: set QUERELA_TEST_DATABASE_URL (CI does)")
@@ -38,6 +38,10 @@ def scratch(tmp_path):
     }
     env.pop("QUERELA_TEST_DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    extra = getattr(request, "param", None)
+    if extra:  # a later app, migrated after the plan: its settings and package in tmp_path
+        env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
+        env["DJANGO_SETTINGS_MODULE"] = extra
 
     def querela(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -76,3 +80,75 @@ def test_the_schema_is_made_distributable_by_tenant_and_the_application_runs_on_
     citus = scratch("sharding", "citus").stdout.splitlines()
     assert "SELECT create_reference_table('tenants_tenant');" in citus
     assert any("create_distributed_table('complaints_complaint', 'tenant_id'" in line for line in citus)
+
+
+LATER_SETTINGS = """
+from querela.settings.embedded import *  # noqa
+INSTALLED_APPS = [*INSTALLED_APPS, "later"]
+"""
+LATER_MODELS_1 = """
+from django.db import models
+from querela.core.fields import TenantForeignKey
+from querela.core.models import TenantModel
+
+
+class Visit(TenantModel):
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE)
+    note = models.CharField(max_length=20)
+"""
+LATER_MODELS_2 = (
+    LATER_MODELS_1
+    + """
+    customer = TenantForeignKey("customers.Customer", null=True, on_delete=models.SET_NULL)
+"""
+)
+LATER_MODELS_3 = (
+    LATER_MODELS_1
+    + """
+    customer = TenantForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT)
+"""
+)
+
+
+@pytest.mark.parametrize("scratch", ["later_settings"], indirect=True)
+def test_later_migrations_still_run_on_the_distributed_schema(scratch, tmp_path):
+    """After `sharding apply`, `id` alone is not unique: a migration that creates a tenant table with a foreign
+    key, adds one to it and changes it still runs — the keys are written as (tenant_id, x_id) — and `apply`
+    after it leaves nothing for `check` to find."""
+    (tmp_path / "later_settings.py").write_text(LATER_SETTINGS)
+    app = tmp_path / "later"
+    (app / "migrations").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "migrations" / "__init__.py").write_text("")
+    models_py = app / "models.py"
+    models_py.write_text("from django.db import models\n")
+    assert scratch("migrate", "-v0").returncode == 0
+    assert scratch("sharding", "apply").returncode == 0
+
+    for step, source in enumerate([LATER_MODELS_1, LATER_MODELS_2, LATER_MODELS_3], start=1):
+        models_py.write_text(source)
+        made = scratch("makemigrations", "later", "-n", f"step{step}")
+        assert made.returncode == 0, made.stderr
+        migrated = scratch("migrate", "later", "-v0")
+        assert migrated.returncode == 0, f"step {step}: {migrated.stderr[-2000:]}"
+        assert scratch("sharding", "apply").returncode == 0
+    check = scratch("sharding", "check")
+    assert check.returncode == 0, check.stdout
+    keys = scratch(
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "c = connection.cursor()\n"
+        "c.execute(\"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'later_visit'::regclass"
+        " AND contype = 'f' ORDER BY 1\")\n"
+        "print('\\n'.join(r[0] for r in c.fetchall()))",
+    )
+    assert keys.returncode == 0, keys.stderr
+    fks = keys.stdout.splitlines()
+    assert any(
+        d.startswith("FOREIGN KEY (tenant_id, complaint_id) REFERENCES complaints_complaint(tenant_id, id)")
+        for d in fks
+    ), fks
+    assert any(
+        d.startswith("FOREIGN KEY (tenant_id, customer_id) REFERENCES customers_customer(tenant_id, id)") for d in fks
+    ), fks

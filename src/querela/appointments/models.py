@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 
@@ -31,7 +32,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 class Appointment(TenantModel):
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="appointments")
+    office = TenantForeignKey(Office, on_delete=models.PROTECT, related_name="appointments")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     matter = models.CharField(_("matter"), max_length=40)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 # Seed 004: call recordings are kept for 5 years.
@@ -30,7 +31,7 @@ class Call(TenantModel):
     # The agent's word that the caller heard about the recording and its id.
     notice_given_at = models.DateTimeField(_("caller told about the recording"), null=True, blank=True)
     # Who the caller proved to be, and with what (item names only: the values are on the record).
-    customer = models.ForeignKey(
+    customer = TenantForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
     )
     identified_with = models.JSONField(_("identified with"), default=list, blank=True)

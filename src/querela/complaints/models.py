@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.channels import Channel
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantManager, TenantModel
 
 from .workflow import FINISHED_STATUSES, Decision, Status
@@ -94,14 +95,14 @@ class Complaint(TenantModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     subject = models.CharField(_("subject"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    customer = models.ForeignKey(
+    customer = TenantForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
-    place = models.ForeignKey(
+    place = TenantForeignKey(
         "customers.ConsumptionPlace", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
     # Seed 000: someone acting for the customer files with a power of attorney.
-    representative = models.ForeignKey(
+    representative = TenantForeignKey(
         "customers.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
     # Contact as given by whoever filed it, kept even when no customer could be matched yet.
@@ -109,7 +110,7 @@ class Complaint(TenantModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     reply_channel = models.CharField(_("reply channel"), max_length=20, choices=Channel.choices)
-    department = models.ForeignKey(
+    department = TenantForeignKey(
         "tenants.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
     assignee = models.ForeignKey(
@@ -187,7 +188,7 @@ class EntryType(models.TextChoices):
 
 
 class TimelineEntry(TenantModel):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="timeline")
+    complaint = TenantForeignKey(Complaint, on_delete=models.CASCADE, related_name="timeline")
     entry_type = models.CharField(max_length=20, choices=EntryType.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -202,8 +203,8 @@ class TimelineEntry(TenantModel):
 
 
 class Attachment(TenantModel):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
-    entry = models.ForeignKey(TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="files")
+    complaint = TenantForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    entry = TenantForeignKey(TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="files")
     file = models.FileField(upload_to="attachments/%Y/%m/")
     filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
@@ -219,7 +220,7 @@ class Attachment(TenantModel):
 class Notification(TenantModel):
     """A message to staff that must go out once: the unique key makes retries and parallel workers safe."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notifications")
+    complaint = TenantForeignKey(Complaint, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30)  # assigned, due_soon, breached, deemed_accepted, ...
     key = models.CharField(max_length=80)  # e.g. the step and due date it is about
     recipient = models.EmailField(blank=True)
@@ -252,7 +253,7 @@ class DeadlinePolicy(TenantModel):
 class DeadlineEvent(TenantModel):
     """What the deadline engine counts from: acknowledged, info requested/received, extended, answered."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_events")
+    complaint = TenantForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_events")
     event_type = models.CharField(max_length=30)
     at = models.DateTimeField()
     days = models.PositiveIntegerField(null=True, blank=True)
@@ -270,7 +271,7 @@ class DeadlineEvent(TenantModel):
 class DeadlineStep(TenantModel):
     """A step's current due date, stored for queries; `next_check_on` is what the sweep reads."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_steps")
+    complaint = TenantForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_steps")
     step = models.CharField(max_length=20)  # ack, progress, answer
     due_date = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 
@@ -21,9 +22,9 @@ class ConsultationStatus(models.TextChoices):
 
 
 class Consultation(TenantModel):
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="consultations")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="consultations")
     # Whom it is asked of: a department of the supplier, or an outside party by name and e-mail.
-    department = models.ForeignKey(
+    department = TenantForeignKey(
         "tenants.Department", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("department")
     )
     party_name = models.CharField(_("outside party"), max_length=200, blank=True)

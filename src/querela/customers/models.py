@@ -10,6 +10,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.channels import Channel
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 from .text import digits, fold
@@ -66,7 +67,7 @@ class Customer(TenantModel):
 
 
 class ConsumptionPlace(TenantModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="places")
+    customer = TenantForeignKey(Customer, on_delete=models.CASCADE, related_name="places")
     address = models.CharField(_("address"), max_length=300)
     postal_code = models.CharField(_("postal code"), max_length=12)
     city = models.CharField(_("city"), max_length=120)
@@ -91,7 +92,7 @@ class ConsumptionPlace(TenantModel):
 
 
 class Meter(TenantModel):
-    place = models.ForeignKey(
+    place = TenantForeignKey(
         ConsumptionPlace, verbose_name=_("consumption place"), on_delete=models.CASCADE, related_name="meters"
     )
     serial = models.CharField(_("meter serial number"), max_length=60)
@@ -116,7 +117,7 @@ class Meter(TenantModel):
 class Representative(TenantModel):
     """Someone acting for the customer (seed 000): needs a power of attorney on file."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="representatives")
+    customer = TenantForeignKey(Customer, on_delete=models.CASCADE, related_name="representatives")
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -146,7 +147,7 @@ class Representative(TenantModel):
 class Invoice(TenantModel):
     """A bill sent to a customer: its number, printed on the bill, proves who holds it (account linking)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="invoices")
+    customer = TenantForeignKey(Customer, on_delete=models.CASCADE, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=40)
     issued_on = models.DateField(_("issued on"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 from .catalogue import OBJECTS, WHENS
@@ -21,7 +22,7 @@ class FieldRule(TenantModel):
     object_type = models.CharField(_("object"), max_length=20, choices=[(o, OBJECT_LABELS[o]) for o in OBJECTS])
     field = models.CharField(_("field"), max_length=40)
     role = models.CharField(_("role"), max_length=30, blank=True)
-    job = models.ForeignKey(
+    job = TenantForeignKey(
         "orgchart.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("job")
     )
     when = models.CharField(_("when"), max_length=20, choices=[(w, WHEN_LABELS[w]) for w in WHENS])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category
 from querela.core.channels import Channel
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 from querela.customers.models import ServiceType
 
@@ -109,7 +110,7 @@ class InstructionStep(TenantModel):
     chart may be edited without touching instructions), how, the evidence it must produce, whether it may
     be skipped, and the days it gets of the statutory deadline."""
 
-    instruction = models.ForeignKey(WorkInstruction, on_delete=models.CASCADE, related_name="steps")
+    instruction = TenantForeignKey(WorkInstruction, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"))
     # Not `check`: that name is Django's `Model.check()`.
     check_code = models.CharField(_("check"), max_length=40, choices=Check.choices)
@@ -135,7 +136,7 @@ class DocumentTemplate(TenantModel):
     """A justifying document an instruction has drawn up (a recalculation statement, an inspection record…):
     its text with placeholders (`placeholders.py`) filled from the complaint, rendered to PDF."""
 
-    instruction = models.ForeignKey(WorkInstruction, on_delete=models.CASCADE, related_name="documents")
+    instruction = TenantForeignKey(WorkInstruction, on_delete=models.CASCADE, related_name="documents")
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
@@ -164,8 +165,8 @@ class ChecklistStep(TenantModel):
     deadline. Open → done (with its evidence: files of the complaint, or a note) or not applicable (with
     a reason), only through `checklists.py`."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="checklist_steps")
-    instruction = models.ForeignKey(WorkInstruction, on_delete=models.PROTECT, related_name="+")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="checklist_steps")
+    instruction = TenantForeignKey(WorkInstruction, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
     check_code = models.CharField(_("check"), max_length=40, choices=Check.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -203,7 +204,7 @@ class ChecklistStep(TenantModel):
 class ChecklistOverride(TenantModel):
     """A supervisor's decision that a complaint may be answered with mandatory steps still open."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(_("reason"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -220,7 +221,7 @@ class ChecklistChoice(TenantModel):
     complaint about the tariff, not the amount): kept while the category stays; its current version is
     followed. A new category starts from the automatic pick again."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     instruction_code = models.CharField(_("instruction"), max_length=40)
     reason = models.TextField(_("reason"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey, TenantOneToOneField
 from querela.core.models import TenantModel
 
 
@@ -29,7 +30,7 @@ class InboundMessage(TenantModel):
     mail_from = models.CharField(max_length=320, blank=True)
     received_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=InboundStatus.choices, default=InboundStatus.PENDING)
-    complaint = models.ForeignKey(
+    complaint = TenantForeignKey(
         "complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
     )
     subject = models.CharField(max_length=500, blank=True)
@@ -106,8 +107,8 @@ class OutboundStatus(models.TextChoices):
 class OutboundEmail(TenantModel):
     """An e-mail to the customer: its headers thread replies back to the complaint."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="outbound_emails")
-    entry = models.OneToOneField(
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="outbound_emails")
+    entry = TenantOneToOneField(
         "complaints.TimelineEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="email"
     )
     to = models.EmailField()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.errors import ValidationFailed
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantManager, TenantModel
 
 
@@ -72,9 +73,9 @@ class MinutesManager(TenantManager.from_queryset(MinutesQuerySet)):  # type: ign
 class Minutes(TenantModel):
     objects = MinutesManager()
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="minutes")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="minutes")
     version = models.PositiveIntegerField(_("version"), default=1)
-    supersedes = models.ForeignKey(
+    supersedes = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
     )
     # The customer.
@@ -109,7 +110,7 @@ class Minutes(TenantModel):
     customer_typed_name = models.CharField(max_length=200, blank=True)
     customer_confirmed_by = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    pdf = models.ForeignKey("complaints.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pdf = TenantForeignKey("complaints.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

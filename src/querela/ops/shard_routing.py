@@ -4,7 +4,8 @@ Pure: reads the statement's text as Django writes it (quoted names, `%s` or lite
 routes to one shard when every tenant table it touches is pinned to one tenant: filtered by
 `tenant_id = …` (or `IN` one value), or joined to a pinned table on `tenant_id`. An INSERT routes by the
 tenant_id it writes. Anything else would be a multi-shard query on Citus — a join on `id` alone is the usual
-one: the ORM joins `customer_id = id`, and the customer table is not filtered by tenant itself.
+one: a plain ForeignKey joins `customer_id = id`, and the customer table is not filtered by tenant itself
+(the tenant foreign keys of `core/fields.py` add `customer.tenant_id = complaint.tenant_id` to the join).
 
 A heuristic over text, not a planner: it errs towards "does not route" (a subquery's own filter counts only
 for the table it names), which is the side a check should err on.
@@ -43,7 +44,8 @@ def _joined_on_tenant(sql: str, names: set[str], pinned_names: set[str]) -> bool
         for m in pinned_names:
             if n == m:
                 continue
-            if re.search(_ref(n) + r"\s*=\s*" + _ref(m), sql) or re.search(_ref(m) + r"\s*=\s*" + _ref(n), sql):
+            # Django writes a join's extra condition with the right side in parentheses (core/fields.py).
+            if re.search(_ref(n) + r"\s*=\s*\(?" + _ref(m), sql) or re.search(_ref(m) + r"\s*=\s*\(?" + _ref(n), sql):
                 return True
     return False
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 
@@ -30,7 +31,7 @@ class SignCapability(models.TextChoices):
 
 
 class Job(TenantModel):
-    department = models.ForeignKey(
+    department = TenantForeignKey(
         "tenants.Department", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("department")
     )
     code = models.CharField(_("job code"), max_length=40)
@@ -59,7 +60,7 @@ class Job(TenantModel):
 class JobHolder(TenantModel):
     """A staff member in a job for a term."""
 
-    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="holders", verbose_name=_("job"))
+    job = TenantForeignKey(Job, on_delete=models.PROTECT, related_name="holders", verbose_name=_("job"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
     )
@@ -92,8 +93,8 @@ class Deputy(TenantModel):
     """Someone standing in for a job: for one holder (`holder`, e.g. while they are on leave) or for the job
     as a whole (`holder` empty: a standing deputy, or a vacancy)."""
 
-    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("job"))
-    holder = models.ForeignKey(
+    job = TenantForeignKey(Job, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("job"))
+    holder = TenantForeignKey(
         JobHolder,
         null=True,
         blank=True,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 
@@ -54,11 +55,11 @@ class ScanBatch(TenantModel):
 class ScanLetter(TenantModel):
     """One letter of a scan: its pages, and the complaint it was registered as."""
 
-    batch = models.ForeignKey(ScanBatch, on_delete=models.PROTECT, related_name="letters")
+    batch = TenantForeignKey(ScanBatch, on_delete=models.PROTECT, related_name="letters")
     position = models.PositiveIntegerField()
     first_page = models.PositiveIntegerField()
     last_page = models.PositiveIntegerField()
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="+")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="+")
 
     class Meta(TenantModel.Meta):
         constraints = [

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from querela.core.channels import Channel
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 
@@ -54,9 +55,9 @@ class StoredLetter(TenantModel):
     """One message to the customer as the letter it is: the PDF rendered once, when it was written, and
     kept (what was sent is what is shown later, whatever the templates become)."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    complaint = TenantForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
     # The outbound timeline entry it is the letter of: one letter per entry (see the constraint).
-    entry = models.ForeignKey("complaints.TimelineEntry", on_delete=models.CASCADE, related_name="+")
+    entry = TenantForeignKey("complaints.TimelineEntry", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -65,7 +66,7 @@ class StoredLetter(TenantModel):
     size = models.PositiveBigIntegerField(_("size"))
     page_count = models.PositiveIntegerField(_("pages"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
-    batch = models.ForeignKey(PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
+    batch = TenantForeignKey(PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "entry"], name="storedletter_once")]

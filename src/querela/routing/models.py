@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from querela.complaints.models import Category, Kind
 from querela.core.channels import Channel
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 from querela.customers.models import ServiceType
 
@@ -35,11 +36,11 @@ class RoutingRule(TenantModel):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, blank=True)
     # Where it goes.
-    department = models.ForeignKey(
+    department = TenantForeignKey(
         "tenants.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
     )
     pool = models.CharField(_("handler pool"), max_length=20, choices=Pool.choices, default=Pool.NONE)
-    pool_job = models.ForeignKey(
+    pool_job = TenantForeignKey(
         "orgchart.Job",
         null=True,
         blank=True,

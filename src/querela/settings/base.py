@@ -97,6 +97,9 @@ TEMPLATES = [
 
 def _database_config(url: str) -> dict[str, object]:
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with foreign keys that still migrate once the schema is distributed by tenant.
+        config["ENGINE"] = "querela.core.postgresql"
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
         # deadlocking on lock upgrade (reference numbers, audit chain heads).

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 from .checklist import DEFAULT_ITEMS
@@ -28,7 +29,7 @@ class ExtensionRequest(TenantModel):
     approves it (then `complaint_extend` runs and the notice goes out) or refuses it with a reason.
     At most one is pending per complaint."""
 
-    complaint = models.ForeignKey(
+    complaint = TenantForeignKey(
         "complaints.Complaint", on_delete=models.PROTECT, related_name="extension_requests", verbose_name=_("complaint")
     )
     requested_by = models.ForeignKey(
@@ -129,8 +130,8 @@ class QualityReview(TenantModel):
     """One sampled complaint, reviewed once: each checklist item met / not met / not applicable (kept as
     worded then, so editing the checklist never changes a past review), a score 0–100 and a comment."""
 
-    sample = models.ForeignKey(QualitySample, on_delete=models.PROTECT, related_name="reviews")
-    complaint = models.ForeignKey(
+    sample = TenantForeignKey(QualitySample, on_delete=models.PROTECT, related_name="reviews")
+    complaint = TenantForeignKey(
         "complaints.Complaint", on_delete=models.PROTECT, related_name="+", verbose_name=_("complaint")
     )
     # Who answered it (its assignee when drawn): results are listed per handler.

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from querela.core.fields import TenantForeignKey
 from querela.core.models import TenantModel
 
 from .roles import Role
@@ -121,7 +122,7 @@ class Membership(TenantModel):
     role = models.CharField(
         _("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.PLATFORM_OPERATOR]
     )
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
+    department = TenantForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta(TenantModel.Meta):

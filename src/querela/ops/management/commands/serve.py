@@ -4,18 +4,17 @@ the background worker and the inbound SMTP server until Ctrl-C."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from querela.demo.data import DEMO_PASSWORD
 from querela.demo.seed import demo_logins
+from querela.ops.supervisor import ChildSpec, Supervisor
 
 
 class Command(BaseCommand):
@@ -38,8 +37,10 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "querela.settings.embedded"),
         }
         manage = [sys.executable, "-m", "querela.cli"]
-        procs = {
-            "web": subprocess.Popen(
+        specs = [
+            # Without the web server nothing is usable: if it keeps crashing, the whole run stops.
+            ChildSpec(
+                "web",
                 [
                     sys.executable,
                     "-m",
@@ -56,40 +57,23 @@ class Command(BaseCommand):
                     "--graceful-timeout",
                     "5",
                 ],
-                env=env,
+                env,
+                required=True,
             ),
-            "worker": subprocess.Popen([*manage, "run_huey", "--quiet"], env=env),
-        }
+            ChildSpec("worker", [*manage, "run_huey", "--quiet"], env),
+        ]
         if _has_command("smtpd"):
-            procs["smtpd"] = subprocess.Popen([*manage, "smtpd"], env=env)
+            specs.append(ChildSpec("smtpd", [*manage, "smtpd"], env))
         url = f"http://{opts['host']}:{opts['port']}/"
-        self._banner(url)
-        stopping = False
+        # Until Ctrl-C/SIGTERM: a part that dies is restarted alone, with back-off (see ops/supervisor.py).
+        status = Supervisor(specs, log=self._log).run(on_started=lambda: self._banner(url))
+        self.stdout.write("Querela stopped.")
+        if status:
+            raise CommandError("a part of Querela kept failing; see the supervisor lines above", returncode=status)
 
-        def stop(_sig: int, _frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while not stopping:
-                dead = [name for name, p in procs.items() if p.poll() is not None]
-                if dead:
-                    self.stderr.write(f"{', '.join(dead)} stopped unexpectedly; shutting down.")
-                    break
-                time.sleep(0.5)
-        finally:
-            for p in procs.values():
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for p in procs.values():
-                try:
-                    p.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    p.kill()
-            self.stdout.write("Querela stopped.")
+    def _log(self, message: str) -> None:
+        # Plain, not the error colour: most lines are "started web (pid …)".
+        self.stderr.write(f"{time.strftime('%H:%M:%S')} supervisor: {message}", style_func=str)
 
     def _banner(self, url: str) -> None:
         self.stdout.write("")
