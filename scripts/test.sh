@@ -19,7 +19,9 @@ env -u QUERELA_TEST_DATABASE_URL "${PYTEST[@]}" tests || status=1
 
 PG_URL="${QUERELA_TEST_DATABASE_URL:-}"
 if [ -z "$PG_URL" ] && [ "${CI:-}" = true ]; then
-  PG_URL="postgres://postgres@127.0.0.1:5432/querela"
+  # An ordinary role, as production must use: a superuser would bypass row-level security.
+  PG_URL=$(.venv/bin/python scripts/pg_app_role.py postgres://postgres@127.0.0.1:5432/postgres querela_app) \
+    || { echo "could not create the PostgreSQL role querela_app"; exit 1; }
 fi
 if [ -n "$PG_URL" ]; then
   echo "== test suite on PostgreSQL ($PG_URL) =="

@@ -20,6 +20,12 @@ Querela operator commands:
   orgchart import --tenant X FILE.csv [--dry-run]
                              import a supplier's org chart (departments, jobs, holders, deputies),
                              all or nothing; errors by row number
+  privacy purge [--tenant X] [--dry-run]
+                             remove what each supplier's retention schedule says is due (a dry run
+                             only counts); prints per document type: due, removed, oldest kept
+  mfa reset USERNAME --reason TEXT
+                             remove a person's authenticator app (two-step sign-in); staff set
+                             up a new one at their next sign-in, audited with the reason
   smtpd                      run only the inbound SMTP server
   run_huey                   run only the background worker
   sweep_deadlines            run the deadline sweep once (reminders, breaches)

@@ -4,6 +4,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -22,6 +23,14 @@ from querela.core import tenancy
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+
+@contextmanager
+def _as_the_database_owner():
+    """Raw SQL as an attacker with the database's own access: past the tenant wall (row-level security)."""
+    with tenancy.dangerously_all_tenants(), connection.cursor() as cur:
+        yield cur
 
 
 def _activity(w):
@@ -71,7 +80,7 @@ def test_chain_verifies_and_raw_sql_tampering_is_found(world):
     assert audit_verify(tenant=world.a.tenant).ok
     with tenancy.tenant_scope(world.a.tenant):
         target = AuditEvent.objects.order_by("seq")[2]
-    with connection.cursor() as cur:
+    with _as_the_database_owner() as cur:
         cur.execute("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", target.pk])
     result = audit_verify(tenant=world.a.tenant)
     assert not result.ok and result.broken_seq == target.seq
@@ -92,7 +101,7 @@ def test_an_attacker_who_rewrites_an_event_and_recomputes_the_plain_chain_is_fou
         events = list(AuditEvent.objects.order_by("seq"))
     # What worked against the unkeyed chain: change an event, then recompute every hash after it.
     prev = events[1].prev_hash
-    with connection.cursor() as cur:
+    with _as_the_database_owner() as cur:
         for event in events[1:]:
             label = "someone-else" if event.pk == events[1].pk else event.actor_label
             content = _plain(f"{event.action}|{label}|{event.object_id}")
@@ -118,7 +127,7 @@ def test_deleting_the_newest_events_and_moving_the_head_back_is_found_by_the_anc
     with tenancy.tenant_scope(world.a.tenant):
         events = list(AuditEvent.objects.order_by("seq"))
     keep = events[:-50]
-    with connection.cursor() as cur:
+    with _as_the_database_owner() as cur:
         cur.executemany("DELETE FROM audit_auditevent WHERE id = %s", [[e.pk] for e in events[-50:]])
         cur.execute("DELETE FROM audit_auditseal WHERE last_seq > %s", [keep[-1].seq])
         cur.execute(
@@ -136,7 +145,7 @@ def test_deleting_a_row_or_reordering_two_is_found(world):
     _sealed(world.a)
     with tenancy.tenant_scope(world.a.tenant):
         events = list(AuditEvent.objects.order_by("seq"))
-    with connection.cursor() as cur:  # swap the places of events 2 and 3
+    with _as_the_database_owner() as cur:  # swap the places of events 2 and 3
         cur.execute("UPDATE audit_auditevent SET seq = -1 WHERE id = %s", [events[1].pk])
         cur.execute(
             "UPDATE audit_auditevent SET seq = 2, prev_hash = %s, hash = %s WHERE id = %s",
@@ -147,7 +156,7 @@ def test_deleting_a_row_or_reordering_two_is_found(world):
             [events[2].prev_hash, events[2].hash, events[1].pk],
         )
     assert audit_verify(tenant=world.a.tenant).broken_seq == 2
-    with connection.cursor() as cur:
+    with _as_the_database_owner() as cur:
         cur.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])  # now at place 2
     result = audit_verify(tenant=world.a.tenant)
     assert result.broken_seq == 2 and "missing" in result.reason
@@ -159,7 +168,7 @@ def test_unsealed_events_are_reported_and_an_edit_before_sealing_is_found(world)
     c = _activity(world.a)
     result = audit_verify(tenant=world.a.tenant)
     assert result.ok and result.checked == 3 and result.unsealed == 3
-    with connection.cursor() as cur:
+    with _as_the_database_owner() as cur:
         cur.execute("UPDATE audit_auditevent SET object_id = 'X' WHERE object_id = %s AND seq IS NULL", [c.reference])
     result = audit_verify(tenant=world.a.tenant)
     assert not result.ok and "unsealed" in result.reason

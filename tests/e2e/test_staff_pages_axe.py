@@ -144,7 +144,21 @@ def _populate(w: TenantWorld) -> tuple[Complaint, Complaint]:
         _supervision(w, c)
         _orgchart(w)
         _routing(w)
+        _privacy(w)
     return c, late
+
+
+def _privacy(w: TenantWorld) -> None:
+    """Data protection (issue 16): an export built, a dry run's report, an erasure with something kept."""
+    from querela.privacy.erasure import erasure_apply, erasure_plan
+    from querela.privacy.export import subject_export_request
+    from querela.privacy.purge import purge_dry_run
+
+    admin = w.actor("tenant_admin")
+    subject_export_request(actor=admin, customer_number=w.customer.customer_number)  # built once it commits
+    purge_dry_run(actor=admin)
+    plan = erasure_plan(actor=admin, customer_id=w.other_customer.pk)
+    erasure_apply(actor=admin, customer_id=w.other_customer.pk, reason="Levél, március 3.", digest=plan.digest)
 
 
 def _routing(w: TenantWorld) -> None:
@@ -285,6 +299,7 @@ def _fill(route: str, w: TenantWorld, complaint: Complaint) -> str:
         ids["<int:step_id>"] = apps.get_model("instructions", "ChecklistStep").objects.first()
         ids["<int:routing_rule_id>"] = apps.get_model("routing", "RoutingRule").objects.first()
         ids["<int:rule_id>"] = apps.get_model("edit_rules", "FieldRule").objects.first()
+        ids["<int:subject_export_id>"] = apps.get_model("privacy", "SubjectExport").objects.first()
     url = "/" + route.replace("<str:tenant>", w.tenant.code).replace("<str:reference>", complaint.reference)
     url = (
         url.replace("<slug:code>", "outage")

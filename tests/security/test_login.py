@@ -22,23 +22,25 @@ def test_login_follows_a_local_next_but_not_another_site(world) -> None:
 
 
 def test_failed_logins_behind_a_proxy_are_counted_per_client_not_per_proxy(world, settings) -> None:
-    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 1, "RATE_LIMIT_LOGIN": (2, 300)}
+    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 1, "LOGIN_ADDRESS_LIMIT": (2, 300)}
     attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
     colleague = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
-    for _ in range(2):
-        Client().post("/login/", {"username": "aaa-handler", "password": "wrong"}, **attacker)
-    assert Client().post("/login/", {"username": "aaa-handler", "password": "wrong"}, **attacker).status_code == 429
+    for name in ("a1", "a2"):
+        Client().post("/login/", {"username": name, "password": "wrong"}, **attacker)
+    assert Client().post("/login/", {"username": "a3", "password": "wrong"}, **attacker).status_code == 429
     # Someone else behind the same proxy still gets in.
     response = Client().post("/login/", {"username": "aaa-handler", "password": PASSWORD}, **colleague)
     assert response.status_code == 302
 
 
 def test_a_spoofed_forwarded_for_is_ignored_without_a_trusted_proxy(world, settings) -> None:
-    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 0, "RATE_LIMIT_LOGIN": (2, 300)}
-    for spoof in ("1.1.1.1", "2.2.2.2"):
-        Client().post("/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=spoof)
+    settings.QUERELA = {**settings.QUERELA, "TRUSTED_PROXIES": 0, "LOGIN_ADDRESS_LIMIT": (2, 300)}
+    for name, spoof in (("x1", "1.1.1.1"), ("x2", "2.2.2.2")):
+        Client().post(
+            "/login/", {"username": name, "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=spoof
+        )
     blocked = Client().post(
-        "/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="3.3.3.3"
+        "/login/", {"username": "x3", "password": "y"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="3.3.3.3"
     )
     assert blocked.status_code == 429
 

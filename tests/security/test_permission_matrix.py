@@ -515,6 +515,45 @@ def _add_routing_rule(w: TenantWorld, role: str) -> Outcome:
 EXECUTORS["routing.manage"] = _add_routing_rule
 
 
+def _reset_someones_two_step(w: TenantWorld, role: str) -> Outcome:
+    """Two-step sign-in (issue 16): another person's authenticator app removed through its page, with a reason."""
+    from querela.mfa.models import TotpDevice
+    from querela.mfa.services import enrolment_start
+    from tests.mfa.helpers import confirm_app
+
+    target = w.users["handler" if role != "handler" else "agent"]
+    confirm_app(target, enrolment_start(target).secret)
+    with tenancy.tenant_scope(w.tenant):
+        membership = Membership.objects.get(user=target)
+    response = _client(w, role).post(
+        f"/t/{w.tenant.code}/admin/staff/{membership.pk}/two-step/", {"reason": "Lost phone; identity checked"}
+    )
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    assert not TotpDevice.objects.filter(user=target).exists(), (role, "answered OK but the app is still there")
+    return True
+
+
+EXECUTORS["mfa.reset_other"] = _reset_someones_two_step
+
+
+def _export_a_subject(w: TenantWorld, role: str) -> Outcome:
+    """Data protection (issue 16): everything about a customer asked for through the officer's page."""
+    from querela.privacy.models import SubjectExport
+
+    response = _client(w, role).post(f"/t/{w.tenant.code}/privacy/exports/", {"customer": w.customer.customer_number})
+    if response.status_code in (403, 404):
+        return False
+    assert response.status_code == 302, (role, response.status_code)
+    with tenancy.tenant_scope(w.tenant):
+        assert SubjectExport.objects.filter(customer=w.customer).exists(), (role, "answered OK but no export")
+    return True
+
+
+EXECUTORS["privacy.manage"] = _export_a_subject
+
+
 def test_every_action_has_an_executor():
     assert set(EXECUTORS) == set(PERMISSIONS)
 

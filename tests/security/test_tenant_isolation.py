@@ -43,6 +43,12 @@ from querela.postroom.models import ScanBatch, ScanLetter
 from querela.postroom.services import scan_batch_upload
 from querela.printing.models import PrintBatch, StoredLetter
 from querela.printing.services import letter_store
+from querela.privacy.erase import complaints_anonymise
+from querela.privacy.erasure import erasure_apply, erasure_plan
+from querela.privacy.export import subject_export_request
+from querela.privacy.models import SubjectExport
+from querela.privacy.purge import purge_dry_run
+from querela.privacy.services import retention_set
 from querela.remedies.models import RemedyBody
 from querela.remedies.services import remedy_body_save
 from querela.routing.models import RoutingRule
@@ -154,7 +160,21 @@ def _populate(w: TenantWorld) -> Complaint:
             actor=w.actor("tenant_admin"),
             values={"name": "Billing of " + w.tenant.code, "category": "billing", "department_id": w.department.pk},
         )
+        _privacy(w)
     return c
+
+
+def _privacy(w: TenantWorld) -> None:
+    """Data protection (issue 16): a retention period, a dry run, an export asked for, an erasure carried out
+    (the other customer: nothing of theirs is kept by law) and a complaint record anonymised."""
+    admin = w.actor("tenant_admin")
+    retention_set(actor=admin, months={"attachment": 48}, reason="Test")
+    purge_dry_run(actor=admin)
+    subject_export_request(actor=admin, customer_number=w.customer.customer_number)
+    plan = erasure_plan(actor=admin, customer_id=w.other_customer.pk)
+    erasure_apply(actor=admin, customer_id=w.other_customer.pk, reason="Letter", digest=plan.digest)
+    old = complaint_register(actor=w.actor("agent"), channel="post", subject="Old", description="d")
+    complaints_anonymise([old], actor=admin, reason="retention")
 
 
 def _orgchart(w: TenantWorld) -> None:
@@ -250,6 +270,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         step = ChecklistStep.objects.filter(tenant_id=tid).first()
         routing_rule = RoutingRule.objects.filter(tenant_id=tid).first()
         field_rule = FieldRule.objects.filter(tenant_id=tid).first()
+        subject_export = SubjectExport.objects.filter(tenant_id=tid).first()
     url = "/" + (
         route.replace("<int:message_id>", str(message.pk if message else 0))
         .replace("<str:tenant>", tenant)
@@ -287,6 +308,7 @@ def _fill(route: str, tenant: str, complaint: Complaint, customer_id: int, attac
         .replace("<int:step_id>", str(step.pk if step else 0))
         .replace("<int:routing_rule_id>", str(routing_rule.pk if routing_rule else 0))
         .replace("<int:rule_id>", str(field_rule.pk if field_rule else 0))
+        .replace("<int:subject_export_id>", str(subject_export.pk if subject_export else 0))
     )
     assert "<" not in url, f"fill in {url}"
     return url

@@ -13,13 +13,21 @@ from django.utils.translation import gettext_lazy
 
 from .tokens import make_link_parts
 
-_ROUTES = {"verify": "web:account_verify", "sign_in": "web:account_link_login", "reset": "web:account_reset_confirm"}
+_ROUTES = {
+    "verify": "web:account_verify",
+    "sign_in": "web:account_link_login",
+    "reset": "web:account_reset_confirm",
+    "unlock": "web:account_unlock",
+}
+_STAFF_ROUTES = {"staff_reset": "web:password_reset_confirm", "staff_unlock": "web:login_unlock"}
 
 
 def _link(kind: str, tenant: Any, user: Any) -> str:
     uid, token = make_link_parts(kind, user)
     if kind == "invite":  # staff set their password on the installation's own page, not a supplier's site
         path = reverse("web:staff_welcome", kwargs={"uidb64": uid, "token": token})
+    elif kind in _STAFF_ROUTES:
+        path = reverse(_STAFF_ROUTES[kind], kwargs={"uidb64": uid, "token": token})
     else:
         path = reverse(_ROUTES[kind], kwargs={"code": tenant.code, "uidb64": uid, "token": token})
     return settings.QUERELA["PUBLIC_URL"] + path
@@ -56,6 +64,31 @@ _TEXTS = {
             "\n\n%(link)s\n\nThen sign in at %(login)s with your user name and that password."
         ),
     ),
+    "unlock": (
+        gettext_lazy("Your account was locked"),
+        gettext_lazy(
+            "Someone tried to sign in to your account at %(tenant)s with wrong passwords several times, so "
+            "it is locked for 15 minutes. If it was you, open this link within an hour to unlock it now:"
+            "\n\n%(link)s\n\nIf it was not you, your password is still safe; you may change it on the sign-in "
+            "page."
+        ),
+    ),
+    "staff_unlock": (
+        gettext_lazy("Your Querela account was locked"),
+        gettext_lazy(
+            "Someone tried to sign in as %(username)s with wrong passwords several times, so the account is "
+            "locked for 15 minutes. If it was you, open this link within an hour to unlock it now from your "
+            "browser:\n\n%(link)s\n\nIf it was not you, tell your administrator."
+        ),
+    ),
+    "staff_reset": (
+        gettext_lazy("A new password for Querela"),
+        gettext_lazy(
+            "A new password was asked for the user name %(username)s. Open this link within a day to "
+            "choose it; it works once:\n\n%(link)s\n\nIf you did not ask for it, ignore this message: your "
+            "password stays as it is."
+        ),
+    ),
     "already_registered": (
         gettext_lazy("You already have an account"),
         gettext_lazy(
@@ -80,6 +113,15 @@ def _invitation(tenant: Any, user: Any, language: str) -> EmailMessage:
         greeting = _("Dear %(name)s,") % {"name": user.get_full_name() or user.username}
         body = "\n\n".join([greeting, str(text) % values])
         return EmailMessage(subject=str(subject) % {"tenant": tenant.name}, body=body, from_email=None, to=[user.email])
+
+
+def compose_staff(kind: str, user: Any, language: str) -> EmailMessage:
+    """A staff account's mail (unlock, new password): from the installation, in the user's language."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject, text = _TEXTS[kind]
+        body = str(text) % {"username": user.username, "link": _link(kind, None, user)}
+        greeting = _("Dear %(name)s,") % {"name": user.get_full_name() or user.username}
+        return EmailMessage(subject=str(subject), body=f"{greeting}\n\n{body}", from_email=None, to=[user.email])
 
 
 def compose(kind: str, tenant: Any, user: Any, language: str) -> EmailMessage:

@@ -56,7 +56,23 @@ class _Invite(_Token):
     max_age = 7 * 86400
 
 
-TOKENS: dict[str, _Token] = {"verify": _Verify(), "sign_in": _SignIn(), "reset": _Reset(), "invite": _Invite()}
+class _Unlock(_Token):
+    """Lifts a sign-in lock (`login_guard.py`); spent by the next sign-in."""
+
+    key_salt = "querela.accounts.unlock"
+    max_age = 3600
+
+
+TOKENS: dict[str, _Token] = {
+    "verify": _Verify(),
+    "sign_in": _SignIn(),
+    "reset": _Reset(),
+    "invite": _Invite(),
+    "unlock": _Unlock(),
+    # Staff use the installation's own pages (not a supplier's site): the same tokens, other addresses.
+    "staff_reset": _Reset(),
+    "staff_unlock": _Unlock(),
+}
 
 
 def make_link_parts(kind: str, user: Any) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -26,10 +26,22 @@ _STATUS = {
 
 
 def querela_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ValidationFailed) and exc.field:
+        # A refusal about one input ("no such consumption place here") is a field error of the body, as a
+        # serializer's own would be, under the name the request used for it.
+        name = getattr(context.get("view"), "input_fields", {}).get(exc.field)
+        if name:
+            return Response({name: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, QuerelaError):
         code = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
         return Response({"code": exc.code, "detail": exc.message}, status=code)
     return exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """An address under the API that names no operation (or an id that is no number): JSON like every
+    other answer of the API, not the site's not-found page."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
 
 
 class TenantAPIView(APIView):
@@ -37,6 +49,8 @@ class TenantAPIView(APIView):
     # (A comment, not a docstring: the OpenAPI schema shows docstrings as operation descriptions.)
 
     permissions_by_method: dict[str, str] = {}
+    # A service's name for an input (`QuerelaError.field`) -> the body field that carried it here.
+    input_fields: dict[str, str] = {}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

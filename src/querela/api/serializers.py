@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -54,8 +55,13 @@ class ComplaintOut(serializers.ModelSerializer[Complaint]):
                 data.pop(name, None)
         return data
 
-    customer_number = serializers.CharField(source="customer.customer_number", default=None, read_only=True)
-    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
+    # Left out for readers who may not see them: the schema does not promise them to everyone.
+    schema_optional = INTERNAL_FIELDS
+
+    customer_number = serializers.CharField(
+        source="customer.customer_number", default=None, allow_null=True, read_only=True
+    )
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Complaint
@@ -79,6 +85,15 @@ class ComplaintOut(serializers.ModelSerializer[Complaint]):
         ]
 
 
+class ComplaintPageOut(serializers.Serializer[dict[str, object]]):
+    """One page of the complaint list (limit and offset)."""
+
+    count = serializers.IntegerField(help_text="complaints in the whole list")
+    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
+    previous = serializers.URLField(allow_null=True, help_text="the page before, or null on the first")
+    results = ComplaintOut(many=True)
+
+
 class TimelineOut(serializers.ModelSerializer[TimelineEntry]):
     class Meta:
         model = TimelineEntry
@@ -87,13 +102,25 @@ class TimelineOut(serializers.ModelSerializer[TimelineEntry]):
 
 class StrictIn(serializers.Serializer[dict[str, object]]):
     """Input that names an unknown field is refused: a misspelt "customer" must not register an
-    unidentified complaint without a word."""
+    unidentified complaint without a word. Nested input too (`given`): checked on the data each
+    serializer is given, not on the request's top level alone."""
 
-    def validate(self, attrs: Any) -> Any:
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
-        return attrs
+    refuses_unknown_fields = True  # the OpenAPI schema says so (api/schema.py)
+    # Names that are no field here but go on to the service, which refuses them with its own reason.
+    passed_on: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields) - self.passed_on) if isinstance(data, Mapping) else []
+        errors = {name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from exc
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class IdentifyingFacts(StrictIn):
@@ -171,12 +198,8 @@ class ComplaintChangeIn(IdentifyingFacts):
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
-    def validate(self, attrs: Any) -> Any:
-        # An original named here is no typo: the service refuses it with its reason (403), not as unknown.
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields) - set(ORIGINALS["complaint"]))
-        if unknown:
-            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
-        return attrs
+    # An original named here is no typo: the service refuses it with its reason (403), not as unknown.
+    passed_on = frozenset(ORIGINALS["complaint"])
 
 
 class TransitionIn(StrictIn):
@@ -227,6 +250,17 @@ class DeadlineStepOut(serializers.Serializer[dict[str, object]]):
     state = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
     done_on = serializers.DateField(allow_null=True)
+
+
+class ExtensionRequestOut(serializers.Serializer[dict[str, object]]):
+    """Where the supplier wants four eyes, an extension is a request a supervisor decides."""
+
+    extension_request = serializers.IntegerField(help_text="the request's id")
+    state = serializers.CharField()
+
+
+class TokenOut(serializers.Serializer[dict[str, str]]):
+    token = serializers.CharField(help_text="send it as `Authorization: Token <token>`; shown this once")
 
 
 class AttachmentOut(serializers.ModelSerializer[Attachment]):

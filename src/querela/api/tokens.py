@@ -12,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from querela.core import clock, tenancy
+from querela.core.ratelimit import client_address, refund, take
 from querela.tenants.models import ApiToken
 from querela.tenants.tokens import digest
 
@@ -32,10 +33,19 @@ class TenantTokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        # Guessed keys are limited per client address like wrong passwords (accounts/login_guard.py): the
+        # attempt is counted before the lookup and given back when the key is right.
+        limit, window = cast(tuple[int, int], settings.QUERELA["LOGIN_ADDRESS_LIMIT"])
+        attempt = take("api-token", client_address(request), limit=int(limit), window=int(window))
+        if not attempt.allowed:
+            raise exceptions.Throttled(
+                wait=attempt.retry_after, detail=_("Too many invalid tokens from your address. Try again later.")
+            )
         with tenancy.dangerously_all_tenants():  # the tenant is what the token tells us
             token = ApiToken.objects.select_related("user", "tenant").filter(key_sha256=digest(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
+        refund(attempt)
         days = int(cast(int, settings.QUERELA["API_TOKEN_DAYS"]))
         if token.created < clock.now() - timedelta(days=days):
             raise exceptions.AuthenticationFailed(_("This token has expired: issue a new one."))

@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import calls, instructions, routing, views
+from . import calls, instructions, privacy, routing, views
+from .base import not_found
 
 app_name = "api"
 
@@ -46,6 +47,9 @@ urlpatterns = [
     path("t/<str:tenant>/calls/<str:recording_id>/recording/", calls.CallRecording.as_view(), name="call_recording"),
     path("t/<str:tenant>/instructions/", instructions.InstructionCollection.as_view(), name="instructions"),
     path("t/<str:tenant>/routing-rules/", routing.RoutingRuleCollection.as_view(), name="routing_rules"),
+    path("t/<str:tenant>/privacy/retention/", privacy.RetentionView.as_view(), name="privacy_retention"),
     path("t/<str:tenant>/token/", views.TokenIssue.as_view(), name="token"),
     path("t/<str:tenant>/customers/<int:customer_id>/", views.CustomerItem.as_view(), name="customer"),
+    # Last: whatever else ends in a slash here is no operation of the API (a JSON 404, not a page).
+    re_path(r"^[\s\S]*/$", not_found),  # [\s\S]: a newline in an address is part of it too
 ]

@@ -46,14 +46,17 @@ from .serializers import (
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintOut,
+    ComplaintPageOut,
     CustomerIn,
     CustomerOut,
     DeadlineIn,
     DeadlineStepOut,
+    ExtensionRequestOut,
     IdentifyIn,
     MessageIn,
     NoteIn,
     TimelineOut,
+    TokenOut,
     TransitionIn,
 )
 
@@ -76,12 +79,19 @@ class ComplaintCollection(TenantAPIView):
     """Complaints of the tenant: list and search them, or register one received by any channel."""
 
     permissions_by_method = {"GET": "complaint.list", "POST": "complaint.register"}
+    input_fields = {"customer": "customer_number", "place": "place_id", "received_at": "received_at"}
 
     @extend_schema(
-        responses=ComplaintOut(many=True),
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
+        responses=ComplaintPageOut,
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("q", str),
+            OpenApiParameter("limit", int, description="complaints per page (at most 200)"),
+            OpenApiParameter("offset", int, description="how many to skip"),
+        ],
         summary="List complaints",
         tags=["complaints"],
+        operation_id="t_complaints_list",  # a paged answer is not a list to drf-spectacular: named here
     )
     def get(self, request: Request, tenant: str) -> Response:
         qs = complaint_list(
@@ -140,6 +150,7 @@ class ComplaintTransition(TenantAPIView):
     """Move a complaint along the workflow (register, assign, answer, …); the role guard of each move applies."""
 
     permissions_by_method = {"POST": "complaint.view"}
+    input_fields = {"assignee": "assignee_id"}
 
     @extend_schema(
         request=TransitionIn, responses=ComplaintOut, summary="Move a complaint along the workflow", tags=["complaints"]
@@ -215,7 +226,7 @@ class TokenIssue(TenantAPIView):
     permissions_by_method = {"POST": "api.token"}
 
     @extend_schema(
-        request=None, responses={201: dict}, summary="Issue a new API token (replaces the old one)", tags=["tokens"]
+        request=None, responses={201: TokenOut}, summary="Issue a new API token (replaces the old one)", tags=["tokens"]
     )
     def post(self, request: Request, tenant: str) -> Response:
         return Response({"token": api_token_issue(actor=self.actor)}, status=status.HTTP_201_CREATED)
@@ -260,7 +271,10 @@ class ComplaintDeadlines(TenantAPIView):
         return Response(DeadlineStepOut(deadline_overview(complaint)["steps"], many=True).data)
 
     @extend_schema(
-        request=DeadlineIn, responses=DeadlineStepOut(many=True), summary="Take a deadline step", tags=["deadlines"]
+        request=DeadlineIn,
+        responses={200: DeadlineStepOut(many=True), 202: ExtensionRequestOut},
+        summary="Take a deadline step",
+        tags=["deadlines"],
     )
     def post(self, request: Request, tenant: str, reference: str) -> Response:
         data = DeadlineIn(data=request.data)

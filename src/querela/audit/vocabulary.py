@@ -114,6 +114,7 @@ KEY_LABELS: dict[str, Promise] = {
     "power_of_attorney": _("power of attorney"),
     "query": _("searched for"),
     "reason": _("reason"),
+    "recovery_codes_left": _("recovery codes left"),
     "recording": _("call recording"),
     "registered": _("registered with the minutes"),
     "representative": _("representative"),

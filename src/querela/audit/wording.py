@@ -102,6 +102,12 @@ def _batch_posted(ctx: Context) -> str:
     )
 
 
+def _subject_export_downloaded(ctx: Context) -> Promise:
+    if ctx.get("customer"):
+        return _("Everything held about %(customer)s downloaded by %(who)s (data-subject export)")
+    return _("%(object)s downloaded by %(who)s: everything held about an online account")
+
+
 _PERSONAL_DATA_SEEN = _("Personal data (%(object)s) seen by %(who)s")
 
 WORDING: dict[str, Sentence] = {
@@ -156,6 +162,7 @@ WORDING: dict[str, Sentence] = {
         "scan_batch": _("Scanned post %(file)s downloaded by %(who)s"),
         "print_batch": _("Print batch %(ref)s downloaded by %(who)s (PDF)"),
         "stored_letter": _("Letter of complaint %(complaint)s downloaded by %(who)s (PDF)"),
+        "subject_export": _subject_export_downloaded,
         "": _PERSONAL_DATA_SEEN,
     },
     "personal_data.preview": {
@@ -163,7 +170,11 @@ WORDING: dict[str, Sentence] = {
         "": _PERSONAL_DATA_SEEN,
     },
     "personal_data.letter": _("Letter of complaint %(ref)s opened for printing by %(who)s"),
-    "personal_data.export": {"audit_log": _("Audit log exported by %(who)s"), "": _PERSONAL_DATA_SEEN},
+    "personal_data.export": {
+        "audit_log": _("Audit log exported by %(who)s"),
+        "access_log": _("Personal-data access log exported by %(who)s"),
+        "": _PERSONAL_DATA_SEEN,
+    },
     # Calls.
     "call.start": _("Call %(ref)s started by %(who)s"),
     "call.notice_given": _("Call %(ref)s: the caller was told that the call is recorded"),
@@ -190,6 +201,17 @@ WORDING: dict[str, Sentence] = {
     "account.verify": _("E-mail address of %(person)s's online account confirmed"),
     "account.password_reset": _("Password of %(person)s's online account reset"),
     "account.password_set": _("%(person)s set their password from the invitation link"),
+    "account.locked": _("Account of %(person)s locked after wrong passwords; the unlock link was mailed"),
+    "account.unlocked": _("%(person)s unlocked their account from the e-mailed link"),
+    # Two-step sign-in (issue 16, mfa/): written in the log of each supplier the person holds a role at.
+    "mfa.setup": _("%(person)s set up two-step sign-in with an authenticator app"),
+    "mfa.verified": _("%(person)s gave the two-step sign-in code"),
+    "mfa.recovery_used": _("%(person)s signed in with a recovery code"),
+    "mfa.failed": _("Wrong two-step sign-in code for %(person)s"),
+    "mfa.locked": _("Too many wrong two-step sign-in codes for %(person)s: the sign-in was stopped"),
+    "mfa.recovery_new": _("%(person)s made new recovery codes; the old ones no longer work"),
+    "mfa.reset_own": _("%(person)s removed their authenticator app from two-step sign-in"),
+    "mfa.reset": _("Two-step sign-in of %(person)s reset by %(who)s"),
     # Appointments at the customer office.
     "appointment.book": _("Appointment for %(visitor)s booked at %(office)s for %(starts_at)s"),
     "appointment.check_in": _("%(visitor)s arrived for the appointment"),
@@ -265,6 +287,14 @@ WORDING: dict[str, Sentence] = {
     "routing.rule_update": _("Routing: %(object)s changed: %(fields)s"),
     "routing.rule_delete": _("Routing rule %(name)s deleted"),
     "routing.reorder": _("Routing rules put in a new order"),
+    # Data protection (issue 16): subject exports, erasure requests, the retention schedule and its purge.
+    "privacy.export_request": _("Export of everything held about a person requested (%(object)s)"),
+    "privacy.export_built": _("Data-subject export %(ref)s built"),
+    "privacy.erasure": _("%(customer)s erased on request (what the law keeps stays until its day)"),
+    "privacy.complaint_erase": _("Complaint %(ref)s anonymised"),
+    "privacy.purge": _("Data protection: %(object)s deleted"),
+    "privacy.purge_run": _("Retention purge done"),
+    "privacy.retention_set": _("Data protection: %(object)s changed"),
 }
 
 # The action kinds a reader filters by: a label and the code prefixes it covers.
@@ -283,6 +313,8 @@ ACTION_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "instructions": (_("Work instructions"), ("instructions.",)),
     "orgchart": (_("Org chart"), ("orgchart.",)),
     "routing": (_("Routing rules"), ("routing.",)),
+    "mfa": (_("Two-step sign-in"), ("mfa.",)),
+    "privacy": (_("Data protection"), ("privacy.",)),
     "admin": (
         _("Administration"),
         (

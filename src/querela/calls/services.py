@@ -26,7 +26,7 @@ from querela.complaints.services import (
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, ValidationFailed
-from querela.core.uploads import SNIFF_BYTES, check_upload, safe_storage_name
+from querela.core.uploads import check_upload, safe_storage_name
 from querela.customers.models import ConsumptionPlace, Customer, Invoice
 from querela.customers.text import digits, fold
 from querela.tenants.access import Actor, require, system_actor
@@ -223,9 +223,9 @@ def call_attach_audio(*, actor: Actor, call_id: int, upload: Upload) -> Call:
 
 
 def _store_audio(actor: Actor, call: Call, upload: Upload) -> Call:
-    head = upload.stream.read(SNIFF_BYTES)
-    upload.stream.seek(0)
-    content_type = check_upload(tenancy.current_tenant(), upload.filename, upload.size, head)
+    content_type = check_upload(
+        tenancy.current_tenant(), filename=upload.filename, stream=upload.stream, size=upload.size
+    )
     if content_type not in AUDIO_TYPES:
         raise ValidationFailed(_("A call recording must be an audio file (MP3, WAV, OGG or M4A)."), code="not_audio")
     call.audio.save(safe_storage_name(upload.filename), File(upload.stream), save=False)

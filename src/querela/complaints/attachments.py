@@ -6,7 +6,7 @@ from typing import IO
 
 from django.core.files import File
 
-from querela.core.uploads import SNIFF_BYTES, check_upload, hash_stream, safe_storage_name
+from querela.core.uploads import check_upload, hash_stream, safe_storage_name
 
 from .models import Attachment, Complaint, TimelineEntry
 
@@ -21,9 +21,7 @@ def store_attachment(
     entry: TimelineEntry | None = None,
 ) -> Attachment:
     """Stream the file to storage while hashing it; the caller holds the transaction and audits."""
-    head = stream.read(SNIFF_BYTES)
-    stream.seek(0)
-    content_type = check_upload(complaint.tenant, filename, size, head)
+    content_type = check_upload(complaint.tenant, filename=filename, stream=stream, size=size)
     sha256 = hash_stream(stream)
     attachment = Attachment(
         complaint=complaint,

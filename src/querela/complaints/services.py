@@ -55,6 +55,9 @@ class Upload:
     size: int
 
 
+RECEIVED_AT_MOST_DAYS_AGO = 3653  # ten years
+
+
 def complaint_register(
     *,
     actor: Actor,
@@ -111,7 +114,16 @@ def complaint_register(
         raise ValidationFailed(_("The representative does not act for this customer."), code="representative_mismatch")
     received_at = received_at or clock.now()
     if received_at > clock.now() + timedelta(minutes=5):  # a little clock skew between machines is fine
-        raise ValidationFailed(_("The receipt time cannot be in the future."), code="received_in_future")
+        raise ValidationFailed(
+            _("The receipt time cannot be in the future."), code="received_in_future", field="received_at"
+        )
+    if received_at < clock.now() - timedelta(days=RECEIVED_AT_MOST_DAYS_AGO):
+        # A mistyped year ("0147", "1926"): no complaint waits that long, and its deadlines would mean nothing.
+        raise ValidationFailed(
+            _("The receipt time is more than ten years ago: check the year."),
+            code="received_long_ago",
+            field="received_at",
+        )
     if (
         channel in (Channel.PHONE, Channel.IN_PERSON)
         and customer is None
@@ -606,16 +618,24 @@ BULK_LIMIT = 200
 def complaints_assign(*, actor: Actor, complaint_ids: Sequence[int], assignee_id: int) -> tuple[int, list[str]]:
     """A supervisor gives several complaints to one handler at once. Each is its own transition (its
     own transaction, audit and deadline effects), so one that can't move doesn't hold back the rest;
-    the refusals come back with the reference and the reason."""
-    from .transitions import complaint_transition
+    the refusals come back with the reference and the reason. An assignee who may not take complaints
+    here is refused once, before any moves; a complaint id that names none here is named among the refusals."""
+    from .transitions import assignee_membership, complaint_transition
 
     require(actor, "complaint.assign_others")
     if len(complaint_ids) > BULK_LIMIT:
         raise ValidationFailed(_("At most %(n)s complaints at once.") % {"n": BULK_LIMIT}, code="bulk_limit")
+    if assignee_membership(assignee_id) is None:
+        raise ValidationFailed(
+            _("The assignee must be a complaint handler or supervisor of this supplier."),
+            code="unknown_assignee",
+            field="assignee",
+        )
     done, refused = 0, []
     references = dict(Complaint.objects.filter(pk__in=complaint_ids).values_list("pk", "reference"))
     for pk in complaint_ids:
         if pk not in references:
+            refused.append(_("Complaint %(id)s: no such complaint here.") % {"id": pk})
             continue
         try:
             complaint_transition(actor=actor, complaint_id=pk, action="assign", assignee_id=assignee_id)

@@ -188,19 +188,29 @@ def _transition_label(action: str) -> str:
     return str(known.label) if known else action.replace("_", " ")
 
 
+def assignee_membership(user_id: int) -> Membership | None:
+    """The person's role here if they may investigate complaints (a handler or supervisor of this
+    supplier); None for anyone else, another supplier's staff included."""
+    return Membership.objects.filter(user_id=user_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]).first()
+
+
 def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, department_id: int | None) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if assignee_id is None:
         assignee_id = actor.user_id
     if assignee_id is None:
-        raise ValidationFailed(_("Choose the handler who investigates this complaint."), code="assignee_required")
+        raise ValidationFailed(
+            _("Choose the handler who investigates this complaint."), code="assignee_required", field="assignee"
+        )
     if assignee_id != actor.user_id and not is_system(actor) and not can(actor, "complaint.assign_others"):
         raise PermissionDenied(_("A handler can take a complaint, not hand it to someone else."))
-    membership = Membership.objects.filter(
-        user_id=assignee_id, is_active=True, role__in=[Role.HANDLER, Role.SUPERVISOR]
-    ).first()
+    membership = assignee_membership(assignee_id)
     if membership is None:
-        raise ValidationFailed(_("The assignee must be a complaint handler or supervisor of this supplier."))
+        raise ValidationFailed(
+            _("The assignee must be a complaint handler or supervisor of this supplier."),
+            code="unknown_assignee",
+            field="assignee",
+        )
     changes["assignee"] = [complaint.assignee_id, assignee_id]
     complaint.assignee_id = assignee_id
     # The department a routing rule (or a person) chose stays: a handler from another department takes
@@ -208,7 +218,7 @@ def _assign(complaint: Complaint, actor: Actor, assignee_id: int | None, departm
     dept_id = department_id or complaint.department_id or membership.department_id
     if dept_id is not None and dept_id != complaint.department_id:
         if not Department.objects.filter(pk=dept_id).exists():
-            raise ValidationFailed(_("Unknown department."))
+            raise ValidationFailed(_("Unknown department."), code="unknown_department", field="department")
         changes["department"] = [complaint.department_id, dept_id]
         complaint.department_id = dept_id
     return changes

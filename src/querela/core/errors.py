@@ -4,15 +4,20 @@ from __future__ import annotations
 
 
 class QuerelaError(Exception):
-    """Base: a clear, user-presentable message and a stable machine code."""
+    """Base: a clear, user-presentable message and a stable machine code. `field`, where the refusal is about
+    one input (the service's own name for it: "customer", "place", "assignee"), lets a form show the message
+    beside that field and the API answer with a field error."""
 
     code = "error"
+    field: str | None = None
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+        if field:
+            self.field = field
 
 
 class PermissionDenied(QuerelaError):

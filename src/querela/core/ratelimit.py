@@ -38,6 +38,10 @@ class CounterStore(Protocol):
 
     def get(self, key: str) -> int: ...
 
+    def decr(self, key: str) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
 
 class MemoryStore:
     """One process (tests)."""
@@ -61,6 +65,16 @@ class MemoryStore:
         with self._lock:
             count, expires = self._counts.get(key, (0, 0.0))
             return count if expires > time.monotonic() else 0
+
+    def decr(self, key: str) -> None:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            if count > 0:
+                self._counts[key] = (count - 1, expires)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
@@ -104,6 +118,12 @@ class SqliteStore:
         row = self._db().execute("SELECT n FROM hits WHERE k = ? AND exp > ?", (key, time.time())).fetchone()
         return int(row[0]) if row else 0
 
+    def decr(self, key: str) -> None:
+        self._db().execute("UPDATE hits SET n = n - 1 WHERE k = ? AND n > 0", (key,))
+
+    def delete(self, key: str) -> None:
+        self._db().execute("DELETE FROM hits WHERE k = ?", (key,))
+
 
 class RedisStore:
     """Many machines: INCR and EXPIRE NX in one round trip."""
@@ -123,6 +143,12 @@ class RedisStore:
     def get(self, key: str) -> int:
         value = self._redis.get(key)
         return int(cast(Any, value)) if value else 0
+
+    def decr(self, key: str) -> None:
+        self._redis.decr(key)
+
+    def delete(self, key: str) -> None:
+        self._redis.delete(key)
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +171,7 @@ class Verdict:
     count: int
     limit: int
     retry_after: int  # seconds until the window ends
+    key: str = ""  # the counter: `refund` gives the request back
 
 
 def _limits(setting: str) -> tuple[int, int]:
@@ -161,8 +188,27 @@ def _window(window: int) -> tuple[int, int]:
 def take(bucket: str, key: str, *, limit: int, window: int) -> Verdict:
     """Count one request in this window (atomically); refused once the window's limit is used up."""
     start, left = _window(window)
-    count = store().incr(f"rl:{bucket}:{key}:{window}:{start}", window + 1)
-    return Verdict(count <= limit, count, limit, left)
+    counter = f"rl:{bucket}:{key}:{window}:{start}"
+    count = store().incr(counter, window + 1)
+    return Verdict(count <= limit, count, limit, left, counter)
+
+
+def refund(verdict: Verdict) -> None:
+    """Give back a request counted by `take` (a login that turned out right is not a failure)."""
+    if verdict.key:
+        store().decr(verdict.key)
+
+
+def count(bucket: str, key: str, *, window: int) -> int:
+    """This window's count so far."""
+    start, _left = _window(window)
+    return store().get(f"rl:{bucket}:{key}:{window}:{start}")
+
+
+def forget(bucket: str, key: str, *, window: int) -> None:
+    """Clear this window's count (an account unlocked by its owner)."""
+    start, _left = _window(window)
+    store().delete(f"rl:{bucket}:{key}:{window}:{start}")
 
 
 def exceeded(bucket: str, key: str, *, setting: str) -> bool:

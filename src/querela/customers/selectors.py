@@ -240,19 +240,20 @@ def registration_parties(
     representative_id: int | None = None,
 ) -> Parties:
     """Who a complaint being registered is about, read for this actor in this tenant: an id that names
-    nothing here (another tenant's row, a typo, someone else's place) is refused with a reason, never
-    silently dropped. A consumer may only name their own places."""
+    nothing here (another tenant's row, a typo, someone else's place) is refused with a reason naming the
+    field ("customer", "place", "representative"), never silently dropped. A consumer may only name their
+    own places."""
     consumer = not can(actor, "complaint.register")  # someone filing for themselves: only their own
     customers = Customer.objects.filter(user_id=actor.user_id) if consumer else Customer.objects.all()
     customer = None
     if customer_number:
         customer = customers.filter(customer_number=customer_number).first()
         if customer is None:
-            raise ValidationFailed(_("No customer with this customer id."), code="unknown_customer")
+            raise ValidationFailed(_("No customer with this customer id."), code="unknown_customer", field="customer")
     elif customer_id is not None:
         customer = customers.filter(pk=customer_id).first()
         if customer is None:
-            raise ValidationFailed(_("No such customer here."), code="unknown_customer")
+            raise ValidationFailed(_("No such customer here."), code="unknown_customer", field="customer")
     place = None
     if place_id is not None:
         places = ConsumptionPlace.objects.all()
@@ -260,17 +261,21 @@ def registration_parties(
             places = places.filter(customer__user_id=actor.user_id)
         place = places.filter(pk=place_id).select_related("customer").first()
         if place is None:
-            raise ValidationFailed(_("No such consumption place here."), code="unknown_place")
+            raise ValidationFailed(_("No such consumption place here."), code="unknown_place", field="place")
         if customer is None and consumer:
             customer = place.customer
         if customer is not None and place.customer_id != customer.pk:
-            raise ValidationFailed(_("The consumption place does not belong to this customer."), code="place_mismatch")
+            raise ValidationFailed(
+                _("The consumption place does not belong to this customer."), code="place_mismatch", field="place"
+            )
     representative = None
     if representative_id is not None:
         representative = Representative.objects.filter(pk=representative_id).first()
         if representative is None or (customer is not None and representative.customer_id != customer.pk):
             raise ValidationFailed(
-                _("The representative does not act for this customer."), code="representative_mismatch"
+                _("The representative does not act for this customer."),
+                code="representative_mismatch",
+                field="representative",
             )
     return Parties(customer, place, representative)
 

@@ -412,9 +412,7 @@ def representative_add(
     with transaction.atomic():
         if power_of_attorney is not None:
             filename, stream, size = power_of_attorney
-            head = stream.read(8192)
-            stream.seek(0)
-            check_upload(customer.tenant, filename, size, head)
+            check_upload(customer.tenant, filename=filename, stream=stream, size=size)
             rep.poa_filename, rep.poa_sha256 = filename[:255], hash_stream(stream)
             rep.power_of_attorney.save(safe_storage_name(filename), File(stream), save=False)
         rep.save()

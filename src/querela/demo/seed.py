@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from querela.appointments.models import Office
 from querela.audit.sealing import audit_seal_all
-from querela.complaints.models import Kind
+from querela.complaints.models import Complaint, Kind, TimelineEntry
 from querela.complaints.services import complaint_register
 from querela.complaints.transitions import complaint_transition
 from querela.core import clock, tenancy
@@ -98,6 +98,7 @@ def seed_demo(*, progress: bool = True) -> bool:
         _seed_instructions()  # … and one made before the work instructions, its sector's library
         _seed_orgcharts()  # … and one made before the org chart, its departments, jobs and holders
         _seed_routing_rules()  # … and one made before routing, its rules
+        _seed_old_cases()  # … and one made before the retention purge, cases past their 5 years
         return False
     operator_company = OperatorCompany.objects.create(name=data.OPERATOR_COMPANY)
     PlatformOperator.objects.get_or_create(user=_user("operator", "Platform", "Operator"))
@@ -134,6 +135,7 @@ def seed_demo(*, progress: bool = True) -> bool:
     _seed_remedies()
     _seed_orgcharts()
     _seed_instructions()
+    _seed_old_cases()
     audit_seal_all()  # the demo starts with sealed, anchored chains (`querela audit verify` says so)
     return True
 
@@ -308,6 +310,52 @@ def _seed_routing_rules() -> None:
             admin = actor_for(get_user_model().objects.get(username=f"{tenant.code.lower()}.tenant_admin"), tenant)
             assert admin is not None
             _seed_routing(admin)
+
+
+# Data protection (issue 16): KVK (seed 004's utility) keeps complaint records 5 years from their last entry;
+# these cases were closed longer ago, so the officer's dry run lists them and the purge anonymises them.
+OLD_CASES = 2
+OLD_CASE_DAYS = 6 * 365
+
+
+def _seed_old_cases() -> None:
+    """Two KVK complaints handled as in any year, then dated back: received and closed six years ago."""
+    tenant = Tenant.objects.filter(code="KVK").first()
+    if tenant is None:
+        return
+    with tenancy.tenant_scope(tenant), transaction.atomic():
+        back = clock.now() - timedelta(days=OLD_CASE_DAYS)
+        if Complaint.objects.filter(received_at__lt=back + timedelta(days=30)).exists():
+            return
+        staff: dict[str, Actor] = {}
+        for role in ("agent", "handler", "supervisor"):
+            actor = actor_for(get_user_model().objects.get(username=f"kvk.{role}"), tenant)
+            assert actor is not None
+            staff[role] = actor
+        texts = data.TEXTS[tenant.country]
+        for n, customer in enumerate(Customer.objects.order_by("pk")[2 : 2 + OLD_CASES]):
+            category, subject = data.SUBJECTS[tenant.country][n]
+            complaint = complaint_register(
+                actor=staff["agent"],
+                channel="post",
+                subject=subject,
+                description=f"{subject}. (demo)",
+                category=category,
+                customer=customer,
+                place=ConsumptionPlace.objects.filter(customer=customer).first(),
+            )
+            for action in PATHS["closed"]:
+                complaint_transition(
+                    actor=staff["supervisor"] if action == "assign" else staff["handler"],
+                    complaint_id=complaint.pk,
+                    action=action,
+                    text=texts.get(f"{action}_upheld", texts.get(action, "")),
+                    assignee_id=staff["handler"].user_id if action == "assign" else None,
+                    decision="upheld" if action == "answer" else "",
+                )
+            closed = back + timedelta(days=12)
+            Complaint.objects.filter(pk=complaint.pk).update(received_at=back, updated_at=closed)
+            TimelineEntry.objects.filter(complaint=complaint).update(created_at=closed)
 
 
 def _demo_username(code: str, role: str) -> str:

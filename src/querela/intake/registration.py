@@ -17,6 +17,7 @@ from querela.complaints.receiving import complaint_receive_email
 from querela.complaints.sector_texts import identification_request
 from querela.complaints.services import Upload
 from querela.core import clock
+from querela.core.uploads import usable_file_name
 from querela.customers.models import ConsumptionPlace, Customer, Representative
 from querela.customers.selectors import customer_by_identifiers
 from querela.tenants.access import system_actor
@@ -68,9 +69,14 @@ _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "
 
 def _uploads(parsed: ParsedEmail) -> list[Upload]:
     """Every named attachment, and the nameless images and documents too (a scan pasted into the mail
-    is evidence like any other): they get a name from their content id or position."""
+    is evidence like any other): they get a name from their content id or position, as does one whose
+    name is not a file's (`..`): no one can be asked to rename it."""
     uploads = [
-        Upload(filename=a.filename or f"attachment-{i + 1}", stream=io.BytesIO(a.payload), size=a.size)
+        Upload(
+            filename=a.filename if a.filename and usable_file_name(a.filename) else f"attachment-{i + 1}",
+            stream=io.BytesIO(a.payload),
+            size=a.size,
+        )
         for i, a in enumerate(parsed.attachments)
         if a.size
     ]

@@ -14,7 +14,7 @@ from typing import IO, Any
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
-from querela.core.uploads import SNIFF_BYTES, check_upload
+from querela.core.uploads import check_upload
 
 _KEY = "portal_pending_uploads"
 MAX_KEPT = 20
@@ -35,9 +35,7 @@ def kept_files(session: Any) -> list[Kept]:
 
 def keep(session: Any, tenant: Any, uploaded: Any, *, role: str = "document") -> Kept:
     """Check and store one uploaded file for this visitor; raises ValidationFailed saying why it is refused."""
-    head = uploaded.read(SNIFF_BYTES)
-    uploaded.seek(0)
-    check_upload(tenant, uploaded.name, uploaded.size, head)
+    check_upload(tenant, filename=str(uploaded.name), stream=uploaded, size=int(uploaded.size))
     key = secrets.token_urlsafe(12)
     path = default_storage.save(f"pending/{key}", File(uploaded))
     kept = Kept(key=key, filename=str(uploaded.name)[:255], size=int(uploaded.size), path=path, role=role)

@@ -27,7 +27,7 @@ from querela.complaints.services import Upload, complaint_register
 from querela.core import clock, tenancy
 from querela.core.channels import Channel
 from querela.core.errors import NotFound, QuerelaError, ValidationFailed
-from querela.core.uploads import SNIFF_BYTES, hash_stream, safe_storage_name, sniff_type
+from querela.core.uploads import SNIFF_BYTES, check_content, hash_stream, safe_storage_name, sniff_type
 from querela.customers.models import ConsumptionPlace, Customer
 from querela.customers.selectors import customer_by_identifiers
 from querela.tenants.access import Actor, actor_for, require
@@ -73,6 +73,8 @@ def scan_batch_upload(*, actor: Actor, filename: str, stream: IO[bytes], size: i
             % {"name": name, "type": content_type, "allowed": ", ".join(SCAN_TYPES.values())},
             code="file_type_not_allowed",
         )
+    # What every upload's content passes too: no active PDF content, no polyglot, the virus scan.
+    check_content(name, stream, content_type=content_type, max_bytes=max_bytes())
     pages = count_pages(stream, content_type, filename=name, limit=max_pages())
     sha256 = hash_stream(stream)
     with transaction.atomic():

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "querela.routing",
     "querela.supervision",
     "querela.printing",
+    "querela.privacy",
+    "querela.mfa",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "querela.core.idle.IdleTimeoutMiddleware",
+    # Staff who signed in without their second step (two-step sign-in, issue 16) reach no page.
+    "querela.web.second_step.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "querela.tenants.middleware.TenantMiddleware",
     "querela.core.replica.ReplicaPinMiddleware",
@@ -194,6 +198,13 @@ STORAGES: dict[str, dict[str, object]] = {
 # Form fields (not files) read before validation: room for a long pasted text to get the form's own
 # message ("at most 100,000 characters") instead of a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# A file named ".." or "." is kept (Django would drop it without a word) so the upload check can refuse
+# it with a message on the form it came from (core.upload_names).
+FILE_UPLOAD_HANDLERS = [
+    "querela.core.upload_names.KeepUnnamedFiles",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = os.environ.get("QUERELA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("QUERELA_EMAIL_HOST", "127.0.0.1")
@@ -211,7 +222,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "querela.api.schema.QuerelaAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "querela.api.base.querela_exception_handler",
@@ -240,6 +251,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUERELA = {
     # Public forms and logins: attempts per window per client address.
     "RATE_LIMIT_LOGIN": (int(os.environ.get("QUERELA_RATE_LIMIT_LOGIN", "10")), 300),
+    # Sign-in (accounts/login_guard.py): wrong passwords per account lock it until the window ends or its
+    # owner opens the e-mailed unlock link; per client address the limit is high enough for an office
+    # behind one proxy. (count, seconds)
+    # PostgreSQL row-level security between tenants (core/row_security.py); 0 takes the policies down at
+    # the next migrate.
+    "ROW_SECURITY": os.environ.get("QUERELA_ROW_SECURITY", "1") != "0",
+    "LOGIN_ACCOUNT_LIMIT": (int(os.environ.get("QUERELA_LOGIN_ACCOUNT_LIMIT", "5")), 900),
+    "LOGIN_ADDRESS_LIMIT": (int(os.environ.get("QUERELA_LOGIN_ADDRESS_LIMIT", "50")), 900),
+    # Two-step sign-in (mfa/): mandatory for staff and platform operators unless set to 0; wrong codes per
+    # person per window (count, seconds); the key the authenticator secrets are encrypted with (derived
+    # from the secret key when unset).
+    "MFA_REQUIRED_FOR_STAFF": os.environ.get("QUERELA_MFA_REQUIRED_FOR_STAFF", "1") != "0",
+    "MFA_CODE_LIMIT": (int(os.environ.get("QUERELA_MFA_CODE_LIMIT", "5")), 300),
+    "MFA_KEY": os.environ.get("QUERELA_MFA_KEY", ""),
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # Minutes without a request after which a signed-in session ends (0: never).
     "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
@@ -282,6 +307,10 @@ QUERELA = {
     # One upload of scanned post or faxes: at most this many pages and bytes (split larger ones in parts).
     "POSTROOM_MAX_PAGES": int(os.environ.get("QUERELA_POSTROOM_MAX_PAGES", "300")),
     "POSTROOM_MAX_BYTES": int(os.environ.get("QUERELA_POSTROOM_MAX_BYTES", str(60 * 1024 * 1024))),
+    # Virus scan of every accepted upload (core.antivirus), off when empty: "clamd:/run/clamav/clamd.ctl" (the
+    # socket of Debian's clamav-daemon) or "clamd:host:3310". A scan that cannot run refuses the file.
+    "ANTIVIRUS": os.environ.get("QUERELA_ANTIVIRUS", ""),
+    "ANTIVIRUS_TIMEOUT": int(os.environ.get("QUERELA_ANTIVIRUS_TIMEOUT", "30")),
 }
 
 LOGGING = {

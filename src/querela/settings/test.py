@@ -35,3 +35,7 @@ atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 # Rate-limit counters in memory: one test's requests must not spill into the next (conftest clears it).
 QUERELA = {**QUERELA, "RATE_LIMIT_STORE": ("memory", "")}  # noqa: F405
+
+# Two-step sign-in is mandatory for staff in every real installation; the suite signs staff in with
+# `Client.login` everywhere, so here it is off, and the MFA tests turn it on (`settings` fixture).
+QUERELA["MFA_REQUIRED_FOR_STAFF"] = False

@@ -153,6 +153,16 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         _("Set who may change which field of a complaint or customer record after registration, and when"),
         frozenset({R.TENANT_ADMIN}),
     ),
+    # Data protection (issue 16): the data-protection officer's work. The administrator holds it (there is
+    # no role of its own yet): it reads everything about a person, which the administrator's role otherwise
+    # does not (they see no complaint), so the exports and erasures are audited one by one.
+    "privacy.manage": (
+        _(
+            "Act as the data-protection officer: read the personal-data access log, export everything about a "
+            "person, erase a person within the law's holds, set the retention periods and run the purge"
+        ),
+        frozenset({R.TENANT_ADMIN}),
+    ),
 }
 # Plain strings: the table is compared with role names read from the database.
 PERMISSIONS: dict[str, tuple[str | Promise, frozenset[str]]] = {

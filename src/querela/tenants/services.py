@@ -126,7 +126,8 @@ def membership_set(
     if role not in Role.values or role == Role.PLATFORM_OPERATOR:
         raise ValidationFailed(_("Unknown role."))
     if department_id is not None and not Department.objects.filter(pk=department_id).exists():
-        raise ValidationFailed(_("Unknown department."))  # the scoped manager only sees this tenant's
+        # The scoped manager only sees this tenant's: another tenant's department is unknown here.
+        raise ValidationFailed(_("Unknown department."), code="unknown_department", field="department")
     User = get_user_model()
     username = username.strip()
     if username == getattr(actor.user, "username", None) and role != actor.role:

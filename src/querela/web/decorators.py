@@ -1,4 +1,8 @@
-"""The wrapper every tenant page goes through: logged in, a role in the tenant, errors made readable."""
+"""The wrappers every page goes through: logged in, a role in the tenant, errors made readable.
+
+Each wrapper also records on the view who may use it (`required_permissions`, `is_public_page`), so the
+endpoint-coverage test (tests/security/test_endpoint_coverage.py) reads the rule from the view itself.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,19 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from querela.core.errors import NotFound, PermissionDenied
-from querela.tenants.access import can
+from querela.tenants.access import can, is_platform_operator
 
 View = Callable[..., HttpResponseBase]
 
 
-def tenant_page(action: str | None = None) -> Callable[[View], View]:
-    """Require a login and (optionally) a permission from the table before the view runs."""
+def tenant_page(*actions: str) -> Callable[[View], View]:
+    """Require a login and every one of `actions` (rows of the permission table) before the view runs;
+    with none, any role in the tenant. The view records them as `required_permissions`.
+
+    Name every action the view's services will check for the whole page (an agent who may edit customers
+    but not see them can't edit an existing record: "customer.view", "customer.edit"), so a refused role
+    is turned away before the form is read.
+    """
 
     def wrap(view: View) -> View:
         @functools.wraps(view)
@@ -27,7 +37,7 @@ def tenant_page(action: str | None = None) -> Callable[[View], View]:
             actor = getattr(request, "actor", None)
             if actor is None:
                 raise Http404
-            if action is not None and not can(actor, action):
+            if not all(can(actor, action) for action in actions):
                 return _forbidden(request, _forbidden_text())
             try:
                 return view(request, *args, **kwargs)
@@ -36,9 +46,25 @@ def tenant_page(action: str | None = None) -> Callable[[View], View]:
             except PermissionDenied as exc:
                 return _forbidden(request, exc.message)
 
+        inner.required_permissions = actions  # type: ignore[attr-defined]
         return inner
 
     return wrap
+
+
+def platform_page(view: View) -> View:
+    """A page of the platform operator (no tenant): a login, then the operator's role, before the view runs."""
+
+    @functools.wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_platform_operator(request.user):
+            return _forbidden(request, _forbidden_text())
+        return view(request, *args, **kwargs)
+
+    inner.required_permissions = ("platform.manage_tenants",)  # type: ignore[attr-defined]
+    return inner
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponseBase:
@@ -83,4 +109,5 @@ def public_page(view: View) -> View:
         except NotFound as exc:
             raise Http404(exc.message) from exc
 
+    inner.is_public_page = True  # type: ignore[attr-defined]
     return inner

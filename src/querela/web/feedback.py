@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -17,6 +17,13 @@ def form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
         label = form.fields[field].label if field in form.fields else ""
         text = " ".join(str(e) for e in errors)
         messages.error(request, f"{label}: {text}" if label else text)
+
+
+def refuse_on_form(form: forms.BaseForm, exc: QuerelaError, fields: Mapping[str, str] | None = None) -> None:
+    """Show a service's refusal on the form it came from: beside the field it names (`exc.field`, the
+    service's name for it, or `fields` mapping that name to the form's), else above the form."""
+    name = (fields or {}).get(exc.field or "", exc.field)
+    form.add_error(name if name in form.fields else None, exc.message)
 
 
 def submit(

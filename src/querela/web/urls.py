@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import admin, agent, auth, complaints, home, inbox
+from .views import account_recovery, admin, agent, auth, complaints, home, inbox, mfa
 from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
 from .views.platform import onboarding
@@ -9,7 +9,7 @@ from .views.staff import answer_templates as staff_answer_templates
 from .views.staff import answers as staff_answers
 from .views.staff import appointments as staff_appointments
 from .views.staff import audit as staff_audit
-from .views.staff import calls, case_file, customer_places, postroom, public_site, remedies, welcome
+from .views.staff import calls, case_file, consultation_ask, customer_places, postroom, public_site, remedies, welcome
 from .views.staff import checklist as staff_checklist
 from .views.staff import consultations as staff_consultations
 from .views.staff import edit_rules as staff_edit_rules
@@ -17,6 +17,7 @@ from .views.staff import instructions as staff_instructions
 from .views.staff import minutes as staff_minutes
 from .views.staff import orgchart as staff_orgchart
 from .views.staff import printing as staff_printing
+from .views.staff import privacy as staff_privacy
 from .views.staff import quality as staff_quality
 from .views.staff import routing as staff_routing
 from .views.staff import supervision as staff_supervision
@@ -66,7 +67,7 @@ tenant_patterns = [
     path("complaints/<str:reference>/note/", complaints.complaint_note, name="complaint_note"),
     path(
         "complaints/<str:reference>/consultations/",
-        staff_consultations.consultation_ask_view,
+        consultation_ask.consultation_ask_view,
         name="consultation_ask",
     ),
     path(
@@ -191,6 +192,7 @@ tenant_patterns = [
     path("admin/departments/", admin.department_add, name="department_add"),
     path("admin/staff/", admin.staff_add, name="staff_add"),
     path("admin/staff/<int:membership_id>/remove/", admin.staff_deactivate, name="staff_deactivate"),
+    path("admin/staff/<int:membership_id>/two-step/", mfa.mfa_reset_other, name="mfa_reset_other"),
     path("admin/policies/<str:name>/", admin.policy_edit, name="policy_edit"),
     path("audit/", staff_audit.audit_log, name="audit_log"),
     path("audit/export.csv", staff_audit.audit_log_csv, name="audit_log_csv"),
@@ -215,6 +217,31 @@ tenant_patterns = [
     path("printing/<int:print_batch_id>/posted/", staff_printing.print_batch_dispatch, name="print_batch_dispatch"),
     path("printing/<int:print_batch_id>/batch.pdf", staff_printing.print_batch_pdf, name="print_batch_pdf"),
     path("printing/letters/<int:letter_id>.pdf", staff_printing.print_letter_pdf, name="print_letter"),
+    # Data protection (issue 16): the officer's access log, subject exports, erasure, retention and purge.
+    path("privacy/", staff_privacy.privacy_home, name="privacy_home"),
+    path("privacy/access-log/", staff_privacy.privacy_access_log, name="privacy_access_log"),
+    path("privacy/access-log.csv", staff_privacy.privacy_access_log_csv, name="privacy_access_log_csv"),
+    path("privacy/exports/", staff_privacy.privacy_exports, name="privacy_exports"),
+    path("privacy/exports/<int:subject_export_id>/", staff_privacy.privacy_export, name="privacy_export"),
+    path(
+        "privacy/exports/<int:subject_export_id>/progress/",
+        staff_privacy.privacy_export_progress,
+        name="privacy_export_progress",
+    ),
+    path(
+        "privacy/exports/<int:subject_export_id>/download/",
+        staff_privacy.privacy_export_download,
+        name="privacy_export_download",
+    ),
+    path("privacy/erasure/", staff_privacy.privacy_erasure, name="privacy_erasure"),
+    path(
+        "privacy/erasure/<int:customer_id>/",
+        staff_privacy.privacy_erasure_preview,
+        name="privacy_erasure_preview",
+    ),
+    path("privacy/retention/", staff_privacy.privacy_retention, name="privacy_retention"),
+    path("privacy/retention/dry-run/", staff_privacy.privacy_purge_dry_run, name="privacy_purge_dry_run"),
+    path("privacy/retention/purge/", staff_privacy.privacy_purge_confirm, name="privacy_purge_confirm"),
 ]
 
 # The public side of each supplier: no login (issue 11).
@@ -232,6 +259,7 @@ public_patterns = [
     path("account/verify/<str:uidb64>/<str:token>/", accounts.account_verify, name="account_verify"),
     path("account/login/", accounts.account_login, name="account_login"),
     path("account/login-link/", accounts.account_link_request, name="account_link_request"),
+    path("account/unlock/<str:uidb64>/<str:token>/", accounts.account_unlock, name="account_unlock"),
     path("account/login/<str:uidb64>/<str:token>/", accounts.account_link_login, name="account_link_login"),
     path("account/password/", accounts.account_reset, name="account_reset"),
     path("account/password/<str:uidb64>/<str:token>/", accounts.account_reset_confirm, name="account_reset_confirm"),
@@ -242,6 +270,17 @@ public_patterns = [
 urlpatterns = [
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),
+    path("login/password/", account_recovery.password_reset, name="password_reset"),
+    path(
+        "login/password/<str:uidb64>/<str:token>/",
+        account_recovery.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("login/unlock/<str:uidb64>/<str:token>/", account_recovery.login_unlock, name="login_unlock"),
+    # Two-step sign-in (issue 16): the code after the password, setting an app up, one's own settings.
+    path("login/verify/", mfa.mfa_verify, name="mfa_verify"),
+    path("login/setup/", mfa.mfa_setup, name="mfa_setup"),
+    path("account/two-step/", mfa.mfa_settings, name="mfa_settings"),
     path("logout/", auth.logout_view, name="logout"),
     path("platform/", admin.platform, name="platform"),
     path("platform/suppliers/new/", onboarding.platform_tenant_new, name="platform_tenant_new"),

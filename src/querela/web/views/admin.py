@@ -20,14 +20,13 @@ from querela.core.errors import QuerelaError
 from querela.deadlines.policies import PRESETS
 from querela.intake.models import ImapMailbox, InboundMessage
 from querela.reports.usage import usage_by_month
-from querela.tenants.access import is_platform_operator
 from querela.tenants.models import Department, Membership, Tenant
 from querela.tenants.roles import Role
 from querela.tenants.services import department_create, membership_deactivate, membership_set, tenant_configure
 from querela.tenants.tokens import api_token_issue
 
-from ..decorators import tenant_page
-from ..feedback import submit
+from ..decorators import platform_page, tenant_page
+from ..feedback import refuse_on_form
 from ..forms import STEP_LABELS, DepartmentForm, PolicyForm, StaffForm, TenantSettingsForm
 
 MB = 1024 * 1024
@@ -62,6 +61,11 @@ def _staff_form(data: Any = None) -> StaffForm:
 
 @tenant_page("tenant.configure")
 def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
+    return _admin_page(request)
+
+
+def _admin_page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The administrator's page; `forms` puts a refused form back with its errors and what was typed."""
     t = request.tenant  # type: ignore[attr-defined]
     policies = [
         {
@@ -87,14 +91,24 @@ def tenant_admin(request: HttpRequest, tenant: str) -> HttpResponse:
             "department_form": DepartmentForm(),
             "staff_form": _staff_form(),
             "policies": policies,
+            **forms,
         },
+        status=status,
     )
 
 
-def _back_to_admin(request: HttpRequest, form: Any, run: Any) -> HttpResponse:
-    """Run the service with the cleaned form, or show why the input was refused."""
-    submit(request, form, run, _("Saved."))
-    return redirect("web:tenant_admin", tenant=request.tenant.code)  # type: ignore[attr-defined]
+def _back_to_admin(request: HttpRequest, form: Any, run: Any, name: str) -> HttpResponse:
+    """Run the service with the cleaned form and go back to the page; a refusal shows the page again with
+    this form as it was sent (under `name`), the reason beside its field."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except QuerelaError as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("web:tenant_admin", tenant=request.tenant.code)  # type: ignore[attr-defined]
+    return _admin_page(request, status=400, **{name: form})
 
 
 @require_POST
@@ -106,14 +120,16 @@ def tenant_settings(request: HttpRequest, tenant: str) -> HttpResponse:
         mb = d.pop("max_attachment_mb")
         tenant_configure(actor=actor, max_attachment_bytes=mb * MB, **d)
 
-    return _back_to_admin(request, _settings_form(request.tenant, request.POST), run)  # type: ignore[attr-defined]
+    form = _settings_form(request.tenant, request.POST)  # type: ignore[attr-defined]
+    return _back_to_admin(request, form, run, "settings_form")
 
 
 @require_POST
 @tenant_page("department.manage")
 def department_add(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    return _back_to_admin(request, DepartmentForm(request.POST), lambda d: department_create(actor=actor, **d))
+    run = lambda d: department_create(actor=actor, **d)  # noqa: E731
+    return _back_to_admin(request, DepartmentForm(request.POST), run, "department_form")
 
 
 @require_POST
@@ -124,7 +140,7 @@ def staff_add(request: HttpRequest, tenant: str) -> HttpResponse:
     def run(d: dict[str, Any]) -> None:
         membership_set(actor=actor, department_id=d.pop("department"), **d)
 
-    return _back_to_admin(request, _staff_form(request.POST), run)
+    return _back_to_admin(request, _staff_form(request.POST), run, "staff_form")
 
 
 @require_POST
@@ -194,7 +210,6 @@ def tenant_billing(request: HttpRequest, tenant: str) -> HttpResponse:
     return render(request, "web/billing.html", {"rows": usage_by_month(request.tenant)})  # type: ignore[attr-defined]
 
 
+@platform_page
 def platform(request: HttpRequest) -> HttpResponse:
-    if not is_platform_operator(request.user):
-        return redirect("web:home")
     return render(request, "web/platform.html", {"tenants": Tenant.objects.select_related("operator")})

@@ -30,7 +30,7 @@ from querela.customers.services import customer_create_with_place, customer_upda
 from querela.tenants.access import can
 
 from ..decorators import tenant_page
-from ..feedback import submit
+from ..feedback import refuse_on_form, submit
 from ..forms import CallStartForm, CustomerEditForm, CustomerForm, RepresentativeForm, StaffRegisterForm
 from .uploads import uploads_from
 
@@ -105,7 +105,7 @@ def customer_detail(request: HttpRequest, tenant: str, customer_id: int) -> Http
 
 
 @require_POST
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def representative_new(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_get(actor=actor, customer_id=customer_id)
@@ -180,7 +180,7 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
                 # A written confirmation with the answer date, where we have an address.
                 complaint = complaint_register(actor=actor, kind=data["kind"], acknowledge=True, **given)
         except ValidationFailed as exc:
-            form.add_error(None, exc.message)
+            refuse_on_form(form, exc)  # a customer, place or representative not of this supplier: beside it
         else:
             messages.success(request, _("Registered as %(ref)s.") % {"ref": complaint.reference})
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
@@ -191,8 +191,8 @@ def staff_register(request: HttpRequest, tenant: str) -> HttpResponse:
             customer = customer_get(actor=actor, customer_id=int(customer_id))
         except NotFound:
             # A customer id that names nobody here: the general form, with what was typed and why.
-            if not form.non_field_errors():
-                form.add_error(None, _("No such customer here."))
+            if not form.has_error("customer"):
+                form.add_error("customer", _("No such customer here."))
         else:
             return render(request, "web/customer_detail.html", _customer_page(request, customer, form=form), status=400)
     return render(request, "web/home_agent.html", agent_home_context(actor, form=form), status=400)
@@ -220,7 +220,7 @@ def clerk_home_context(actor: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def customer_edit(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
     """Correct a customer's contact data, with the reason (audited); the record itself is shown only to
     those who may see it."""

@@ -54,7 +54,7 @@ from querela.tenants.models import Department, Membership
 from querela.tenants.roles import Role
 
 from ..decorators import tenant_page
-from ..feedback import form_errors, submit
+from ..feedback import refuse_on_form, submit
 from ..forms import ClassifyForm, DeadlineForm, IdentifyForm, MessageForm, NoteForm, TransitionForm
 from .staff.case_file import case_file_context, case_form_page
 from .staff.edit_rules import details_data
@@ -319,9 +319,16 @@ def complaint_classify(request: HttpRequest, tenant: str, reference: str) -> Htt
 def complaint_identify_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     complaint = complaint_for_write(actor=actor, reference=reference)
-    run = lambda d: complaint_identify(actor=actor, complaint_id=complaint.pk, query=d["query"])  # noqa: E731
-    submit(request, IdentifyForm(request.POST), run, lambda c: _("Linked to %(customer)s.") % {"customer": c.customer})
-    return _back(tenant, reference)
+    form = IdentifyForm(request.POST, auto_id="identify_%s")
+    if form.is_valid():
+        try:
+            linked = complaint_identify(actor=actor, complaint_id=complaint.pk, query=form.cleaned_data["query"])
+        except QuerelaError as exc:
+            refuse_on_form(form, exc)  # nobody here goes by it: said on the form, with what was typed
+        else:
+            messages.success(request, _("Linked to %(customer)s.") % {"customer": linked.customer})
+            return _back(tenant, reference)
+    return case_form_page(request, complaint, "identify", form, status=400)
 
 
 @tenant_page("complaint.view")
@@ -373,17 +380,18 @@ def complaint_deadline(request: HttpRequest, tenant: str, reference: str) -> Htt
     if form is None:
         messages.error(request, _("No deadline step can be taken on this complaint now."))
         return _back(tenant, reference)
-    if not form.is_valid():
-        form_errors(request, form)
-        return _back(tenant, reference)
-    try:
-        # Where the supplier wants four eyes, an extension becomes a request for a supervisor (issue 13).
-        held = deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
-        requested = _("The extension was requested: a supervisor approves it, then the notice goes out.")
-        messages.success(request, requested if held else _("Done."))
-    except QuerelaError as exc:
-        messages.error(request, exc.message)
-    return _back(tenant, reference)
+    if form.is_valid():
+        try:
+            # Where the supplier wants four eyes, an extension becomes a request for a supervisor (issue 13).
+            held = deadline_step(actor=actor, complaint_id=complaint.pk, **form.cleaned_data)
+        except QuerelaError as exc:
+            refuse_on_form(form, exc)
+        else:
+            requested = _("The extension was requested: a supervisor approves it, then the notice goes out.")
+            messages.success(request, requested if held else _("Done."))
+            return _back(tenant, reference)
+    # Refused: the form again with the reason beside the field and the text to the customer kept.
+    return case_form_page(request, complaint, "deadline", form, status=400)
 
 
 @require_POST

@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, tenant in demo_logins():
             self.stdout.write(f"  {username:<22} {role:<18} {tenant}")
+        self.stdout.write("Staff sign in in two steps: the first sign-in sets up an authenticator app (any TOTP app).")
         self.stdout.write("Press Ctrl-C to stop.")
 
 

@@ -19,6 +19,7 @@ from querela.portal import pending_uploads
 from querela.tenants.access import Actor
 
 from ...decorators import tenant_page
+from ...feedback import refuse_on_form
 from ...forms import ConsumerComplaintForm
 from ..uploads import uploads_from
 
@@ -70,7 +71,7 @@ def consumer_file(request: HttpRequest, tenant: str) -> HttpResponse:
                     acknowledge=True,
                 )
         except ValidationFailed as exc:
-            form.add_error(None, exc.message)
+            refuse_on_form(form, exc)
         else:
             pending_uploads.clear(session)
             messages.success(

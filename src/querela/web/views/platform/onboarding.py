@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from querela.core.errors import PermissionDenied, QuerelaError, ValidationFailed
 from querela.core.ratelimit import client_address
-from querela.tenants.access import Actor, is_platform_operator
+from querela.tenants.access import Actor
 from querela.tenants.models import Country, Sector
 from querela.tenants.onboarding import OnboardingPlan, tenant_onboard, tenant_onboard_plan
 from querela.tenants.roles import Role
 
+from ...decorators import platform_page
 from .onboarding_forms import FIELD_OF_CODE, SupplierForm
 
 
@@ -47,13 +47,9 @@ def _refused(form: SupplierForm, exc: QuerelaError) -> None:
     form.add_error(field, exc.message)
 
 
+@platform_page
 def platform_tenant_new(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: checked, then the confirmation; POST with `confirmed`: created."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_platform_operator(request.user):
-        message = _("Only the platform operator adds suppliers.")
-        return render(request, "error_page.html", {"title": _("Not allowed"), "message": message}, status=403)
     actor = Actor(user=request.user, tenant=None, role=Role.PLATFORM_OPERATOR, ip=client_address(request))
     form = SupplierForm(request.POST or None)
     if request.method != "POST" or "edit" in request.POST:

@@ -7,13 +7,15 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from querela.accounts import login_guard
 from querela.accounts.services import (
     consumer_authenticate,
     consumer_signup,
@@ -24,10 +26,14 @@ from querela.accounts.services import (
     sign_in_by_link,
     sign_in_link_request,
 )
+from querela.accounts.sign_in import lock_notice, unlock_by_link
+from querela.core import tenancy
 from querela.core.errors import ValidationFailed
-from querela.core.ratelimit import client_address, exceeded, hit
+from querela.core.ratelimit import client_address, hit
 
 from ...decorators import public_page
+from ...second_step import sign_in_or_ask_code
+from ..auth import refusal_text, remember_device
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -86,8 +92,8 @@ def _too_many(request: HttpRequest, bucket: str, email: str) -> bool:
 def _signed_in(request: HttpRequest, code: str, user: Any, to: str = "web:tenant_home") -> HttpResponse:
     """Signed in, and the language of the public site kept: the account pages go on in it, whatever
     the browser's own language says."""
-    login(request, user, backend=_BACKEND)
-    response = redirect(to, tenant=code)
+    # A consumer who switched two-step sign-in on gives the code first (web/second_step.py).
+    response = sign_in_or_ask_code(request, user, then=reverse(to, kwargs={"tenant": code}), backend=_BACKEND)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         translation.get_language() or "",
@@ -131,18 +137,42 @@ def account_verify(request: HttpRequest, code: str, uidb64: str, token: str) -> 
 @public_page
 def account_login(request: HttpRequest, code: str) -> HttpResponse:
     form = SignInForm(request.POST or None)
-    if request.method == "POST":
-        address = client_address(request)
-        if exceeded("acct-login", address, setting="RATE_LIMIT_LOGIN"):
-            form.add_error(None, _("Too many sign-in attempts. Please wait a few minutes and try again."))
-            return _page(request, "login", 429, form=form)
-        if form.is_valid():
-            user = consumer_authenticate(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-            if user is not None:
-                return _signed_in(request, code, user)
-            hit("acct-login", address, setting="RATE_LIMIT_LOGIN")
-            form.add_error(None, _("The e-mail address or the password is wrong."))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        device = request.COOKIES.get(login_guard.DEVICE_COOKIE)
+        # The same per-account and per-address counting as the staff sign-in (accounts/login_guard.py).
+        gate = login_guard.sign_in_gate(
+            account=email, address=client_address(request), device=login_guard.trusted_device(device, email)
+        )
+        if not gate.allowed:
+            if gate.newly_locked:
+                lock_notice(account=email, language=_lang(), tenant=tenancy.current_tenant())
+            form.add_error(None, refusal_text(gate))
+            response = _page(request, "login", 429, form=form)
+            response["Retry-After"] = str(gate.retry_after)
+            return response
+        user = consumer_authenticate(email=email, password=form.cleaned_data["password"])
+        if user is not None:
+            login_guard.sign_in_succeeded(gate)
+            response = _signed_in(request, code, user)
+            remember_device(response, device, email)
+            return response
+        login_guard.sign_in_failed(gate)
+        form.add_error(None, _("The e-mail address or the password is wrong."))
     return _page(request, "login", 400 if form.errors else 200, form=form)
+
+
+@public_page
+def account_unlock(request: HttpRequest, code: str, uidb64: str, token: str) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, "confirm_link", action=_("Unlock my account"))
+    user = unlock_by_link(kind="unlock", uidb64=uidb64, token=token)
+    if user is None:
+        return _page(request, "link_invalid", 404)
+    messages.success(request, _("Your account is unlocked: sign in now."))
+    response = redirect("web:account_login", code=code)
+    remember_device(response, request.COOKIES.get(login_guard.DEVICE_COOKIE), user.username)
+    return response
 
 
 def _mail_a_link(request: HttpRequest, bucket: str, send: Any, template: str) -> HttpResponse:

@@ -31,6 +31,7 @@ from querela.portal.selectors import matter_find
 from querela.portal.services import phone_matter_refuse
 
 from ...decorators import tenant_page
+from ...feedback import refuse_on_form
 from ...forms import CallerIdentifyForm, CallRegisterForm, CallStartForm, RecordingUploadForm
 from ..agent import registration_given
 
@@ -105,7 +106,7 @@ def call_identify(request: HttpRequest, tenant: str, call_id: int) -> HttpRespon
 
 
 @require_POST
-@tenant_page("complaint.register")
+@tenant_page("call.take", "complaint.register")
 def call_register_view(request: HttpRequest, tenant: str, call_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     call = call_get(actor=actor, call_id=call_id)
@@ -136,7 +137,7 @@ def call_register_view(request: HttpRequest, tenant: str, call_id: int) -> HttpR
                 **given,
             )
         except ValidationFailed as exc:
-            form.add_error(None, exc.message)
+            refuse_on_form(form, exc)  # a place or representative not of this supplier: beside it
         else:
             messages.success(request, _("Registered as %(ref)s.") % {"ref": complaint.reference})
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)

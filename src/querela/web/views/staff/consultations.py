@@ -13,14 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from querela.complaints.models import Complaint
-from querela.complaints.selectors import complaint_for_write
 from querela.consultations.calendar import default_due
 from querela.consultations.models import Consultation, ConsultationStatus
 from querela.consultations.selectors import consultations_of
 from querela.consultations.services import (
     actor_department_id,
     consultation_answer,
-    consultation_ask,
     consultation_cancel,
     may_answer,
 )
@@ -106,28 +104,6 @@ def _consultation(consultation_id: int) -> Consultation:
     if consultation is None:
         raise NotFound(_("Consultation not found."))
     return consultation
-
-
-@require_POST
-@tenant_page("consultation.manage")
-def consultation_ask_view(request: HttpRequest, tenant: str, reference: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    complaint = complaint_for_write(actor=actor, reference=reference)
-
-    def run(d: dict[str, Any]) -> Any:
-        return consultation_ask(
-            actor=actor,
-            complaint_id=complaint.pk,
-            question=d["question"],
-            department_id=d["department"],
-            party_name=d["party_name"],
-            party_email=d["party_email"],
-            due_on=d["due_on"],
-            assignee_id=d["assignee"],
-        )
-
-    submit(request, AskForm(request.POST), run, _("The consultation was asked."))
-    return _back(tenant, complaint.reference)
 
 
 @require_POST

@@ -32,7 +32,7 @@ def _page(request: HttpRequest, template: str, customer: Customer, form: Any, **
     return render(request, template, {"customer": customer, "form": form, **extra}, status=status)
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def place_new(request: HttpRequest, tenant: str, customer_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_open(actor=actor, customer_id=customer_id)
@@ -48,7 +48,7 @@ def place_new(request: HttpRequest, tenant: str, customer_id: int) -> HttpRespon
     return _page(request, "staff/place_form.html", customer, form, place=None, counties=counties_of(country))
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def place_edit(request: HttpRequest, tenant: str, customer_id: int, place_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_open(actor=actor, customer_id=customer_id)
@@ -66,7 +66,7 @@ def place_edit(request: HttpRequest, tenant: str, customer_id: int, place_id: in
     return _page(request, "staff/place_form.html", customer, form, place=place, counties=counties_of(country))
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def meter_new(request: HttpRequest, tenant: str, customer_id: int, place_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_open(actor=actor, customer_id=customer_id)
@@ -79,7 +79,7 @@ def meter_new(request: HttpRequest, tenant: str, customer_id: int, place_id: int
     return _page(request, "staff/meter_form.html", customer, form, place=place, meter=None, replace=False)
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def meter_edit(request: HttpRequest, tenant: str, customer_id: int, meter_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_open(actor=actor, customer_id=customer_id)
@@ -93,7 +93,7 @@ def meter_edit(request: HttpRequest, tenant: str, customer_id: int, meter_id: in
     return _page(request, "staff/meter_form.html", customer, form, place=meter.place, meter=meter, replace=False)
 
 
-@tenant_page("customer.edit")
+@tenant_page("customer.view", "customer.edit")
 def meter_replace_view(request: HttpRequest, tenant: str, customer_id: int, meter_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     customer = customer_open(actor=actor, customer_id=customer_id)
