@@ -97,22 +97,32 @@ def minutes_pdf_ids() -> models.QuerySet[Any]:
     return Minutes.objects.filter(pdf__isnull=False).values("pdf_id")
 
 
-def attachments_delete(rows: Sequence[Attachment], *, actor: Actor, reason: str) -> int:
+def _stored_files_delete(
+    model: Any, rows: Sequence[Any], *, document_type: str, object_type: str, actor: Actor, reason: str
+) -> int:
+    """Rows that each hold one stored file of a complaint (attachments, letters): audited, deleted, and
+    their files removed once the deletion has committed."""
     with audit_batch():
-        for a in rows:
+        for row in rows:
             _audit_gone(
                 actor,
-                document_type=DocumentType.ATTACHMENT,
-                object_type="attachment",
-                object_id=a.pk,
+                document_type=document_type,
+                object_type=object_type,
+                object_id=row.pk,
                 reason=reason,
-                complaint=a.complaint.reference,
-                sha256=a.sha256,
-                size=a.size,
+                complaint=row.complaint.reference,
+                sha256=row.sha256,
+                size=row.size,
             )
-    Attachment.objects.filter(pk__in=[a.pk for a in rows]).delete()
-    files_go_after_commit(a.file.name for a in rows)
+    model.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    files_go_after_commit(row.file.name for row in rows)
     return len(rows)
+
+
+def attachments_delete(rows: Sequence[Attachment], *, actor: Actor, reason: str) -> int:
+    return _stored_files_delete(
+        Attachment, rows, document_type=DocumentType.ATTACHMENT, object_type="attachment", actor=actor, reason=reason
+    )
 
 
 def minutes_delete(rows: Sequence[Minutes], *, actor: Actor, reason: str) -> int:
@@ -142,21 +152,9 @@ def minutes_delete(rows: Sequence[Minutes], *, actor: Actor, reason: str) -> int
 
 
 def letters_delete(rows: Sequence[StoredLetter], *, actor: Actor, reason: str) -> int:
-    with audit_batch():
-        for letter in rows:
-            _audit_gone(
-                actor,
-                document_type=DocumentType.LETTER,
-                object_type="stored_letter",
-                object_id=letter.pk,
-                reason=reason,
-                complaint=letter.complaint.reference,
-                sha256=letter.sha256,
-                size=letter.size,
-            )
-    StoredLetter.objects.filter(pk__in=[x.pk for x in rows]).delete()
-    files_go_after_commit(x.file.name for x in rows)
-    return len(rows)
+    return _stored_files_delete(
+        StoredLetter, rows, document_type=DocumentType.LETTER, object_type="stored_letter", actor=actor, reason=reason
+    )
 
 
 def print_batches_clear(rows: Sequence[PrintBatch], *, actor: Actor, reason: str) -> int:
