@@ -207,3 +207,20 @@ def test_the_nightly_job_purges_every_supplier(world):
             assert person.old.subject == ERASED
             assert PurgeRun.objects.filter(dry_run=False).count() == 1
             assert purge_report(clock.tenant_today(w.tenant))["complaint_record"]["due"] == 0
+
+
+def test_a_dry_run_read_before_a_period_was_shortened_cannot_be_confirmed(world):
+    """The officer confirms what the report listed, never more: a period changed after the dry run refuses
+    the confirmation until a new dry run shows what would go."""
+    from querela.privacy.purge import purge_confirm, purge_dry_run
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        admin = w.actor("tenant_admin")
+        plan = purge_dry_run(actor=admin)
+        retention_set(actor=admin, months={"attachment": 6}, reason="Files for 6 months")
+        with pytest.raises(ValidationFailed, match="periods were changed after this dry run"):
+            purge_confirm(actor=admin, plan_id=plan.pk)
+        assert not PurgeRun.objects.filter(dry_run=False).exists()
+        fresh = purge_dry_run(actor=admin)
+        assert purge_confirm(actor=admin, plan_id=fresh.pk).plan_id == fresh.pk

@@ -137,3 +137,21 @@ def test_other_roles_cannot_configure(world) -> None:
     assert c.post("/t/AAA/admin/settings/", _settings()).status_code == 403
     assert c.get("/t/AAA/admin/policies/hu-electricity/").status_code == 403
     assert Tenant.objects.get(code="AAA").deadline_policy == "hu-electricity"
+
+
+def test_an_existing_persons_e_mail_is_set_here_and_a_password_is_refused_not_dropped(world) -> None:
+    """The unlock and new-password links go to the person's address: the administrator gives one to an
+    account of this supplier alone, and is told — not silently ignored — what the form does not change."""
+    client = _admin(world)
+    User = get_user_model()
+    User.objects.filter(username="aaa-agent").update(email="")
+    response = client.post(
+        "/t/AAA/admin/staff/", {"username": "aaa-agent", "role": "agent", "email": "agent@a.example"}, follow=True
+    )
+    assert response.status_code == 200
+    assert User.objects.get(username="aaa-agent").email == "agent@a.example"
+    refused = client.post(
+        "/t/AAA/admin/staff/", {"username": "aaa-agent", "role": "agent", "password": "another-long-pw-2026"}
+    )
+    assert refused.status_code == 400 and "Forgot your password?" in refused.content.decode()
+    assert not Client().login(username="aaa-agent", password="another-long-pw-2026")

@@ -89,13 +89,15 @@ def sign_in_succeeded(gate: Gate) -> None:
     store().delete(f"login-wait:{gate.account_key}")
 
 
-def sign_in_failed(gate: Gate) -> None:
-    """A wrong password stays counted; from the third on, the account's next attempt waits 2, 4, 8 … s."""
+def sign_in_failed(gate: Gate) -> int:
+    """A wrong password stays counted; from the third on, the account's next attempt waits 2, 4, 8 … s
+    (returned, so that the page says so with the failure, not only at the next attempt)."""
     if not gate.held:
-        return
+        return 0
     seconds = _wait(gate.held[0].count)
     if seconds:
         store().incr(f"login-wait:{gate.account_key}", seconds)
+    return seconds
 
 
 def _wait(failures: int) -> int:

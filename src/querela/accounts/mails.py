@@ -68,7 +68,7 @@ _TEXTS = {
         gettext_lazy("Your account was locked"),
         gettext_lazy(
             "Someone tried to sign in to your account at %(tenant)s with wrong passwords several times, so "
-            "it is locked for 15 minutes. If it was you, open this link within an hour to unlock it now:"
+            "it is locked for up to 15 minutes. If it was you, open this link within an hour to unlock it now:"
             "\n\n%(link)s\n\nIf it was not you, your password is still safe; you may change it on the sign-in "
             "page."
         ),
@@ -77,7 +77,7 @@ _TEXTS = {
         gettext_lazy("Your Querela account was locked"),
         gettext_lazy(
             "Someone tried to sign in as %(username)s with wrong passwords several times, so the account is "
-            "locked for 15 minutes. If it was you, open this link within an hour to unlock it now from your "
+            "locked for up to 15 minutes. If it was you, open this link within an hour to unlock it now from your "
             "browser:\n\n%(link)s\n\nIf it was not you, tell your administrator."
         ),
     ),

@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import IO, Any
@@ -643,12 +643,19 @@ class _Builder:
     def _access_log(self, z: _Archive, c: Customer) -> Section:
         language = translation.get_language() or self.tenant.default_language
         lines = access_csv(tenant=self.tenant, filters=AccessFilters(customer=c.customer_number), language=language)
-        path = z.lines(self._path(c, "access_log.csv"), lines)
+        written = [0]
+
+        def counted(source: Iterable[str]) -> Iterator[str]:
+            for line in source:
+                written[0] += 1
+                yield line
+
+        path = z.lines(self._path(c, "access_log.csv"), counted(lines))
         return Section(
             _("Who saw or changed the data"),
             _("Every time a member of staff or a system saw or changed this person's data, from the audit log."),
             [path],
-            1,
+            max(written[0] - 1, 0),  # the lines less the header
             c.customer_number,
         )
 

@@ -112,10 +112,18 @@ def _oldest_kept(due: Due) -> str | None:
     return (clock.tenant_date(tenancy.current_tenant(), oldest) if hasattr(oldest, "hour") else oldest).isoformat()
 
 
+def _schedule_mark() -> str:
+    """The periods in force, in short: a dry run records them, so that a confirmation after a period was
+    changed is refused instead of removing more than the report listed."""
+    return ",".join(f"{kind}={months}" for kind, months in sorted(retention_months().items()))
+
+
 def purge_report(today: date) -> dict[str, dict[str, Any]]:
     """What a run on `today` would remove, per type: a few counting statements per type, nothing changed."""
+    mark = _schedule_mark()
     return {
-        d.document_type: {"due": d.items.count(), "done": 0, "oldest_kept": _oldest_kept(d)} for d in due_by_type(today)
+        d.document_type: {"due": d.items.count(), "done": 0, "oldest_kept": _oldest_kept(d), "schedule": mark}
+        for d in due_by_type(today)
     }
 
 
@@ -233,6 +241,10 @@ def purge_confirm(*, actor: Actor, plan_id: int) -> PurgeRun:
     today = clock.tenant_today(tenancy.current_tenant())
     if plan.as_of != today:
         raise ValidationFailed(_("This dry run was for another day: run it again, then confirm."))
+    if any(entry.get("schedule") != _schedule_mark() for entry in plan.report.values()):
+        raise ValidationFailed(
+            _("The retention periods were changed after this dry run: run it again to see what would go, then confirm.")
+        )
     if PurgeRun.objects.filter(dry_run=False, state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
         raise ValidationFailed(_("A purge is already running."))
     with transaction.atomic():

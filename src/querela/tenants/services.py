@@ -16,7 +16,7 @@ from querela.audit.services import audit_record
 from querela.core import tenancy
 from querela.core.errors import ValidationFailed
 
-from .access import Actor, require
+from .access import Actor, is_platform_operator, memberships_of, require
 from .models import Department, Membership, PlatformOperator, Tenant
 from .roles import Role
 
@@ -135,8 +135,10 @@ def membership_set(
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         created = user is None
+        email_change = None
         if user is not None:
             _may_join(actor.tenant, user)
+            email_change = _existing_account_fields(actor, user, email=email.strip(), password=password)
         if user is None:
             if len(password) < 10:
                 raise ValidationFailed(
@@ -163,9 +165,40 @@ def membership_set(
             action="membership.set",
             object_type="user",
             object_id=username,
-            changes={"role": [before, role], "department": department_id, "new_account": created},
+            changes={
+                "role": [before, role],
+                "department": department_id,
+                "new_account": created,
+                **({"email": email_change} if email_change else {}),
+            },
         )
     return membership
+
+
+def _existing_account_fields(actor: Actor, user: Any, *, email: str, password: str) -> list[str] | None:
+    """What the form says of an existing person's account besides the role, never silently dropped: a
+    password is the person's own to change (the sign-in page's "Forgot your password?"); an e-mail address
+    may be given to an account that works for this supplier alone (the unlock and new-password links go
+    there), not to one shared with other suppliers or the platform operator. The before/after when changed."""
+    if password:
+        raise ValidationFailed(
+            _("An existing person's password is not set here: they choose a new one with “Forgot your password?”."),
+            code="password",
+            field="password",
+        )
+    if not email or email.casefold() == (user.email or "").casefold():
+        return None
+    others = [m for m in memberships_of(user) if m.tenant_id != tenancy.current_tenant().pk]
+    if others or is_platform_operator(user):
+        raise ValidationFailed(
+            _("This account also works for another supplier: its e-mail address is not changed here."),
+            code="email",
+            field="email",
+        )
+    before = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    return [before, email]
 
 
 def membership_deactivate(*, actor: Actor, membership_id: int) -> Membership:

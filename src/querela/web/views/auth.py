@@ -44,9 +44,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = sign_in_or_ask_code(request, user, then=_safe_next(request) or reverse("web:home"))
             remember_device(response, device, name)
             return response
-        login_guard.sign_in_failed(gate)
-        messages.error(request, _("The user name or password is wrong."))
+        messages.error(request, wrong_text(_("The user name or password is wrong."), login_guard.sign_in_failed(gate)))
     return render(request, "web/login.html", {"form": form})
+
+
+def wrong_text(wrong: str, wait: int) -> str:
+    if not wait:
+        return wrong
+    return (
+        wrong
+        + " "
+        + ngettext("Wait %(n)d second before trying again.", "Wait %(n)d seconds before trying again.", wait)
+        % {"n": wait}
+    )
 
 
 def refusal_text(gate: login_guard.Gate) -> str:

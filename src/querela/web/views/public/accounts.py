@@ -33,7 +33,7 @@ from querela.core.ratelimit import client_address, hit
 
 from ...decorators import public_page
 from ...second_step import sign_in_or_ask_code
-from ..auth import refusal_text, remember_device
+from ..auth import refusal_text, remember_device, wrong_text
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -157,8 +157,8 @@ def account_login(request: HttpRequest, code: str) -> HttpResponse:
             response = _signed_in(request, code, user)
             remember_device(response, device, email)
             return response
-        login_guard.sign_in_failed(gate)
-        form.add_error(None, _("The e-mail address or the password is wrong."))
+        wait = login_guard.sign_in_failed(gate)
+        form.add_error(None, wrong_text(_("The e-mail address or the password is wrong."), wait))
     return _page(request, "login", 400 if form.errors else 200, form=form)
 
 
