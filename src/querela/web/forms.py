@@ -57,7 +57,9 @@ class MultipleFileField(forms.FileField):
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(
+        label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autofocus": "autofocus"})
+    )
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 

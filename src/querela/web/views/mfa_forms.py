@@ -17,7 +17,14 @@ class CodeForm(forms.Form):
     def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["code"]
-        attrs = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "size": "14"}
+        attrs = {
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "size": "14",
+            "autofocus": "autofocus",  # the page asks for this one thing
+            "aria-describedby": "id_code_helptext",
+        }
         if recovery:
             field.label = _("Code from your authenticator app, or a recovery code")
             field.help_text = _("6 digits from the app; a recovery code looks like abcde-23456.")
