@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from querela.audit.models import AuditEvent
-from querela.audit.selectors import CSV_INJECTION, AuditFilters, AuditPage, AuditRow, audit_events
+from querela.audit.selectors import AuditFilters, AuditPage, AuditRow, audit_events, csv_cells
 from querela.audit.services import audit_personal_data
 from querela.audit.vocabulary import names_for, role_name
 from querela.audit.wording import describe
@@ -118,11 +118,6 @@ def access_page(*, actor: Actor, filters: AccessFilters, before_id: int | None =
     return AuditPage(rows=_rows(events), older=events[-1].pk if more else None)
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_INJECTION) else text
-
-
 def _csv_lines(*, tenant: Any, filters: AccessFilters, language: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -158,21 +153,7 @@ def _csv_lines(*, tenant: Any, filters: AccessFilters, language: str) -> Iterato
             if not events:
                 return
             for row in _rows(events):
-                e = row.event
-                details = "; ".join(f"{k}: {v}" if k else v for k, v in row.line.details)
-                writer.writerow(
-                    [
-                        row.at.strftime("%Y-%m-%d %H:%M:%S"),
-                        _cell(row.who),
-                        _cell(row.role),
-                        _cell(e.ip),
-                        _cell(row.line.text),
-                        _cell(details),
-                        e.action,
-                        e.object_type,
-                        _cell(e.object_id),
-                    ]
-                )
+                writer.writerow(csv_cells(row))
         before = events[-1].pk
         yield flush()
         if len(events) < CHUNK:

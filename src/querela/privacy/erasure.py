@@ -215,22 +215,28 @@ def erasure_apply(*, actor: Actor, customer_id: int, reason: str, digest: str) -
         request = ErasureRequest(
             customer=customer, reason=reason.strip()[:2000], requested_by_id=actor.user_id, requested_at=clock.now()
         )
-        number = customer.customer_number
-        _carry_out(plan, actor)
-        _record(request, plan)
-        audit_record(
-            actor=actor,
-            action="privacy.erasure",
-            object_type="customer",
-            object_id=number,
-            changes={
-                "reason": request.reason,
-                "erased": {k: v for k, v in plan.counts.items() if v},
-                "kept": len(plan.kept),
-                "kept_until": plan.held_until.isoformat() if plan.held_until else None,
-            },
-        )
+        _erase_and_audit(request, plan, actor, why={"reason": request.reason})
     return request
+
+
+def _erase_and_audit(request: ErasureRequest, plan: Any, actor: Actor, *, why: dict[str, Any]) -> None:
+    """Carry a plan out, record it on the request and audit it (the officer's confirmation and the daily
+    job's later steps alike)."""
+    number = request.customer.customer_number  # read before the record is anonymised
+    _carry_out(plan, actor)
+    _record(request, plan)
+    audit_record(
+        actor=actor,
+        action="privacy.erasure",
+        object_type="customer",
+        object_id=number,
+        changes={
+            **why,
+            "erased": {k: v for k, v in plan.counts.items() if v},
+            "kept": len(plan.kept),
+            "kept_until": plan.held_until.isoformat() if plan.held_until else None,
+        },
+    )
 
 
 def _record(request: ErasureRequest, plan: ErasurePlan) -> None:
@@ -350,20 +356,6 @@ def erasures_continue(*, today: date | None = None) -> int:
             plan = _plan(request.customer, day)
             if plan.nothing_to_do and plan.held_open == request.held_open and plan.held_until == request.held_until:
                 continue
-            number = request.customer.customer_number
-            _carry_out(plan, actor)
-            _record(request, plan)
-            audit_record(
-                actor=actor,
-                action="privacy.erasure",
-                object_type="customer",
-                object_id=number,
-                changes={
-                    "request": request.pk,
-                    "erased": {k: v for k, v in plan.counts.items() if v},
-                    "kept": len(plan.kept),
-                    "kept_until": plan.held_until.isoformat() if plan.held_until else None,
-                },
-            )
+            _erase_and_audit(request, plan, actor, why={"request": request.pk})
             done += 1
     return done
