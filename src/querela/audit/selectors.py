@@ -31,8 +31,21 @@ AUDIT_PAGE = 100
 EXPORT_CHUNK = 500
 
 
+class FiltersInAddress:
+    """Filters (a dataclass) kept in a page's address and in the audit row of an export."""
+
+    def query(self, **extra: Any) -> str:
+        """The filters as a query string, for links that keep them (the next page, the CSV)."""
+        values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}  # type: ignore[call-overload]
+        values.update({k: v for k, v in extra.items() if v is not None})
+        return urlencode(values)
+
+    def as_changes(self) -> dict[str, str]:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class AuditFilters:
+class AuditFilters(FiltersInAddress):
     """What a reader narrows the log to; every field is kept in the page's address."""
 
     action: str = ""  # an action kind (ACTION_GROUPS) or one action code
@@ -40,15 +53,6 @@ class AuditFilters:
     object: str = ""  # a reference, customer id, recording id, … (exact)
     since: date | None = None  # days in the tenant's time zone, both included
     until: date | None = None
-
-    def query(self, **extra: Any) -> str:
-        """The filters as a query string, for links that keep them (the next page, the CSV)."""
-        values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
-        values.update({k: v for k, v in extra.items() if v is not None})
-        return urlencode(values)
-
-    def as_changes(self) -> dict[str, str]:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
 
 
 def is_action_filter(value: str) -> bool:

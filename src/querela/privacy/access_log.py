@@ -11,17 +11,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from querela.audit.models import AuditEvent
-from querela.audit.selectors import AuditFilters, AuditPage, AuditRow, audit_events, csv_cells
+from querela.audit.selectors import AuditFilters, AuditPage, AuditRow, FiltersInAddress, audit_events, csv_cells
 from querela.audit.services import audit_personal_data
 from querela.audit.vocabulary import names_for, role_name
 from querela.audit.wording import describe
@@ -44,19 +43,11 @@ _ACTIONS = ("complaint.update", "call.identified", "minutes.create", "minutes.up
 
 
 @dataclass(frozen=True)
-class AccessFilters:
+class AccessFilters(FiltersInAddress):
     customer: str = ""  # the customer id as on the bill (exact, any case)
     person: str = ""  # the member of staff: a user id, or part of a name / user name
     since: date | None = None
     until: date | None = None
-
-    def query(self, **extra: Any) -> str:
-        values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
-        values.update({k: v for k, v in extra.items() if v is not None})
-        return urlencode(values)
-
-    def as_changes(self) -> dict[str, str]:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
 
 
 def _about_customer(number: str) -> Q:
