@@ -25,7 +25,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-
 @contextmanager
 def _as_the_database_owner():
     """Raw SQL as an attacker with the database's own access: past the tenant wall (row-level security)."""

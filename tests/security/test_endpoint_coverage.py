@@ -112,6 +112,9 @@ EXCEPTIONS: dict[str, Access | dict[str, Access]] = {
     # Two-step sign-in (issue 16): the half-signed-in session is the key; without one, back to the login.
     "web:mfa_verify": PUBLIC,
     "web:mfa_setup": PUBLIC,
+    # A security key's options: for whoever gave their password (half-signed-in or signed in); nobody else.
+    "web:mfa_key_sign_in": SIGNED_IN,
+    "web:mfa_key_register": SIGNED_IN,
     "web:mfa_settings": SIGNED_IN,
     "api:querela.api.base.not_found": NOBODY,  # whatever else under /api/v1/ names no operation: a JSON 404
     # The page is for readers of the org chart; saving the job is the administrator's (checked first).

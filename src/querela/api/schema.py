@@ -40,7 +40,7 @@ _ALWAYS = {
     "429": "Too many requests: try again after `Retry-After` seconds.",
 }
 _INVALID = (
-    "The input was refused: field errors by field name (`{\"place_id\": [\"…\"]}`), or `detail` and `code` "
+    'The input was refused: field errors by field name (`{"place_id": ["…"]}`), or `detail` and `code` '
     "when a rule of the supplier refused it."
 )
 _CONFLICT = "The complaint is not in a state that allows this step."

@@ -205,13 +205,16 @@ WORDING: dict[str, Sentence] = {
     "account.unlocked": _("%(person)s unlocked their account from the e-mailed link"),
     # Two-step sign-in (issue 16, mfa/): written in the log of each supplier the person holds a role at.
     "mfa.setup": _("%(person)s set up two-step sign-in with an authenticator app"),
-    "mfa.verified": _("%(person)s gave the two-step sign-in code"),
+    "mfa.verified": _("%(person)s passed the second step of sign-in (a code or a security key)"),
     "mfa.recovery_used": _("%(person)s signed in with a recovery code"),
     "mfa.failed": _("Wrong two-step sign-in code for %(person)s"),
     "mfa.locked": _("Too many wrong two-step sign-in codes for %(person)s: the sign-in was stopped"),
     "mfa.recovery_new": _("%(person)s made new recovery codes; the old ones no longer work"),
     "mfa.reset_own": _("%(person)s removed their authenticator app from two-step sign-in"),
     "mfa.reset": _("Two-step sign-in of %(person)s reset by %(who)s"),
+    "mfa.key_added": _("%(person)s added a security key to two-step sign-in"),
+    "mfa.key_removed": _("%(person)s removed a security key from two-step sign-in"),
+    "mfa.password_failed": _("Wrong password given to change the two-step sign-in of %(person)s"),
     # Appointments at the customer office.
     "appointment.book": _("Appointment for %(visitor)s booked at %(office)s for %(starts_at)s"),
     "appointment.check_in": _("%(visitor)s arrived for the appointment"),

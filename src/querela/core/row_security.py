@@ -78,9 +78,7 @@ def wall_in(connection: Any) -> list[str]:
         for table in tables:
             cursor.execute(f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {quote(table)} FORCE ROW LEVEL SECURITY")
-            cursor.execute(
-                f"CREATE POLICY {POLICY} ON {quote(table)} USING ({_CONDITION}) WITH CHECK ({_CONDITION})"
-            )
+            cursor.execute(f"CREATE POLICY {POLICY} ON {quote(table)} USING ({_CONDITION}) WITH CHECK ({_CONDITION})")
     return tables
 
 

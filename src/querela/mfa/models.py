@@ -32,3 +32,24 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of user {self.user_id}"
+
+
+class SecurityKey(models.Model):
+    """A security key or a passkey (WebAuthn) registered as a person's second step: the credential's id and
+    public key as the authenticator gave them at registration, and its signature counter — a counter that
+    goes back means a copied key, and the sign-in is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)  # the person's own label: "Blue YubiKey", "Work laptop"
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url; the spec allows 1,023 bytes
+    public_key = models.BinaryField()  # COSE, as the authenticator gave it
+    sign_count = models.BigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)  # "usb", "nfc", "internal" …: hints for the browser
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="mfa_key_user_idx")]
+
+    def __str__(self) -> str:
+        return f"security key {self.name!r} of user {self.user_id}"

@@ -1,5 +1,7 @@
 """Two-step sign-in: who must use it, setting an authenticator app up, checking a code, recovery codes,
-resets. The web layer keeps the half-signed-in session (`web/views/mfa.py`); everything decided is here.
+resets. Security keys and passkeys (WebAuthn) are the other second step, in `security_keys.py`; a person
+may have an app, keys, or both, and one set of recovery codes serves them all. The web layer keeps the
+half-signed-in session (`web/views/mfa.py`); everything decided is here.
 
 Codes typed at a person's account are counted per person, before they are checked (an atomic increment,
 `core/ratelimit.py`): `MFA_CODE_LIMIT` wrong ones in its window and the sign-in in progress is stopped.
@@ -32,7 +34,7 @@ from querela.tenants.models import Membership, PlatformOperator
 from querela.tenants.roles import Role
 
 from . import recovery, totp
-from .models import RecoveryCode, TotpDevice
+from .models import RecoveryCode, SecurityKey, TotpDevice
 from .secret_box import seal, unseal
 
 log = logging.getLogger("querela.security")
@@ -79,10 +81,19 @@ def has_app(user: Any) -> bool:
     return TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
 
 
+def has_key(user: Any) -> bool:
+    return SecurityKey.objects.filter(user_id=user.pk).exists()
+
+
+def has_second_step(user: Any) -> bool:
+    """An app or a security key: two-step sign-in is on for the person."""
+    return has_app(user) or has_key(user)
+
+
 def next_step(user: Any) -> Step:
-    """After the right password: a code when the person has an app (staff or a consumer who switched it
-    on), set-up when they must have one and don't, else nothing."""
-    if has_app(user):
+    """After the right password: the second step when the person has one (staff, or a consumer who switched
+    it on), set-up when they must have one and don't, else nothing."""
+    if has_second_step(user):
         return Step.VERIFY
     if required_for(user):
         return Step.SETUP
@@ -91,22 +102,27 @@ def next_step(user: Any) -> Step:
 
 @dataclass(frozen=True)
 class Status:
-    on: bool
+    on: bool  # an app or a key
+    app: bool
     required: bool
-    confirmed_at: datetime | None
+    confirmed_at: datetime | None  # the app's
     last_used_at: datetime | None
     recovery_left: int
+    keys: tuple[SecurityKey, ...]
 
 
 def status_of(user: Any) -> Status:
     device = TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).first()
-    left = RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True).count() if device else 0
+    keys = tuple(SecurityKey.objects.filter(user_id=user.pk).order_by("created_at", "pk"))
+    on = device is not None or bool(keys)
     return Status(
-        on=device is not None,
+        on=on,
+        app=device is not None,
         required=required_for(user),
         confirmed_at=device.confirmed_at if device else None,
         last_used_at=device.last_used_at if device else None,
-        recovery_left=left,
+        recovery_left=recovery_left(user) if on else 0,
+        keys=keys,
     )
 
 
@@ -139,9 +155,9 @@ def enrolment_start(user: Any) -> Enrolment:
 
 def enrolment_confirm(user: Any, code: str, *, ip: str = "") -> list[str]:
     """The app's first code confirms it; the recovery codes are made and returned (to be shown once)."""
-    verdict = _count_attempt(user)
+    verdict = count_attempt(user)
     if not verdict.allowed:
-        _locked(user, verdict, ip)
+        note_lock(user, verdict, ip)
         raise ValidationFailed(_locked_text(), code="locked")
     device = TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=True).first()
     if device is None:
@@ -149,7 +165,7 @@ def enrolment_confirm(user: Any, code: str, *, ip: str = "") -> list[str]:
     secret = unseal(device.secret)
     step = totp.matching_step(secret, code, clock.now().timestamp()) if secret else None
     if step is None:
-        _audit(user, action="mfa.failed", ip=ip, changes={"attempt": verdict.count})
+        audit_event(user, action="mfa.failed", ip=ip, changes={"attempt": verdict.count})
         raise ValidationFailed(_wrong_text(), code="wrong_code")
     now = clock.now()
     with transaction.atomic():
@@ -159,7 +175,7 @@ def enrolment_confirm(user: Any, code: str, *, ip: str = "") -> list[str]:
         if not taken:  # confirmed by another request a moment ago
             raise ValidationFailed(_("Two-step sign-in is already set up."), code="already_set_up")
         codes = _new_recovery_codes(user)
-        _audit(user, action="mfa.setup", ip=ip)
+        audit_event(user, action="mfa.setup", ip=ip)
     refund(verdict)
     return codes
 
@@ -172,10 +188,10 @@ def sign_in_check(user: Any, code: str, *, ip: str = "") -> Check:
     """The second step of a sign-in: the app's code or a recovery code (spent once used)."""
     result = _check(user, code, ip=ip, allow_recovery=True)
     if result is Check.OK:
-        _audit(user, action="mfa.verified", ip=ip)
+        audit_event(user, action="mfa.verified", ip=ip)
     elif result is Check.RECOVERY:
         left = RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True).count()
-        _audit(user, action="mfa.recovery_used", ip=ip, changes={"recovery_codes_left": left})
+        audit_event(user, action="mfa.recovery_used", ip=ip, changes={"recovery_codes_left": left})
     return result
 
 
@@ -189,23 +205,51 @@ def recovery_regenerate(user: Any, code: str, *, ip: str = "") -> list[str]:
     _refuse_unless_right(result)
     with transaction.atomic():
         codes = _new_recovery_codes(user)
-        _audit(user, action="mfa.recovery_new", ip=ip)
+        audit_event(user, action="mfa.recovery_new", ip=ip)
     return codes
 
 
 def reset_own(user: Any, code: str, *, ip: str = "") -> None:
-    """Remove one's app (a new phone), with a code of it or a recovery code. Staff set a new one up at once."""
+    """Remove one's app (a new phone), with a code of it or a recovery code. Staff without a security key
+    set a new one up at once; with one, the key is their second step and the recovery codes stay."""
     result = _check(user, code, ip=ip, allow_recovery=True)
     _refuse_unless_right(result)
     with transaction.atomic():
-        _forget(user.pk)
-        _audit(user, action="mfa.reset_own", ip=ip)
+        TotpDevice.objects.filter(user_id=user.pk).delete()
+        if not has_key(user):
+            RecoveryCode.objects.filter(user_id=user.pk).delete()
+        audit_event(user, action="mfa.reset_own", ip=ip)
+
+
+def confirm_password(user: Any, password: str, *, ip: str = "") -> None:
+    """A change to one's second step made from a signed-in session (a key added or removed, new recovery
+    codes without an app) takes the password again: a session left open on a shared computer is not
+    enough to add someone else's key. Counted with the codes, so it can't be guessed either."""
+    verdict = count_attempt(user)
+    if not verdict.allowed:
+        note_lock(user, verdict, ip)
+        raise ValidationFailed(_locked_text(), code="locked")
+    if not user.check_password(password):
+        audit_event(user, action="mfa.password_failed", ip=ip, changes={"attempt": verdict.count})
+        raise ValidationFailed(_("That password is not right."), code="wrong_password")
+    refund(verdict)
+
+
+def recovery_regenerate_with_password(user: Any, password: str, *, ip: str = "") -> list[str]:
+    """New recovery codes for a person whose second step is a security key alone (no app to give a code)."""
+    if not has_second_step(user):
+        raise ValidationFailed(_("Two-step sign-in is off."), code="off")
+    confirm_password(user, password, ip=ip)
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit_event(user, action="mfa.recovery_new", ip=ip)
+    return codes
 
 
 def reset_other(*, actor: Actor, user_id: int, reason: str) -> None:
     """Someone who lost their phone and their recovery codes is let in again by an administrator of a
-    supplier they work for (or the platform operator): their app and codes are removed; staff set up a new
-    one at their next sign-in. Never one's own (that takes a code, `reset_own`)."""
+    supplier they work for (or the platform operator): their app, security keys and codes are removed;
+    staff set up a new one at their next sign-in. Never one's own (that takes a code, `reset_own`)."""
     require(actor, "mfa.reset_other")
     why = reason.strip()
     if not why:
@@ -256,14 +300,14 @@ def _limits() -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
-def _count_attempt(user: Any) -> Verdict:
+def count_attempt(user: Any) -> Verdict:
     limit, window = _limits()
     return take("mfa-code", str(user.pk), limit=limit, window=window)
 
 
-def _locked(user: Any, verdict: Verdict, ip: str) -> None:
+def note_lock(user: Any, verdict: Verdict, ip: str) -> None:
     if verdict.count == verdict.limit + 1:  # the attempt that hit the limit: once per window
-        _audit(user, action="mfa.locked", ip=ip)
+        audit_event(user, action="mfa.locked", ip=ip)
 
 
 def _locked_text() -> str:
@@ -275,9 +319,9 @@ def _wrong_text() -> str:
 
 
 def _check(user: Any, code: str, *, ip: str, allow_recovery: bool) -> Check:
-    verdict = _count_attempt(user)
+    verdict = count_attempt(user)
     if not verdict.allowed:
-        _locked(user, verdict, ip)
+        note_lock(user, verdict, ip)
         return Check.LOCKED
     result = Check.WRONG
     if _take_app_code(user, code):
@@ -285,7 +329,7 @@ def _check(user: Any, code: str, *, ip: str, allow_recovery: bool) -> Check:
     elif allow_recovery and recovery.looks_like_one(code) and _spend_recovery_code(user, code):
         result = Check.RECOVERY
     if result is Check.WRONG:
-        _audit(user, action="mfa.failed", ip=ip, changes={"attempt": verdict.count})
+        audit_event(user, action="mfa.failed", ip=ip, changes={"attempt": verdict.count})
     else:
         refund(verdict)
     return result
@@ -314,13 +358,18 @@ def _take_app_code(user: Any, code: str) -> bool:
 
 
 def _spend_recovery_code(user: Any, code: str) -> bool:
-    if not has_app(user):
+    if not has_second_step(user):
         return False
     for row in RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True):
         if recovery.matches(code, row.digest):
             # Conditional, like the app's step: the same code sent twice at once signs in once.
             return RecoveryCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=clock.now()) == 1
     return False
+
+
+def new_recovery_codes(user: Any) -> list[str]:
+    """Ten new codes (the old ones stop working); for the first second step a person sets up."""
+    return _new_recovery_codes(user)
 
 
 def _new_recovery_codes(user: Any) -> list[str]:
@@ -335,10 +384,11 @@ def _new_recovery_codes(user: Any) -> list[str]:
 
 def _forget(user_id: int) -> None:
     TotpDevice.objects.filter(user_id=user_id).delete()
+    SecurityKey.objects.filter(user_id=user_id).delete()
     RecoveryCode.objects.filter(user_id=user_id).delete()
 
 
-def _audit(user: Any, *, action: str, ip: str, changes: dict[str, Any] | None = None) -> None:
+def audit_event(user: Any, *, action: str, ip: str, changes: dict[str, Any] | None = None) -> None:
     """The person's own event, in the log of each supplier they hold a role at (see the module's docstring)."""
     log.info("%s user=%s ip=%s %s", action, user.pk, ip, changes or "")
     for membership in memberships_of(user):

@@ -265,6 +265,8 @@ QUERELA = {
     "MFA_REQUIRED_FOR_STAFF": os.environ.get("QUERELA_MFA_REQUIRED_FOR_STAFF", "1") != "0",
     "MFA_CODE_LIMIT": (int(os.environ.get("QUERELA_MFA_CODE_LIMIT", "5")), 300),
     "MFA_KEY": os.environ.get("QUERELA_MFA_KEY", ""),
+    # Security keys answer for this domain; empty: the host name each page is served from.
+    "WEBAUTHN_RP_ID": os.environ.get("QUERELA_WEBAUTHN_RP_ID", ""),
     "API_TOKEN_DAYS": int(os.environ.get("QUERELA_API_TOKEN_DAYS", "90")),
     # Minutes without a request after which a signed-in session ends (0: never).
     "IDLE_MINUTES": int(os.environ.get("QUERELA_IDLE_MINUTES", "30")),
@@ -293,7 +295,7 @@ QUERELA = {
     # The public complaint form per e-mail address given (besides per client address).
     "RATE_LIMIT_PUBLIC_EMAIL": (int(os.environ.get("QUERELA_RATE_LIMIT_PUBLIC_EMAIL", "5")), 3600),
     # Where the public reaches this installation: links in mail (tracking, sign-in) start with it.
-    "PUBLIC_URL": os.environ.get("QUERELA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "PUBLIC_URL": os.environ.get("QUERELA_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
     # How long a complaint's private tracking link works.
     "TRACKING_DAYS": int(os.environ.get("QUERELA_TRACKING_DAYS", "180")),
     "SMTP_HOST": os.environ.get("QUERELA_SMTPD_HOST", "127.0.0.1"),

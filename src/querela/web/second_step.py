@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from querela.mfa.services import Step, has_app, next_step, required_for
+from querela.mfa.services import Step, has_second_step, next_step, required_for
 
 PENDING = "mfa_pending"
 VERIFIED = "mfa_verified"
@@ -112,7 +112,7 @@ class SecondStepMiddleware:
         checked = request.session.get(_CHECKED)
         if isinstance(checked, int | float) and time.time() - checked < _RECHECK_SECONDS:
             return self.get_response(request)
-        if not required_for(user) and not has_app(user):
+        if not required_for(user) and not has_second_step(user):
             request.session[_CHECKED] = time.time()
             return self.get_response(request)
         if request.path.startswith("/api/"):
@@ -120,4 +120,4 @@ class SecondStepMiddleware:
         backend = str(request.session.get(BACKEND_SESSION_KEY) or _DEFAULT_BACKEND)
         then = request.get_full_path() if request.method == "GET" else "/"
         _start(request, user, backend=backend, then=then)
-        return redirect("web:mfa_setup" if not has_app(user) else "web:mfa_verify")
+        return redirect("web:mfa_setup" if not has_second_step(user) else "web:mfa_verify")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import account_recovery, admin, agent, auth, complaints, home, inbox, mfa
+from .views import account_recovery, admin, agent, auth, complaints, home, inbox, mfa, mfa_keys
 from .views.consumer import customers as consumer_customers
 from .views.consumer import filing
 from .views.platform import onboarding
@@ -280,6 +280,8 @@ urlpatterns = [
     # Two-step sign-in (issue 16): the code after the password, setting an app up, one's own settings.
     path("login/verify/", mfa.mfa_verify, name="mfa_verify"),
     path("login/setup/", mfa.mfa_setup, name="mfa_setup"),
+    path("login/key/sign-in/", mfa_keys.mfa_key_options, {"kind": mfa_keys.SIGN_IN}, name="mfa_key_sign_in"),
+    path("login/key/register/", mfa_keys.mfa_key_options, {"kind": mfa_keys.REGISTER}, name="mfa_key_register"),
     path("account/two-step/", mfa.mfa_settings, name="mfa_settings"),
     path("logout/", auth.logout_view, name="logout"),
     path("platform/", admin.platform, name="platform"),

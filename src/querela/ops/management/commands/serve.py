@@ -16,6 +16,8 @@ from querela.demo.data import DEMO_PASSWORD
 from querela.demo.seed import demo_logins
 from querela.ops.supervisor import ChildSpec, Supervisor
 
+LOOPBACK_OR_ANY = frozenset({"127.0.0.1", "::1", "0.0.0.0", "::"})  # noqa: S104 - names, compared, not bound
+
 
 class Command(BaseCommand):
     help = "Run Querela: web (gunicorn), background worker (huey) and inbound SMTP, with demo data."
@@ -64,7 +66,10 @@ class Command(BaseCommand):
         ]
         if _has_command("smtpd"):
             specs.append(ChildSpec("smtpd", [*manage, "smtpd"], env))
-        url = f"http://{opts['host']}:{opts['port']}/"
+        # Loopback is printed as "localhost": security keys (WebAuthn) work for a domain name, never for an
+        # address such as 127.0.0.1, and every browser resolves localhost to loopback.
+        shown_host = "localhost" if opts["host"] in LOOPBACK_OR_ANY else opts["host"]
+        url = f"http://{shown_host}:{opts['port']}/"
         # Until Ctrl-C/SIGTERM: a part that dies is restarted alone, with back-off (see ops/supervisor.py).
         status = Supervisor(specs, log=self._log).run(on_started=lambda: self._banner(url))
         self.stdout.write("Querela stopped.")

@@ -50,5 +50,3 @@ def consultation_ask_view(request: HttpRequest, tenant: str, reference: str) -> 
             return redirect("web:complaint_detail", tenant=tenant, reference=complaint.reference)
     # Refused (a department or person not of this supplier, a missing question): the form again, as typed.
     return case_form_page(request, complaint, "consult", form, status=400)
-
-

@@ -1,0 +1,119 @@
+"""A security key in the browser (issue 16): Chromium's virtual authenticator (DevTools' WebAuthn domain)
+stands for the USB key, so the page's own script, the browser's WebAuthn and Querela's verification all
+run as they do for a person. A handler with MFA required sets a key up at the first sign-in instead of an
+app, signs in with it, adds a second key from their settings with the password, and removes one; a
+browser without WebAuthn is offered the code only. axe-core checks each page on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from querela.mfa.models import SecurityKey
+from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_required(settings) -> None:
+    settings.QUERELA = {**settings.QUERELA, "MFA_REQUIRED_FOR_STAFF": True}
+
+
+def _virtual_key(page) -> tuple[object, str]:
+    """A USB security key plugged into this browser, that touches itself when asked."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": False,
+                "hasUserVerification": False,
+                "isUserVerified": False,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, added["authenticatorId"]
+
+
+def _password(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+
+
+def _log_out(page) -> None:
+    page.click("form.logout button[type=submit]")
+    page.wait_for_selector("input[name=username]")
+
+
+def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, live_server, world):
+    base = live_server.url
+    assert base.startswith("http://localhost")  # a domain name: WebAuthn refuses bare IP addresses
+    handler = world.a.users["handler"]
+    cdp, authenticator = _virtual_key(page)
+
+    _password(page, base, handler.username)
+    page.wait_for_selector("form[data-security-key=create]:not([hidden])")
+    assert page.locator("[data-no-security-key]").is_hidden()
+    assert_accessible(page, "set-up with a key offered")
+    page.fill("form[data-security-key=create] input[name=name]", "Blue key")
+    page.click("form[data-security-key=create] button[data-start]")
+    page.wait_for_selector("ol.recovery-codes")
+    assert len(page.locator("ol.recovery-codes code").all_inner_texts()) == 10
+    page.click("text=I have saved them")
+    page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
+    _log_out(page)
+
+    _password(page, base, handler.username)
+    page.wait_for_selector("form[data-security-key=get]:not([hidden])")
+    assert_accessible(page, "sign in with the key")
+    page.click("form[data-security-key=get] button[data-start]")
+    page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
+
+    page.goto(f"{base}/account/two-step/")
+    page.wait_for_selector("text=Security keys and passkeys")
+    assert "Blue key" in page.inner_text("table")
+    assert_accessible(page, "own settings with a key")
+    # A second key, confirmed with the password; a wrong password first is said beside the button.
+    second = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {"options": {"protocol": "ctap2", "transport": "nfc", "automaticPresenceSimulation": True}},
+    )["authenticatorId"]
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator})
+    form = "form[data-security-key=create]"
+    page.fill(f"{form} input[name=name]", "Spare key")
+    page.fill(f"{form} input[name=password]", "not my password")
+    page.click(f"{form} button[data-start]")
+    page.wait_for_selector(f"{form} [data-key-status].flag")
+    assert "password is not right" in page.inner_text(f"{form} [data-key-status]")
+    page.fill(f"{form} input[name=password]", PASSWORD)
+    page.click(f"{form} button[data-start]")
+    page.wait_for_selector("text=The security key was added.")
+    assert {"Blue key", "Spare key"} == set(SecurityKey.objects.filter(user=handler).values_list("name", flat=True))
+
+    # The first key is lost: removed with the password; the spare one signs in.
+    page.select_option("select[name=key]", label="Blue key")
+    page.fill("#id_remove_password", PASSWORD)
+    page.click("text=Remove the key")
+    page.wait_for_selector("text=was removed")
+    _log_out(page)
+    _password(page, base, handler.username)
+    page.click("form[data-security-key=get] button[data-start]")
+    page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": second})
+
+
+def test_a_browser_without_webauthn_is_offered_the_code(page, live_server, world):
+    handler = world.a.users["handler"]
+    page.add_init_script("delete window.PublicKeyCredential;")
+    _password(page, live_server.url, handler.username)
+    page.wait_for_selector("#totp-secret")
+    assert page.locator("form[data-security-key]").is_hidden()
+    assert page.locator("[data-no-security-key]").is_visible()
+    assert_accessible(page, "set-up without WebAuthn")
