@@ -65,7 +65,15 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
     page.fill("form[data-security-key=create] input[name=name]", "Blue key")
     page.click("form[data-security-key=create] button[data-start]")
     page.wait_for_selector("ol.recovery-codes")
-    assert len(page.locator("ol.recovery-codes code").all_inner_texts()) == 10
+    codes = page.locator("ol.recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    page.wait_for_selector("[data-print-codes]", state="visible")  # shown by its script
+    with page.expect_download() as saving:
+        page.click("[data-save-codes]")
+    saved = saving.value
+    assert saved.suggested_filename == "querela-recovery-codes.txt"
+    assert all(c in open(saved.path(), encoding="utf-8").read() for c in codes)
+    assert_accessible(page, "recovery codes with print and save")
     page.click("text=I have saved them")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
     _log_out(page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -25,7 +26,8 @@ from querela.mfa.security_keys import (
     registration_finish,
     remove,
 )
-from querela.mfa.services import Check, Step, has_second_step, next_step, sign_in_check, status_of
+from querela.mfa.services import Check, Step, has_second_step, next_step, reset_other, sign_in_check, status_of
+from querela.tenants.models import Membership
 from tests.factories import PASSWORD
 from tests.mfa.helpers import set_up
 from tests.mfa.soft_key import SoftKey
@@ -228,3 +230,22 @@ def test_any_answer_a_stranger_sends_is_refused_without_an_error(world, answer):
     )
     with pytest.raises(ValidationFailed):
         registration_finish(handler, rp=SITE, challenge=ceremony.challenge, answer=answer, name="x")
+
+
+def test_the_administrators_reset_removes_the_keys_too_and_the_page_says_what_there_was(world, settings):
+    settings.QUERELA = {**settings.QUERELA, "MFA_REQUIRED_FOR_STAFF": True}
+    w, agent = world.a, world.a.users["agent"]
+    _register(agent, SoftKey(), name="Yellow key")
+    with tenancy.tenant_scope(w.tenant):
+        membership = Membership.objects.get(user=agent)
+    admin = Client()
+    admin.force_login(w.users["tenant_admin"])
+    session = admin.session
+    session["mfa_verified"] = True
+    session.save()
+    page = admin.get(f"/t/AAA/admin/staff/{membership.pk}/two-step/").content.decode()
+    assert "Security keys</dt><dd>1</dd>" in page and "on since" in page
+    with tenancy.tenant_scope(w.tenant):
+        reset_other(actor=w.actor("tenant_admin"), user_id=agent.pk, reason="Key lost; identity checked by phone")
+    assert not SecurityKey.objects.filter(user=agent).exists() and not RecoveryCode.objects.filter(user=agent).exists()
+    assert next_step(agent) is Step.SETUP

@@ -110,6 +110,12 @@ class Status:
     recovery_left: int
     keys: tuple[SecurityKey, ...]
 
+    @property
+    def since(self) -> datetime | None:
+        """When the first second step still in use was set up."""
+        times = [t for t in (self.confirmed_at, *(k.created_at for k in self.keys)) if t is not None]
+        return min(times) if times else None
+
 
 def status_of(user: Any) -> Status:
     device = TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).first()
