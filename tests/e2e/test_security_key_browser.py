@@ -6,6 +6,8 @@ browser without WebAuthn is offered the code only. axe-core checks each page on 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from querela.mfa.models import SecurityKey
@@ -72,7 +74,8 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
         page.click("[data-save-codes]")
     saved = saving.value
     assert saved.suggested_filename == "querela-recovery-codes.txt"
-    assert all(c in open(saved.path(), encoding="utf-8").read() for c in codes)
+    text = Path(saved.path()).read_text(encoding="utf-8")
+    assert all(c in text for c in codes)
     assert_accessible(page, "recovery codes with print and save")
     page.click("text=I have saved them")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
