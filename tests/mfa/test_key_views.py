@@ -152,3 +152,62 @@ def test_a_consumer_switches_two_step_sign_in_on_with_a_passkey(world):
     assert SecurityKey.objects.get(user=consumer).name == "Security key"
     settings_page = client.get("/account/two-step/").content.decode()
     assert "Recovery codes left" in settings_page and "Confirm with your password." in settings_page
+
+
+def _signed_in_with_a_key(world, role: str = "handler") -> tuple[Client, object, SoftKey]:
+    person, key = world.a.users[role], SoftKey()
+    client = Client()
+    _password(client, person.username)
+    _register_through_setup(client, key)  # first second step: signed in
+    assert _signed_in(client)
+    return client, person, key
+
+
+def test_a_person_with_keys_alone_adds_an_app_after_their_password(world, settings):
+    settings.QUERELA = {**settings.QUERELA, "MFA_REQUIRED_FOR_STAFF": True}
+    client, _handler, _key = _signed_in_with_a_key(world)
+    settings_page = client.get("/account/two-step/").content.decode()
+    assert "Add an authenticator app" in settings_page
+    assert client.get("/login/setup/")["Location"] == "/account/two-step/"  # not without the password
+    wrong = client.post("/account/two-step/", {"action": "start_app", "password": "guess"})
+    assert wrong.status_code == 400 and "That password is not right." in wrong.content.decode()
+    assert client.post("/account/two-step/", {"action": "start_app", "password": PASSWORD})["Location"] == (
+        "/login/setup/"
+    )
+    page = client.get("/login/setup/").content.decode()
+    assert "totp-secret" in page and 'data-security-key="create"' not in page  # the app alone here
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    shown = client.post("/login/setup/", {"code": code(secret)})
+    assert "Your recovery codes" in shown.content.decode()
+    after = client.get("/account/two-step/").content.decode()
+    assert "Remove the authenticator app" in after and "Add an authenticator app" not in after
+
+
+def test_a_wrong_recovery_code_is_called_that_when_the_person_has_no_app(world):
+    client, agent, _key = _signed_in_with_a_key(world, "agent")
+    client.post("/logout/")
+    _password(client, agent.username)
+    wrong = client.post("/login/verify/", {"code": "abcde-23456"})
+    assert wrong.status_code == 400
+    text = wrong.content.decode()
+    assert "That recovery code is not right" in text and "6 digits" not in text
+    assert "ask your administrator" in text  # staff; a consumer is sent to customer service
+
+
+def test_a_consumer_removing_their_only_key_is_told_first_and_after_that_it_switches_off(world):
+    consumer = world.a.users["consumer"]
+    client = Client()
+    client.force_login(consumer)
+    options = _options(client, "register")
+    client.post(
+        "/login/setup/",
+        {"action": "key", "name": "Phone", "credential": SoftKey().create(options.json(), origin=ORIGIN)},
+    )
+    page = client.get("/account/two-step/").content.decode()
+    assert "removing it switches two-step sign-in off" in page
+    key = SecurityKey.objects.get(user=consumer)
+    done = client.post(
+        "/account/two-step/", {"action": "remove_key", "key": str(key.pk), "password": PASSWORD}, follow=True
+    )
+    assert "The security key “Phone” was removed. Two-step sign-in is off." in done.content.decode()
+    assert "Switch on" in done.content.decode()

@@ -8,6 +8,7 @@ ceremony starts in `views/mfa_keys.py` and ends here, when its form comes back w
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,11 +29,13 @@ from querela.mfa.security_keys import authentication_check, registration_finish
 from querela.mfa.security_keys import remove as remove_key
 from querela.mfa.services import (
     Check,
+    confirm_password,
     enrolment_confirm,
     enrolment_start,
     has_app,
     has_key,
     has_second_step,
+    is_staff,
     recovery_left,
     recovery_regenerate,
     recovery_regenerate_with_password,
@@ -110,9 +113,21 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     % {"n": left},
                 )
             return redirect(then)
-        form.add_error("code", _("That code is not right. Type the 6 digits your app shows now."))
-    context = {"form": form, "app": has_app(person), "keys": keys, "key_error": key_error}
+        form.add_error("code", _wrong_code_text(person))
+    context = {
+        "form": form,
+        "app": has_app(person),
+        "keys": keys,
+        "key_error": key_error,
+        "staff": is_staff(person),  # who can reset it: an administrator, or the supplier's customer service
+    }
     return render(request, "web/mfa/verify.html", context, status=400 if form.errors or key_error else 200)
+
+
+def _wrong_code_text(person: Any) -> str:
+    if has_app(person):
+        return _("That code is not right. Type the 6 digits your app shows now.")
+    return _("That recovery code is not right, or it was used already.")
 
 
 def _key_sign_in(request: HttpRequest, person: Any) -> tuple[Check, str]:
@@ -156,18 +171,24 @@ def _key_registered(request: HttpRequest, person: Any) -> tuple[list[str] | None
 
 
 def mfa_setup(request: HttpRequest) -> HttpResponse:
-    """Set an authenticator app up: half-signed-in staff who have none (mandatory), or a signed-in
-    person switching it on (consumers) or replacing their phone."""
+    """Set up a second step — an authenticator app or a security key: half-signed-in staff who have none
+    (mandatory), or a signed-in person switching it on (consumers) or replacing their phone. A signed-in
+    person whose keys are their second step adds an app here too, after their password on the settings
+    page (`APP_BESIDE_KEYS`)."""
     person = second_step.pending_user(request)
     signed_in = person is None and request.user.is_authenticated
     if signed_in:
         person = request.user
     if person is None:
         return _start_again(request)
-    if has_second_step(person):
+    beside_keys = signed_in and has_key(person) and not has_app(person)
+    if beside_keys and not _app_beside_keys_allowed(request):
+        messages.info(request, _("Confirm with your password first."))
+        return redirect("web:mfa_settings")
+    if has_second_step(person) and not beside_keys:
         return redirect("web:mfa_settings" if signed_in else "web:mfa_verify")
     key_error = ""
-    if request.method == "POST" and request.POST.get("action") == "key":
+    if request.method == "POST" and request.POST.get("action") == "key" and not beside_keys:
         codes, key_error = _key_registered(request, person)
         if not key_error:
             if signed_in:
@@ -180,6 +201,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not key_error and form.is_valid():
         try:
             codes = enrolment_confirm(person, form.cleaned_data["code"], ip=client_address(request))
+            request.session.pop(APP_BESIDE_KEYS, None)
         except ValidationFailed as exc:
             if exc.code == "locked" and not signed_in:
                 return _locked_out(request)
@@ -201,8 +223,18 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         "secret_groups": [enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4)],
         "qr": qr_svg(enrolment.uri, label=_("QR code for your authenticator app")),
         "key_error": key_error,
+        "offer_key": not beside_keys,
     }
     return render(request, "web/mfa/setup.html", context, status=400 if form.errors or key_error else 200)
+
+
+APP_BESIDE_KEYS = "mfa_app_beside_keys"  # when the password was confirmed for adding an app beside keys
+APP_BESIDE_KEYS_SECONDS = 600
+
+
+def _app_beside_keys_allowed(request: HttpRequest) -> bool:
+    when = request.session.get(APP_BESIDE_KEYS)
+    return isinstance(when, int | float) and time.time() - when < APP_BESIDE_KEYS_SECONDS
 
 
 def _show_recovery_codes(request: HttpRequest, codes: list[str], then: str) -> HttpResponse:
@@ -218,7 +250,7 @@ def mfa_settings(request: HttpRequest) -> HttpResponse:
     person = request.user
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = CodeForm(request.POST if action in ("new_codes", "reset") else None, recovery=action == "reset")
-    password_form = PasswordConfirmForm(request.POST if action in ("remove_key", "new_codes_password") else None)
+    password_form = PasswordConfirmForm(request.POST if action in _PASSWORD_ACTIONS else None)
     key_error = ""
     ip = client_address(request)
     try:
@@ -251,12 +283,20 @@ def mfa_settings(request: HttpRequest) -> HttpResponse:
             name = remove_key(
                 person, _key_id(request.POST.get("key")), password=password_form.cleaned_data["password"], ip=ip
             )
-            messages.success(request, _("The security key “%(name)s” was removed.") % {"name": name})
+            removed = _("The security key “%(name)s” was removed.") % {"name": name}
+            if not has_second_step(person):
+                removed += " " + _("Two-step sign-in is off.")
+            messages.success(request, removed)
             return redirect("web:mfa_settings")
+        elif action == "start_app" and password_form.is_valid():
+            confirm_password(person, password_form.cleaned_data["password"], ip=ip)
+            request.session[APP_BESIDE_KEYS] = time.time()
+            return redirect("web:mfa_setup")
     except ValidationFailed as exc:
-        (password_form if action in ("remove_key", "new_codes_password") else form).add_error(
-            "password" if action in ("remove_key", "new_codes_password") else "code", exc.message
-        )
+        if action in _PASSWORD_ACTIONS:
+            password_form.add_error("password", exc.message)
+        else:
+            form.add_error("code", exc.message)
     except NotFound as exc:
         password_form.add_error(None, exc.message)
     context = {
@@ -269,6 +309,9 @@ def mfa_settings(request: HttpRequest) -> HttpResponse:
     failed = form.errors or password_form.errors or key_error
     with _persons_time_zone(person):
         return render(request, "web/mfa/settings.html", context, status=400 if failed else 200)
+
+
+_PASSWORD_ACTIONS = ("remove_key", "new_codes_password", "start_app")
 
 
 def _key_id(raw: str | None) -> int:

@@ -91,7 +91,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, tenant in demo_logins():
             self.stdout.write(f"  {username:<22} {role:<18} {tenant}")
-        self.stdout.write("Staff sign in in two steps: the first sign-in sets up an authenticator app (any TOTP app).")
+        self.stdout.write(
+            "Staff sign in in two steps: the first sign-in sets up an authenticator app (any TOTP app) "
+            "or a security key or passkey (open the site as localhost for those)."
+        )
         self.stdout.write("Press Ctrl-C to stop.")
 
 

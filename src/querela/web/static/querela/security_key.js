@@ -70,6 +70,15 @@
       status.className = isError ? "flag" : "muted";
     }
     form.hidden = false;
+    if (form.hasAttribute("data-focus")) { button.focus(); }
+    // Enter in the key's name or the password starts the ceremony, as the button does: the form itself
+    // is sent only with the key's answer in it.
+    form.addEventListener("submit", function (event) {
+      if (!form.querySelector("input[name=credential]").value) {
+        event.preventDefault();
+        if (!button.disabled) { button.click(); }
+      }
+    });
     button.addEventListener("click", function () {
       if (!form.reportValidity()) { return; }
       button.disabled = true;
@@ -91,9 +100,13 @@
         form.submit();
       }).catch(function (error) {
         button.disabled = false;
-        // The browser's own errors (cancelled, timed out, a key already registered) are not for people.
-        var known = error && error.name === "Error" && error.message;
-        say(known ? error.message : form.getAttribute("data-failed"), true);
+        button.focus();  // a keyboard user tries again from here, not from the top of the page
+        // The browser's own messages are not for people: ours for the cases a person can act on.
+        var name = error && error.name, text = form.getAttribute("data-failed");
+        if (name === "Error" && error.message) { text = error.message; }  // the server's, translated
+        else if (name === "InvalidStateError") { text = form.getAttribute("data-known"); }
+        else if (name === "SecurityError") { text = form.getAttribute("data-address"); }
+        say(text, true);
       });
     });
   }
