@@ -224,3 +224,33 @@ def test_a_dry_run_read_before_a_period_was_shortened_cannot_be_confirmed(world)
         assert not PurgeRun.objects.filter(dry_run=False).exists()
         fresh = purge_dry_run(actor=admin)
         assert purge_confirm(actor=admin, plan_id=fresh.pk).plan_id == fresh.pk
+
+
+def test_after_a_period_was_shortened_the_night_only_counts_until_the_officer_confirms_a_dry_run(world):
+    """A destructive change is previewed and confirmed: a shorter period is applied by the nightly purge only
+    once a person has seen what it removes and confirmed it; a longer one (removing less) needs nothing."""
+    from querela.privacy.purge import purge_confirm, purge_dry_run, purge_run_by_id
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        admin = w.actor("tenant_admin")
+        privacy_purge_daily.call_local()  # under the defaults: a real run
+        assert PurgeRun.objects.filter(dry_run=False).count() == 1
+        retention_set(actor=admin, months={"attachment": 6}, reason="Files for 6 months")
+        page = client_of(w, "tenant_admin").get("/t/AAA/privacy/retention/").content.decode()
+        assert "Shortened since the last purge: Files attached to complaints." in page
+        privacy_purge_daily.call_local()
+        assert PurgeRun.objects.filter(dry_run=False).count() == 1  # the night only counted
+        waiting = PurgeRun.objects.filter(dry_run=True).first()
+        assert waiting is not None and waiting.requested_by_id is None
+        event = AuditEvent.objects.get(action="privacy.purge_waiting")
+        assert event.changes == {"shortened": ["attachment"]}
+
+        run = purge_confirm(actor=admin, plan_id=purge_dry_run(actor=admin).pk)
+        purge_run_by_id(run.pk, actor=admin)
+        assert "Shortened since" not in client_of(w, "tenant_admin").get("/t/AAA/privacy/retention/").content.decode()
+        privacy_purge_daily.call_local()
+        assert PurgeRun.objects.filter(dry_run=False).count() == 3  # the confirmed one, and the night's again
+        retention_set(actor=admin, months={"attachment": 60}, reason="Files kept longer again")
+        privacy_purge_daily.call_local()
+        assert PurgeRun.objects.filter(dry_run=False).count() == 4  # longer: nothing more to remove, no wait

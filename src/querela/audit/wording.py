@@ -297,6 +297,9 @@ WORDING: dict[str, Sentence] = {
     "privacy.complaint_erase": _("Complaint %(ref)s anonymised"),
     "privacy.purge": _("Data protection: %(object)s deleted"),
     "privacy.purge_run": _("Retention purge done"),
+    "privacy.purge_waiting": _(
+        "Nightly purge only counted: retention periods were shortened and wait for a confirmed dry run"
+    ),
     "privacy.retention_set": _("Data protection: %(object)s changed"),
 }
 

@@ -55,6 +55,20 @@ class Runs:
     running: PurgeRun | None
 
 
+def periods_shortened_since_last_purge() -> list[str]:
+    """The document types whose period is shorter now than under the last purge that removed anything (or
+    than the default, before any): the nightly purge would remove what no report has shown anyone. Until a
+    person confirms a dry run under the new periods, the nightly job only counts (`tasks.py`)."""
+    baseline = {kind: spec.default_months for kind, spec in SPECS.items()}
+    last = PurgeRun.objects.filter(dry_run=False, state=RunState.DONE).first()
+    marks = [e.get("schedule") for e in (last.report.values() if last else []) if isinstance(e, dict)]
+    for part in str(next((m for m in marks if m), "")).split(","):
+        kind, _sep, months = part.partition("=")
+        if kind in baseline and months.isascii() and months.isdigit():
+            baseline[kind] = int(months)
+    return sorted(kind for kind, months in retention_months().items() if months < baseline[kind])
+
+
 def purge_runs(*, actor: Actor) -> Runs:
     require(actor, "privacy.manage")
     return Runs(

@@ -50,12 +50,29 @@ def _on_purge(tenant_id: int, run_id: int) -> None:
 @periodic_job(crontab(hour="3", minute="40"), name="querela.privacy_purge_daily", every=timedelta(days=1))
 def privacy_purge_daily() -> None:
     """Every supplier's retention purge (with its report kept as a run), then the erasure requests whose
-    kept items may now go."""
+    kept items may now go. A supplier whose periods were shortened since its last purge gets a dry run
+    instead, until its officer confirms one."""
+    from querela.audit.services import audit_record
+
     from .erasure import erasures_continue
     from .purge import purge_execute, purge_start
+    from .selectors import periods_shortened_since_last_purge
 
     for tenant in Tenant.objects.filter(is_active=True).iterator():
         with tenancy.tenant_scope(tenant):
             actor = system_actor(tenant, label="system")
-            purge_execute(purge_start(actor=actor, dry_run=False), actor=actor)
+            shortened = periods_shortened_since_last_purge()
+            if shortened:
+                # A destructive change is previewed and confirmed: until the officer confirms a dry run
+                # under the shorter periods, the night only counts what they would remove.
+                plan = purge_execute(purge_start(actor=actor, dry_run=True), actor=actor)
+                audit_record(
+                    actor=actor,
+                    action="privacy.purge_waiting",
+                    object_type="purge_run",
+                    object_id=plan.pk,
+                    changes={"shortened": shortened},
+                )
+            else:
+                purge_execute(purge_start(actor=actor, dry_run=False), actor=actor)
             erasures_continue()

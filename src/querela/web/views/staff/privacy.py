@@ -26,6 +26,7 @@ from querela.privacy.selectors import (
     erasure_requests,
     export_get,
     exports_list,
+    periods_shortened_since_last_purge,
     purge_runs,
     retention_months,
     retention_schedule,
@@ -242,6 +243,7 @@ def privacy_retention(request: HttpRequest, tenant: str) -> HttpResponse:
             "runs": runs,
             "dry_rows": _report_rows(runs.last_dry),
             "real_rows": _report_rows(runs.last_real),
+            "shortened": [str(_LABELS.get(kind, kind)) for kind in periods_shortened_since_last_purge()],
         },
         status=400 if form.errors else 200,
     )
