@@ -67,8 +67,10 @@ def test_a_code_is_taken_once_and_never_one_older_than_the_last(world, now):
     now["at"] += timedelta(seconds=30)
     fresh = code(secret)
     assert sign_in_check(handler, fresh) is Check.OK
-    assert sign_in_check(handler, fresh) is Check.WRONG  # replayed within its 90 seconds
-    assert sign_in_check(handler, code(secret, steps=-1)) is Check.WRONG  # the step before: older than the last
+    # Replayed within its 90 seconds, or the step before (older than the last): refused, and called "used"
+    # (the person is told to wait for the next code, not that they mistyped).
+    assert sign_in_check(handler, fresh) is Check.USED
+    assert sign_in_check(handler, code(secret, steps=-1)) is Check.USED
     now["at"] += timedelta(seconds=30)
     assert sign_in_check(handler, code(secret)) is Check.OK
     assert _actions(world.a, handler).count("mfa.verified") == 2
@@ -80,7 +82,9 @@ def test_the_set_up_code_itself_cannot_sign_in_again(world, now):
     secret = enrolment_start(handler).secret
     first = code(secret)
     enrolment_confirm(handler, first)
-    assert sign_in_check(handler, first) is Check.WRONG
+    assert sign_in_check(handler, first) is Check.USED
+    with pytest.raises(ValidationFailed, match="used already"):
+        recovery_regenerate(handler, first)
 
 
 def test_the_secret_is_stored_encrypted_and_shown_only_until_confirmed(world, now):

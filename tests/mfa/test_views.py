@@ -217,3 +217,18 @@ def test_the_audit_log_says_it_in_words(world, now):
     page = client.get("/t/AAA/audit/?action=mfa").content.decode()
     assert "set up two-step sign-in with an authenticator app" in page
     assert "Two-step sign-in of" in page and "Lost phone" in page
+
+
+def test_the_code_just_signed_in_with_is_called_used_not_wrong(world, now):
+    handler = world.a.users["handler"]
+    secret, _codes = set_up(handler)
+    client = Client()
+    _password(client, handler.username)
+    now["at"] += timedelta(seconds=30)
+    assert client.post("/login/verify/", {"code": code(secret)})["Location"] == "/"
+    client.post("/logout/")
+    _password(client, handler.username)
+    again = client.post("/login/verify/", {"code": code(secret)})  # the same 30 seconds: the same code
+    assert again.status_code == 400
+    assert "That code was used already. Wait for the next code" in again.content.decode()
+    assert not _signed_in(client)

@@ -46,6 +46,7 @@ class Check(StrEnum):
     OK = "ok"  # the authenticator app's code
     RECOVERY = "recovery"  # a recovery code, now spent
     WRONG = "wrong"
+    USED = "used"  # the app's code of a moment already signed in with: wait for the next one
     LOCKED = "locked"  # too many wrong codes in the window: the sign-in in progress ends
 
 
@@ -334,8 +335,13 @@ def _check(user: Any, code: str, *, ip: str, allow_recovery: bool) -> Check:
         result = Check.OK
     elif allow_recovery and recovery.looks_like_one(code) and _spend_recovery_code(user, code):
         result = Check.RECOVERY
-    if result is Check.WRONG:
-        audit_event(user, action="mfa.failed", ip=ip, changes={"attempt": verdict.count})
+    elif _already_taken(user, code):
+        result = Check.USED
+    if result in (Check.WRONG, Check.USED):
+        changes: dict[str, Any] = {"attempt": verdict.count}
+        if result is Check.USED:
+            changes["used_already"] = True
+        audit_event(user, action="mfa.failed", ip=ip, changes=changes)
     else:
         refund(verdict)
     return result
@@ -344,8 +350,14 @@ def _check(user: Any, code: str, *, ip: str, allow_recovery: bool) -> Check:
 def _refuse_unless_right(result: Check) -> None:
     if result is Check.LOCKED:
         raise ValidationFailed(_locked_text(), code="locked")
+    if result is Check.USED:
+        raise ValidationFailed(used_text(), code="used_code")
     if result is Check.WRONG:
         raise ValidationFailed(_wrong_text(), code="wrong_code")
+
+
+def used_text() -> str:
+    return _("That code was used already. Wait for the next code your app shows (a new one every 30 seconds).")
 
 
 def _take_app_code(user: Any, code: str) -> bool:
@@ -361,6 +373,17 @@ def _take_app_code(user: Any, code: str) -> bool:
         return False
     won = TotpDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step, last_used_at=now)
     return won == 1
+
+
+def _already_taken(user: Any, code: str) -> bool:
+    """The app's right code of a moment no later than the last one taken: a person typing the code they
+    have just signed in with (told to wait for the next), not a wrong one."""
+    device = TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).first()
+    secret = unseal(device.secret) if device else None
+    if device is None or secret is None:
+        return False
+    step = totp.matching_step(secret, code, clock.now().timestamp())
+    return step is not None and step <= device.last_step
 
 
 def _spend_recovery_code(user: Any, code: str) -> bool:

@@ -44,6 +44,7 @@ from querela.mfa.services import (
     reset_own,
     sign_in_check,
     status_of,
+    used_text,
 )
 from querela.tenants.access import memberships_of
 from querela.tenants.models import Membership
@@ -97,7 +98,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         result = sign_in_check(person, form.cleaned_data["code"], ip=client_address(request))
         if result is Check.LOCKED:
             return _locked_out(request)
-        if result is not Check.WRONG:
+        if result in (Check.OK, Check.RECOVERY):
             then = second_step.complete(request, person)
             if result is Check.RECOVERY:
                 left = recovery_left(person)
@@ -113,7 +114,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     % {"n": left},
                 )
             return redirect(then)
-        form.add_error("code", _wrong_code_text(person))
+        form.add_error("code", used_text() if result is Check.USED else _wrong_code_text(person))
     context = {
         "form": form,
         "app": has_app(person),
