@@ -104,3 +104,22 @@ def test_public_pages_pass_axe_in_every_language_and_at_360_px(page, live_server
         page.goto(base + dead)
         page.click("form button.primary") if page.query_selector("form button.primary") else None
         assert_accessible(page, f"{dead} in {language}")
+
+
+def test_what_was_typed_survives_a_change_of_language(page, live_server, world, tmp_path):
+    """A visitor half-way through the complaint form switches to Polish: the page comes back in Polish with
+    their text in it (not the file: a browser never refills a file field)."""
+    base = live_server.url
+    page.goto(f"{base}/p/AAA/matter/complaint/")
+    page.wait_for_selector("form.public-form")
+    _fill_complaint(page, tmp_path)
+    page.select_option("select[name=language]", "pl")
+    page.click("form.lang button")
+    page.wait_for_selector("html[lang=pl]")
+    page.wait_for_function("document.querySelector('textarea[name=description]').value !== ''")
+    assert page.input_value("input[name=subject]") == "Kétszer számlázták a márciusi fogyasztást"
+    assert page.input_value("textarea[name=description]").startswith("A márciusi számlán")
+    assert page.input_value("input[name=email]") == "anna@aaa.example"
+    page.reload()  # kept for that one change only
+    page.wait_for_selector("form.public-form")
+    assert page.input_value("textarea[name=description]") == ""
