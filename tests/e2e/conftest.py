@@ -83,3 +83,18 @@ def login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
     page.wait_for_selector("nav")
+
+
+def give_password(page: Any, base: str, username: str) -> None:
+    """The login page's first step, not waiting for where it leads (a code, a key, a set-up)."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+
+
+def log_out(page: Any) -> None:
+    page.click("form.logout button[type=submit]")
+    page.wait_for_selector("input[name=username]")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from querela.mfa.models import SecurityKey
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, give_password, log_out
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,25 +42,13 @@ def _virtual_key(page) -> tuple[object, str]:
     return cdp, added["authenticatorId"]
 
 
-def _password(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-
-
-def _log_out(page) -> None:
-    page.click("form.logout button[type=submit]")
-    page.wait_for_selector("input[name=username]")
-
-
 def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, live_server, world):
     base = live_server.url
     assert base.startswith("http://localhost")  # a domain name: WebAuthn refuses bare IP addresses
     handler = world.a.users["handler"]
     cdp, authenticator = _virtual_key(page)
 
-    _password(page, base, handler.username)
+    give_password(page, base, handler.username)
     page.wait_for_selector("form[data-security-key=create]:not([hidden])")
     assert page.locator("[data-no-security-key]").is_hidden()
     assert_accessible(page, "set-up with a key offered")
@@ -79,9 +67,9 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
     assert_accessible(page, "recovery codes with print and save")
     page.click("text=I have saved them")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
-    _log_out(page)
+    log_out(page)
 
-    _password(page, base, handler.username)
+    give_password(page, base, handler.username)
     page.wait_for_selector("form[data-security-key=get]:not([hidden])")
     assert_accessible(page, "sign in with the key")
     page.wait_for_function("document.activeElement.matches('form[data-security-key=get] button[data-start]')")
@@ -116,8 +104,8 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
     page.fill("#id_remove_password", PASSWORD)
     page.click("text=Remove the key")
     page.wait_for_selector("text=was removed")
-    _log_out(page)
-    _password(page, base, handler.username)
+    log_out(page)
+    give_password(page, base, handler.username)
     page.click("form[data-security-key=get] button[data-start]")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
     cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": second})
@@ -126,7 +114,7 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
 def test_a_browser_without_webauthn_is_offered_the_code(page, live_server, world):
     handler = world.a.users["handler"]
     page.add_init_script("delete window.PublicKeyCredential;")
-    _password(page, live_server.url, handler.username)
+    give_password(page, live_server.url, handler.username)
     page.wait_for_selector("#totp-secret")
     assert page.locator("form[data-security-key]").is_hidden()
     assert page.locator("[data-no-security-key]").is_visible()

@@ -9,8 +9,7 @@ import time
 import pyotp
 import pytest
 
-from tests.e2e.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.e2e.conftest import assert_accessible, give_password, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,24 +19,12 @@ def _mfa_required(settings) -> None:
     settings.QUERELA = {**settings.QUERELA, "MFA_REQUIRED_FOR_STAFF": True}
 
 
-def _password(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-
-
-def _log_out(page) -> None:
-    page.click("form.logout button[type=submit]")
-    page.wait_for_selector("input[name=username]")
-
-
 def test_a_handler_sets_up_the_app_then_signs_in_with_its_code_and_with_a_recovery_code(page, live_server, world):
     base = live_server.url
     username = world.a.users["handler"].username
 
     # First sign-in: the set-up page, the key typed into the "app" by hand.
-    _password(page, base, username)
+    give_password(page, base, username)
     page.wait_for_selector("#totp-secret")
     assert page.url.endswith("/login/setup/")
     assert page.locator("figure.qr svg[role=img]").count() == 1
@@ -58,10 +45,10 @@ def test_a_handler_sets_up_the_app_then_signs_in_with_its_code_and_with_a_recove
     assert len(codes) == 10
     page.click("text=I have saved them")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
-    _log_out(page)
+    log_out(page)
 
     # Again: the password, then a fresh code (the set-up's code was spent: the next one the app shows).
-    _password(page, base, username)
+    give_password(page, base, username)
     page.wait_for_selector("input[name=code]")
     assert page.url.endswith("/login/verify/")
     assert_accessible(page, "code")
@@ -71,17 +58,17 @@ def test_a_handler_sets_up_the_app_then_signs_in_with_its_code_and_with_a_recove
     page.goto(f"{base}/account/two-step/")
     page.wait_for_selector("text=Recovery codes left")
     assert_accessible(page, "own two-step settings")
-    _log_out(page)
+    log_out(page)
 
     # The phone is lost: a recovery code, once.
-    _password(page, base, username)
+    give_password(page, base, username)
     page.wait_for_selector("input[name=code]")
     page.fill("input[name=code]", codes[0])
     page.click("button.primary")
     page.wait_for_selector("text=You signed in with a recovery code; 9 are left")
     assert page.locator("nav a[href='/t/AAA/complaints/']").count() == 1
-    _log_out(page)
-    _password(page, base, username)
+    log_out(page)
+    give_password(page, base, username)
     page.wait_for_selector("input[name=code]")
     page.fill("input[name=code]", codes[0])
     page.click("button.primary")

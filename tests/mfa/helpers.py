@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from querela.core import clock
+from querela.audit.models import AuditEvent
+from querela.core import clock, tenancy
 from querela.mfa import totp
 from querela.mfa.models import TotpDevice
 from querela.mfa.secret_box import unseal
@@ -31,3 +32,13 @@ def confirm_app(user: Any, secret: str | None = None) -> list[str]:
 def set_up(user: Any) -> tuple[str, list[str]]:
     secret = enrolment_start(user).secret
     return secret, confirm_app(user, secret)
+
+
+def audited_actions(w: Any, user: Any) -> list[str]:
+    """The two-step sign-in events about the person in supplier `w`'s audit log, oldest first."""
+    with tenancy.tenant_scope(w.tenant):
+        return list(
+            AuditEvent.objects.filter(object_type="user", object_id=str(user.pk))
+            .order_by("pk")
+            .values_list("action", flat=True)
+        )

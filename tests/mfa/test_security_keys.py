@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from querela.audit.models import AuditEvent
 from querela.core import tenancy
 from querela.core.errors import ValidationFailed
 from querela.mfa.models import RecoveryCode, SecurityKey
@@ -29,7 +28,7 @@ from querela.mfa.security_keys import (
 from querela.mfa.services import Check, Step, has_second_step, next_step, reset_other, sign_in_check, status_of
 from querela.tenants.models import Membership
 from tests.factories import PASSWORD
-from tests.mfa.helpers import set_up
+from tests.mfa.helpers import audited_actions, set_up
 from tests.mfa.soft_key import SoftKey
 
 pytestmark = pytest.mark.django_db
@@ -50,15 +49,6 @@ def _sign_in(user, key: SoftKey, *, origin: str = SITE.origin, rp_id: str | None
     return authentication_check(user, rp=SITE, challenge=ceremony.challenge, answer=answer)
 
 
-def _actions(w, user) -> list[str]:
-    with tenancy.tenant_scope(w.tenant):
-        return list(
-            AuditEvent.objects.filter(object_type="user", object_id=str(user.pk))
-            .order_by("pk")
-            .values_list("action", flat=True)
-        )
-
-
 def test_the_first_key_turns_two_step_sign_in_on_with_recovery_codes_and_signs_in(world):
     handler, key = world.a.users["handler"], SoftKey()
     codes = _register(handler, key, name="  Blue\tkey\n ")
@@ -70,7 +60,7 @@ def test_the_first_key_turns_two_step_sign_in_on_with_recovery_codes_and_signs_i
     stored.refresh_from_db()
     assert stored.sign_count == 1 and stored.last_used_at is not None
     assert sign_in_check(handler, codes[0]) is Check.RECOVERY  # the recovery codes stand in for the key
-    assert _actions(world.a, handler) == ["mfa.key_added", "mfa.verified", "mfa.recovery_used"]
+    assert audited_actions(world.a, handler) == ["mfa.key_added", "mfa.verified", "mfa.recovery_used"]
 
 
 def test_a_second_key_brings_no_new_codes_and_the_browser_is_told_not_to_register_one_twice(world):
@@ -101,7 +91,7 @@ def test_a_key_answering_a_phishing_site_or_for_another_domain_signs_nothing_in(
     assert _sign_in(handler, key, origin="https://complaints-example.eu.attacker.test") is Check.WRONG
     assert _sign_in(handler, key, rp_id="attacker.test") is Check.WRONG
     assert _sign_in(handler, key) is Check.OK
-    assert _actions(world.a, handler).count("mfa.failed") == 2
+    assert audited_actions(world.a, handler).count("mfa.failed") == 2
 
 
 def test_an_answer_is_good_for_its_own_challenge_once(world):
@@ -151,7 +141,7 @@ def test_wrong_answers_are_limited_with_the_codes_and_stop_the_sign_in(world, se
     for _ in range(3):
         assert _sign_in(handler, key, origin="https://attacker.test") is Check.WRONG
     assert _sign_in(handler, key) is Check.LOCKED  # even the right key, until the window ends
-    assert _actions(world.a, handler).count("mfa.locked") == 1
+    assert audited_actions(world.a, handler).count("mfa.locked") == 1
 
 
 def test_a_tampered_registration_keeps_nothing_and_says_why(world):
@@ -189,7 +179,9 @@ def test_staff_keep_a_second_step_and_a_consumer_removing_the_last_key_switches_
     remove(consumer, SecurityKey.objects.get(user=consumer).pk, password=PASSWORD)
     assert not has_second_step(consumer) and next_step(consumer) is Step.NONE
     assert not RecoveryCode.objects.filter(user=consumer).exists()
-    assert "mfa.key_removed" in _actions(world.a, handler) and "mfa.password_failed" in _actions(world.a, handler)
+    assert "mfa.key_removed" in audited_actions(world.a, handler) and "mfa.password_failed" in audited_actions(
+        world.a, handler
+    )
 
 
 def test_a_person_removes_only_their_own_keys(world):

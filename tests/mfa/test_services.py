@@ -26,7 +26,7 @@ from querela.mfa.services import (
     sign_in_check,
 )
 from querela.tenants.models import Membership
-from tests.mfa.helpers import code, set_up
+from tests.mfa.helpers import audited_actions, code, set_up
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,6 @@ def now(monkeypatch):
     state = {"at": datetime(2026, 12, 1, 9, 0, 5, tzinfo=UTC)}
     monkeypatch.setattr(clock, "now", lambda: state["at"])
     return state
-
-
-def _actions(w, user) -> list[str]:
-    with tenancy.tenant_scope(w.tenant):
-        return list(
-            AuditEvent.objects.filter(object_type="user", object_id=str(user.pk))
-            .order_by("pk")
-            .values_list("action", flat=True)
-        )
 
 
 def test_the_code_of_now_and_of_the_steps_either_side_are_taken_but_no_further(world, now):
@@ -73,8 +64,8 @@ def test_a_code_is_taken_once_and_never_one_older_than_the_last(world, now):
     assert sign_in_check(handler, code(secret, steps=-1)) is Check.USED
     now["at"] += timedelta(seconds=30)
     assert sign_in_check(handler, code(secret)) is Check.OK
-    assert _actions(world.a, handler).count("mfa.verified") == 2
-    assert _actions(world.a, handler).count("mfa.failed") == 2
+    assert audited_actions(world.a, handler).count("mfa.verified") == 2
+    assert audited_actions(world.a, handler).count("mfa.failed") == 2
 
 
 def test_the_set_up_code_itself_cannot_sign_in_again(world, now):
@@ -118,7 +109,7 @@ def test_recovery_codes_are_kept_hashed_and_each_signs_in_once(world, now):
     assert sign_in_check(handler, codes[3].upper().replace("-", " ")) is Check.RECOVERY  # typed loosely
     assert sign_in_check(handler, codes[3]) is Check.WRONG
     assert recovery_left(handler) == 9
-    assert "mfa.recovery_used" in _actions(world.a, handler)
+    assert "mfa.recovery_used" in audited_actions(world.a, handler)
 
 
 def test_wrong_codes_are_limited_per_person_and_a_right_one_gives_its_count_back(world, now, settings):
@@ -134,7 +125,7 @@ def test_wrong_codes_are_limited_per_person_and_a_right_one_gives_its_count_back
     now["at"] += timedelta(seconds=30)
     assert sign_in_check(handler, code(secret)) is Check.LOCKED  # even the right code, until the window ends
     assert sign_in_check(handler, code(secret)) is Check.LOCKED
-    assert _actions(world.a, handler).count("mfa.locked") == 1
+    assert audited_actions(world.a, handler).count("mfa.locked") == 1
     assert sign_in_check(world.a.users["agent"], wrong) is not Check.LOCKED  # per person
 
 
@@ -148,7 +139,7 @@ def test_new_recovery_codes_need_the_apps_code_and_end_the_old_ones(world, now):
     assert set(new).isdisjoint(old)
     assert sign_in_check(handler, old[1]) is Check.WRONG
     assert sign_in_check(handler, new[1]) is Check.RECOVERY
-    assert "mfa.recovery_new" in _actions(world.a, handler)
+    assert "mfa.recovery_new" in audited_actions(world.a, handler)
 
 
 def test_a_person_removes_their_own_app_with_a_recovery_code(world, now):
@@ -160,7 +151,7 @@ def test_a_person_removes_their_own_app_with_a_recovery_code(world, now):
     assert not TotpDevice.objects.filter(user=handler).exists()
     assert not RecoveryCode.objects.filter(user=handler).exists()
     assert next_step(handler) is Step.SETUP  # staff: a new one at the next sign-in
-    assert "mfa.reset_own" in _actions(world.a, handler)
+    assert "mfa.reset_own" in audited_actions(world.a, handler)
 
 
 def test_an_administrator_resets_a_staff_members_app_with_a_reason(world, now):
@@ -216,8 +207,8 @@ def test_each_event_is_in_the_log_of_every_supplier_the_person_works_for(world, 
     with tenancy.tenant_scope(world.b.tenant):
         Membership.objects.create(user=handler, role="handler")
     set_up(handler)
-    assert _actions(world.a, handler) == ["mfa.setup"]
-    assert _actions(world.b, handler) == ["mfa.setup"]
+    assert audited_actions(world.a, handler) == ["mfa.setup"]
+    assert audited_actions(world.b, handler) == ["mfa.setup"]
     platform = world.a.actor("platform_operator").user  # no role at any supplier: the installation's log
     with caplog.at_level(logging.INFO, logger="querela.security"):
         set_up(platform)
