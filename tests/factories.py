@@ -15,7 +15,7 @@ from querela.customers.models import ConsumptionPlace, Customer, Meter
 from querela.tenants.access import Actor
 from querela.tenants.models import Department, Membership, Tenant
 
-ROLES = ["consumer", "agent", "clerk", "handler", "supervisor", "tenant_admin"]
+ROLES = ["consumer", "agent", "clerk", "handler", "supervisor", "tenant_admin", "dpo"]
 PASSWORD = "correct-horse-battery"
 # In CI, or when a PostgreSQL test database is configured, the server suites are mandatory (fail, never skip).
 IN_CI = os.environ.get("CI") == "true" or bool(os.environ.get("QUERELA_TEST_DATABASE_URL"))

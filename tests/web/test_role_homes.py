@@ -17,6 +17,7 @@ EXPECTED = {
     "handler": "My open complaints",
     "supervisor": "Open complaints",
     "tenant_admin": "Administration",
+    "dpo": "Data protection",
     "platform_operator": "Suppliers on this installation",
 }
 

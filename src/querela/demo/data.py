@@ -62,7 +62,7 @@ TENANTS = [
     },
 ]
 
-STAFF_ROLES = ["agent", "clerk", "handler", "supervisor", "tenant_admin"]
+STAFF_ROLES = ["agent", "clerk", "handler", "supervisor", "tenant_admin", "dpo"]
 
 FIRST_NAMES = {
     "HU": [
@@ -304,7 +304,7 @@ ORG_CHARTS: dict[str, list[tuple[str, str, str, str, tuple[str, ...], str]]] = {
         ("network", "FIELD-TECH", "Helyszíni szerelő", "inspection_reports;minutes", ("handler",), ""),
         ("legal", "LEGAL", "Jogász", "answers;opinions", ("tenant_admin",), ""),
         ("legal", "CONTRACT-ADMIN", "Szerződéskezelő", "answers", ("clerk",), ""),
-        ("legal", "DPO", "Adatvédelmi tisztviselő", "answers;opinions", ("tenant_admin",), ""),
+        ("legal", "DPO", "Adatvédelmi tisztviselő", "answers;opinions", ("dpo",), ""),
         ("network", "CLAIMS-ASSESSOR", "Kárszakértő", "damage_assessments", ("supervisor",), ""),
     ],
     "KVK": [
@@ -325,7 +325,7 @@ ORG_CHARTS: dict[str, list[tuple[str, str, str, str, tuple[str, ...], str]]] = {
         ("water", "NET-ENG", "Víziközmű-hálózati mérnök", "technical_reports;damage_assessments", ("supervisor",), ""),
         ("legal", "LEGAL", "Jogász", "answers;opinions", ("tenant_admin",), ""),
         ("legal", "CONTRACT-ADMIN", "Szerződéskezelő", "answers", ("clerk",), ""),
-        ("legal", "DPO", "Adatvédelmi tisztviselő", "answers;opinions", ("tenant_admin",), ""),
+        ("legal", "DPO", "Adatvédelmi tisztviselő", "answers;opinions", ("dpo",), ""),
         ("heating", "HEAT-ENG", "Távhőszolgáltatási mérnök", "technical_reports;opinions", ("supervisor",), ""),
         ("heating", "LAB-TECH", "Laboratóriumi technikus", "technical_reports", ("handler",), ""),
         (
@@ -359,7 +359,7 @@ ORG_CHARTS: dict[str, list[tuple[str, str, str, str, tuple[str, ...], str]]] = {
         ("service", "RMA-COORD", "Koordynator RMA", "technical_reports", ("clerk",), "handler"),
         ("support", "SUPPORT-ENG", "Inżynier wsparcia technicznego", "technical_reports;opinions", ("handler",), ""),
         ("legal", "LEGAL", "Radca prawny", "answers;opinions", ("tenant_admin",), ""),
-        ("legal", "DPO", "Inspektor ochrony danych", "answers;opinions", ("tenant_admin",), ""),
+        ("legal", "DPO", "Inspektor ochrony danych", "answers;opinions", ("dpo",), ""),
         ("claims", "CS-LEAD", "Kierownik zespołu obsługi klienta", "answers;extension_notices", ("supervisor",), ""),
         ("claims", "ACCOUNTS", "Specjalista ds. rozliczeń", "answers", ("handler",), ""),
         ("claims", "SALES-ADMIN", "Specjalista ds. obsługi sprzedaży", "answers", ("clerk",), ""),
@@ -383,7 +383,7 @@ ORG_CHARTS: dict[str, list[tuple[str, str, str, str, tuple[str, ...], str]]] = {
         ("masurare", "METER-TECH", "Tehnician măsurare", "technical_reports;inspection_reports", ("handler",), ""),
         ("contracte", "CONTRACT-ADMIN", "Administrator contracte", "answers", ("supervisor",), ""),
         ("juridic", "LEGAL", "Consilier juridic", "answers;opinions", ("tenant_admin",), ""),
-        ("juridic", "DPO", "Responsabil cu protecția datelor", "answers;opinions", ("tenant_admin",), ""),
+        ("juridic", "DPO", "Responsabil cu protecția datelor", "answers;opinions", ("dpo",), ""),
         ("retea", "NET-ENG", "Inginer exploatare rețea", "technical_reports;damage_assessments", ("supervisor",), ""),
         ("retea", "FIELD-TECH", "Tehnician de teren", "inspection_reports;minutes", ("handler",), ""),
         ("retea", "CLAIMS-ASSESSOR", "Evaluator daune", "damage_assessments", ("supervisor",), ""),

@@ -88,7 +88,7 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
     "department.manage": (_("Manage departments"), frozenset({R.TENANT_ADMIN})),
     "tenant.configure": (_("Change the tenant's settings"), frozenset({R.TENANT_ADMIN})),
     "staff.manage": (_("Manage staff memberships and roles"), frozenset({R.TENANT_ADMIN})),
-    "audit.view": (_("Read the audit log"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN})),
+    "audit.view": (_("Read the audit log"), frozenset({R.SUPERVISOR, R.TENANT_ADMIN, R.DPO})),
     "audit.verify": (_("Verify the audit chain"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
     "billing.view": (_("See complaints billed per month"), frozenset({R.TENANT_ADMIN, R.PLATFORM_OPERATOR})),
     "platform.manage_tenants": (_("Create and configure tenants"), frozenset({R.PLATFORM_OPERATOR})),
@@ -153,15 +153,15 @@ _TABLE: dict[str, tuple[Any, frozenset[Any]]] = {
         _("Set who may change which field of a complaint or customer record after registration, and when"),
         frozenset({R.TENANT_ADMIN}),
     ),
-    # Data protection (issue 16): the data-protection officer's work. The administrator holds it (there is
-    # no role of its own yet): it reads everything about a person, which the administrator's role otherwise
-    # does not (they see no complaint), so the exports and erasures are audited one by one.
+    # Data protection (issue 16): the data-protection officer's work, and the administrator's where the
+    # supplier has appointed none. It reads everything about a person, which neither role otherwise does
+    # (they see no complaint), so the exports and erasures are audited one by one.
     "privacy.manage": (
         _(
             "Act as the data-protection officer: read the personal-data access log, export everything about a "
             "person, erase a person within the law's holds, set the retention periods and run the purge"
         ),
-        frozenset({R.TENANT_ADMIN}),
+        frozenset({R.TENANT_ADMIN, R.DPO}),
     ),
 }
 # Plain strings: the table is compared with role names read from the database.

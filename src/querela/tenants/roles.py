@@ -13,7 +13,10 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("Complaint handler")
     SUPERVISOR = "supervisor", _("Supervisor")
     TENANT_ADMIN = "tenant_admin", _("Tenant administrator")
+    # The supplier's data-protection officer (GDPR art. 37–39, issue 16): the personal-data access log,
+    # subject exports, erasure and retention; reads the audit log; handles no complaint.
+    DPO = "dpo", _("Data-protection officer")
     PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
-STAFF_ROLES = frozenset({Role.AGENT, Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.TENANT_ADMIN})
+STAFF_ROLES = frozenset({Role.AGENT, Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.TENANT_ADMIN, Role.DPO})

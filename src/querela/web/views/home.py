@@ -76,4 +76,6 @@ def tenant_home(request: HttpRequest, tenant: str) -> HttpResponse:
         )
     if role == Role.TENANT_ADMIN:
         return redirect("web:tenant_admin", tenant=tenant)
+    if role == Role.DPO:
+        return redirect("web:privacy_home", tenant=tenant)
     return redirect("web:tenant_billing", tenant=tenant)
