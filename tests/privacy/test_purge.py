@@ -254,3 +254,23 @@ def test_after_a_period_was_shortened_the_night_only_counts_until_the_officer_co
         retention_set(actor=admin, months={"attachment": 60}, reason="Files kept longer again")
         privacy_purge_daily.call_local()
         assert PurgeRun.objects.filter(dry_run=False).count() == 4  # longer: nothing more to remove, no wait
+
+
+def test_letters_the_purge_removed_are_never_made_again_by_the_letter_sweep(world):
+    """The 10-minute sweep re-makes letters a crashed job left unstored; a letter the purge removed is not
+    one of them (re-made, it would go to the print room with the erased text and be posted)."""
+    from querela.printing.selectors import letters_to_store
+    from querela.printing.tasks import store_letters_sweep
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        person = rich_customer(w)
+        letters_before = StoredLetter.objects.filter(complaint=person.old).count()
+        assert letters_before
+        purge_execute(purge_start(actor=system_actor(w.tenant), dry_run=False), actor=system_actor(w.tenant))
+        assert not StoredLetter.objects.filter(complaint=person.old).exists()
+    assert all(t != w.tenant.pk for t, _entry in letters_to_store())
+    store_letters_sweep.call_local()
+    with tenancy.tenant_scope(w.tenant):
+        assert not StoredLetter.objects.filter(complaint=person.old).exists()
+        assert purge_report(clock.tenant_today(w.tenant))["letter"]["due"] == 0

@@ -84,12 +84,16 @@ def stored_letter_entries(complaint: Complaint) -> set[int]:
 
 # A job normally stores a letter within seconds of its commit; older than this, it was lost.
 _GRACE = timedelta(minutes=5)
+# A letter missing after this long was not lost by a crash but removed on purpose — by the retention purge,
+# years later (the law keeps letters 5 years) — and is never made again: re-made, it would be printed and
+# posted with the erased text. Two days cover a worker down over a weekend night.
+_SWEEP_WINDOW = timedelta(days=2)
 
 
 def letters_to_store(*, recent: int = 20_000, limit: int = 500) -> list[tuple[int, int]]:
     """(tenant id, entry id) of recent messages to the customer whose letter is missing (a worker died
     between the commit and the job): only the `recent` newest timeline rows, read by primary key, so
-    the sweep costs the same however long the timeline grows."""
+    the sweep costs the same however long the timeline grows, and only of the last `_SWEEP_WINDOW`."""
     with tenancy.dangerously_all_tenants():
         newest = TimelineEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         since = newest - recent
@@ -99,6 +103,7 @@ def letters_to_store(*, recent: int = 20_000, limit: int = 500) -> list[tuple[in
                 entry_type=EntryType.OUTBOUND,
                 channel__in=sorted(LETTER_CHANNELS),
                 created_at__lt=clock.now() - _GRACE,
+                created_at__gt=clock.now() - _SWEEP_WINDOW,
             )
             .exclude(pk__in=StoredLetter.objects.filter(entry_id__gt=since).values("entry_id"))
             .values_list("tenant_id", "pk")[:limit]
