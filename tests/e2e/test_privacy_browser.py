@@ -19,7 +19,8 @@ def test_export_and_purge_in_the_browser(page, live_server, world):
     base = live_server.url
     with tenancy.tenant_scope(w.tenant):
         rich_customer(w)
-    login(page, base, w.users["tenant_admin"].username)
+    login(page, base, w.users["dpo"].username)  # the officer's home is the data-protection page
+    assert page.url.endswith("/t/AAA/privacy/")
     page.goto(base + "/t/AAA/privacy/exports/")
     page.fill("input[name=customer]", w.customer.customer_number)
     page.click("button.primary")
@@ -37,3 +38,11 @@ def test_export_and_purge_in_the_browser(page, live_server, world):
     page.click("text=Purge now what this report lists")
     page.wait_for_selector("#last-heading ~ table")
     assert "Complaint records" in page.inner_text("#last-heading ~ table")
+    assert "This report is out of date" in page.content()  # carried out: no second purge from it
+
+    # A period changed, not saved yet, and the language switched: the changed value is still there.
+    page.fill("input[name=attachment]", "6")
+    page.select_option("select[name=language]", "hu")
+    page.click("form.lang button")
+    page.wait_for_selector("html[lang=hu]")
+    page.wait_for_function("document.querySelector('input[name=attachment]').value === '6'")

@@ -274,3 +274,21 @@ def test_letters_the_purge_removed_are_never_made_again_by_the_letter_sweep(worl
     with tenancy.tenant_scope(w.tenant):
         assert not StoredLetter.objects.filter(complaint=person.old).exists()
         assert purge_report(clock.tenant_today(w.tenant))["letter"]["due"] == 0
+
+
+def test_a_dry_run_is_carried_out_once_and_the_page_offers_only_a_current_one(world):
+    from querela.privacy.purge import purge_confirm, purge_dry_run, purge_run_by_id
+
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        admin = w.actor("tenant_admin")
+        client = client_of(w, "tenant_admin")
+        plan = purge_dry_run(actor=admin)
+        assert "Purge now what this report lists" in client.get("/t/AAA/privacy/retention/").content.decode()
+        run = purge_confirm(actor=admin, plan_id=plan.pk)
+        purge_run_by_id(run.pk, actor=admin)
+        page = client.get("/t/AAA/privacy/retention/").content.decode()
+        assert "Purge now what this report lists" not in page and "This report is out of date" in page
+        with pytest.raises(ValidationFailed, match="carried out already"):
+            purge_confirm(actor=admin, plan_id=plan.pk)
+        assert PurgeRun.objects.filter(dry_run=False).count() == 1

@@ -245,12 +245,26 @@ def purge_confirm(*, actor: Actor, plan_id: int) -> PurgeRun:
         raise ValidationFailed(
             _("The retention periods were changed after this dry run: run it again to see what would go, then confirm.")
         )
+    if PurgeRun.objects.filter(plan=plan, dry_run=False).exists():
+        raise ValidationFailed(_("This dry run was carried out already: run a new one to see what is due now."))
     if PurgeRun.objects.filter(dry_run=False, state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
         raise ValidationFailed(_("A purge is already running."))
     with transaction.atomic():
         run = purge_start(actor=actor, dry_run=False, plan=plan)
         hooks.after_commit("privacy:purge", run.tenant_id, run.pk)
     return run
+
+
+def plan_confirmable(plan: PurgeRun | None) -> bool:
+    """Whether the page offers "Purge now" for this dry run: of today, under the periods in force, not
+    carried out yet, and no purge running (the same checks `purge_confirm` makes, for the button)."""
+    if plan is None or plan.as_of != clock.tenant_today(tenancy.current_tenant()):
+        return False
+    if any(entry.get("schedule") != _schedule_mark() for entry in plan.report.values()):
+        return False
+    return not PurgeRun.objects.filter(
+        Q(plan=plan) | Q(state__in=[RunState.QUEUED, RunState.RUNNING]), dry_run=False
+    ).exists()
 
 
 def purge_run_by_id(run_id: int, *, actor: Actor) -> PurgeRun | None:

@@ -26,8 +26,11 @@ document.addEventListener("DOMContentLoaded", function () {
       var saved = typedForms().map(function (form) {
         var values = {};
         fields(form).forEach(function (f) {
-          if (f.type === "checkbox" || f.type === "radio") { if (f.checked) { (values[f.name] = values[f.name] || []).push(f.value); } }
-          else if (f.value) { values[f.name] = f.value; }
+          if (f.type === "checkbox" || f.type === "radio") {
+            values[f.name] = values[f.name] || [];
+            if (f.checked) { values[f.name].push(f.value); }
+          }
+          else { values[f.name] = f.value; }  // empty too: a field emptied stays empty
         });
         return values;
       });
@@ -42,7 +45,7 @@ document.addEventListener("DOMContentLoaded", function () {
       fields(form).forEach(function (f) {
         if (!(f.name in values)) { return; }
         if (f.type === "checkbox" || f.type === "radio") { f.checked = values[f.name].indexOf(f.value) >= 0; }
-        else if (!f.value || f.tagName === "SELECT") { f.value = values[f.name]; }
+        else { f.value = values[f.name]; }  // as it was, also where the page filled a value in
       });
     });
   });

@@ -72,9 +72,16 @@
     form.hidden = false;
     if (form.hasAttribute("data-focus")) { button.focus(); }
     // Enter in the key's name or the password starts the ceremony, as the button does: the form itself
-    // is sent only with the key's answer in it.
+    // is sent only with the key's answer in it. (A form of two fields and no submit button is never
+    // submitted by Enter, hence the key handler as well as the submit one.)
     form.addEventListener("submit", function (event) {
       if (!form.querySelector("input[name=credential]").value) {
+        event.preventDefault();
+        if (!button.disabled) { button.click(); }
+      }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.tagName === "INPUT") {
         event.preventDefault();
         if (!button.disabled) { button.click(); }
       }

@@ -19,7 +19,7 @@ from querela.privacy.access_log import access_export, access_page
 from querela.privacy.erasure import erasure_apply, erasure_plan
 from querela.privacy.export import subject_export_download, subject_export_request
 from querela.privacy.models import ExportState, PurgeRun
-from querela.privacy.purge import purge_confirm, purge_dry_run
+from querela.privacy.purge import plan_confirmable, purge_confirm, purge_dry_run
 from querela.privacy.schedule import DocumentType
 from querela.privacy.selectors import (
     customer_by_number,
@@ -244,6 +244,7 @@ def privacy_retention(request: HttpRequest, tenant: str) -> HttpResponse:
             "dry_rows": _report_rows(runs.last_dry),
             "real_rows": _report_rows(runs.last_real),
             "shortened": [str(_LABELS.get(kind, kind)) for kind in periods_shortened_since_last_purge()],
+            "confirmable": plan_confirmable(runs.last_dry),
         },
         status=400 if form.errors else 200,
     )
