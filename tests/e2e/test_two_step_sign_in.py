@@ -74,4 +74,6 @@ def test_a_handler_sets_up_the_app_then_signs_in_with_its_code_and_with_a_recove
     page.click("button.primary")
     page.wait_for_selector("[role=alert]")
     assert "not right" in page.inner_text("[role=alert]")
+    assert page.evaluate("document.activeElement.name") == "code"  # focus on the field to type again
+    assert page.get_attribute("input[name=code]", "aria-invalid") == "true"
     assert_accessible(page, "code, refused")

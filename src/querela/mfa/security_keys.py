@@ -133,6 +133,8 @@ def registration_finish(
             created_at=clock.now(),
         )
         codes = services.new_recovery_codes(user) if first else None
+        if first:  # the app's set-up page shown before the key was chosen: its key is not kept
+            services.enrolment_restart(user)
         services.audit_event(user, action="mfa.key_added", ip=ip, changes={"name": label})
     return codes
 

@@ -160,8 +160,15 @@ def enrolment_start(user: Any) -> Enrolment:
     return Enrolment(secret=secret, uri=totp.provisioning_uri(secret, account=user.get_username(), issuer=ISSUER))
 
 
+def enrolment_restart(user: Any) -> None:
+    """An app not confirmed yet is forgotten: the next set-up shows a new key (an app added beside security
+    keys, long after a first set-up page showed one)."""
+    TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=True).delete()
+
+
 def enrolment_confirm(user: Any, code: str, *, ip: str = "") -> list[str]:
-    """The app's first code confirms it; the recovery codes are made and returned (to be shown once)."""
+    """The app's first code confirms it. For the person's first second step the recovery codes are made
+    and returned (to be shown once); beside security keys they keep the codes they have (empty list)."""
     verdict = count_attempt(user)
     if not verdict.allowed:
         note_lock(user, verdict, ip)
@@ -181,7 +188,7 @@ def enrolment_confirm(user: Any, code: str, *, ip: str = "") -> list[str]:
         )
         if not taken:  # confirmed by another request a moment ago
             raise ValidationFailed(_("Two-step sign-in is already set up."), code="already_set_up")
-        codes = _new_recovery_codes(user)
+        codes = [] if has_key(user) else _new_recovery_codes(user)
         audit_event(user, action="mfa.setup", ip=ip)
     refund(verdict)
     return codes

@@ -31,6 +31,7 @@ from querela.mfa.services import (
     Check,
     confirm_password,
     enrolment_confirm,
+    enrolment_restart,
     enrolment_start,
     has_app,
     has_key,
@@ -120,6 +121,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         "app": has_app(person),
         "keys": keys,
         "key_error": key_error,
+        "key_focus": not form.errors,  # after a wrong code, the code field keeps the focus
         "staff": is_staff(person),  # who can reset it: an administrator, or the supplier's customer service
     }
     return render(request, "web/mfa/verify.html", context, status=400 if form.errors or key_error else 200)
@@ -198,7 +200,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             else:
                 then = second_step.complete(request, person)
             return _show_recovery_codes(request, codes, then) if codes else redirect(then)
-    form = CodeForm(request.POST if request.method == "POST" and not key_error else None)
+    # Not focused on arrival: the page starts with what to do first (install an app, scan), not step 3.
+    form = CodeForm(request.POST if request.method == "POST" and not key_error else None, focus=False)
     if request.method == "POST" and not key_error and form.is_valid():
         try:
             codes = enrolment_confirm(person, form.cleaned_data["code"], ip=client_address(request))
@@ -213,6 +216,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
                 then = reverse("web:mfa_settings")
             else:
                 then = second_step.complete(request, person)
+            if not codes:  # an app beside keys: the recovery codes the person has stay as they are
+                messages.success(request, _("The authenticator app was added. Your recovery codes are unchanged."))
+                return redirect(then)
             return _show_recovery_codes(request, codes, then)
     if not signed_in:
         second_step.renew(request)  # installing an app can take longer than the code's few minutes
@@ -225,6 +231,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         "qr": qr_svg(enrolment.uri, label=_("QR code for your authenticator app")),
         "key_error": key_error,
         "offer_key": not beside_keys,
+        "beside_keys": beside_keys,
     }
     return render(request, "web/mfa/setup.html", context, status=400 if form.errors or key_error else 200)
 
@@ -291,6 +298,7 @@ def mfa_settings(request: HttpRequest) -> HttpResponse:
             return redirect("web:mfa_settings")
         elif action == "start_app" and password_form.is_valid():
             confirm_password(person, password_form.cleaned_data["password"], ip=ip)
+            enrolment_restart(person)
             request.session[APP_BESIDE_KEYS] = time.time()
             return redirect("web:mfa_setup")
     except ValidationFailed as exc:

@@ -40,6 +40,13 @@ class CodeForm(forms.Form):
             attrs["inputmode"] = "numeric"
         field.widget.attrs.update(attrs)
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if "code" in self.errors:  # the field says it is wrong, reads the message, and takes the focus
+            self.fields["code"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "id_code_error id_code_helptext", "autofocus": "autofocus"}
+            )
+
 
 class ResetReasonForm(forms.Form):
     required_css_class = "required"
