@@ -308,3 +308,16 @@ def test_the_complaint_timeline_words_its_changes_like_the_audit_log(world):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "Kind: Complaint → Information request" in text
     assert f"Customer: {w.customer.name} → {w.other_customer.name}" in text
+
+
+@pytest.mark.parametrize("key", ["customer", "internal", "complaint"])
+def test_fields_django_named_in_english_are_named_in_the_readers_language(key):
+    """A foreign key without a verbose name of its own is called `customer` by Django, in English: the
+    access log and its CSV showed "Customer:" on Hungarian pages."""
+    from django.utils import translation
+
+    from querela.audit.vocabulary import field_label
+
+    with translation.override("hu"):
+        for object_type in ("complaint", "customer", "subject_export", "call"):
+            assert field_label(object_type, key).lower() != key, (object_type, key)

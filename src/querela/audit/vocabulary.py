@@ -85,6 +85,8 @@ KEY_LABELS: dict[str, Promise] = {
     "attempt": _("attempt"),
     "call": _("call"),
     "complaint": _("complaint"),
+    "customer": _("customer"),
+    "internal": _("internal notes included"),
     "copy_by": _("the customer's copy"),
     "corrects": _("corrects minutes"),
     "days": _("days"),
@@ -265,8 +267,11 @@ def field_label(object_type: str, key: str, action: str = "") -> str:
     if (action, key) in _ACTION_KEY_LABELS:
         return capfirst(str(_ACTION_KEY_LABELS[(action, key)]))
     model_field = _model_field(object_type, key)
-    if model_field is not None and getattr(model_field, "verbose_name", None):
-        return capfirst(str(model_field.verbose_name))
+    # A field with no verbose name of its own is named by Django after the attribute, in English: a
+    # foreign key such as `customer`. Those are named here, in the reader's language.
+    named = getattr(model_field, "verbose_name", None)
+    if named and (isinstance(named, Promise) or key not in KEY_LABELS):
+        return capfirst(str(named))
     if key in KEY_LABELS:
         return capfirst(str(KEY_LABELS[key]))
     return capfirst(key.replace("_", " "))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from querela.audit.selectors import AuditFilters, is_action_filter
 from querela.audit.wording import ACTION_GROUPS
@@ -15,7 +16,11 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action kind"), required=False, max_length=80)
     person = forms.CharField(label=_("Person"), required=False, max_length=150)
     object = forms.CharField(label=_("Reference, customer id or recording id"), required=False, max_length=80)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

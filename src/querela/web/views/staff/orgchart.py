@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from querela.core import clock
@@ -94,7 +94,7 @@ class JobForm(forms.Form):
 class HolderForm(forms.Form):
     required_css_class = "required"
     user = forms.TypedChoiceField(label=gettext_lazy("Staff member"), coerce=int)
-    since = _date_field(gettext_lazy("From"), help_text=gettext_lazy("Empty: today."))
+    since = _date_field(pgettext_lazy("start of a date range", "From"), help_text=gettext_lazy("Empty: today."))
     until = _date_field(gettext_lazy("Until (last day)"), help_text=gettext_lazy("Empty: until further notice."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -106,7 +106,7 @@ class DeputyForm(forms.Form):
     required_css_class = "required"
     user = forms.TypedChoiceField(label=gettext_lazy("Deputy"), coerce=int)
     holder = forms.TypedChoiceField(label=gettext_lazy("Stands in for"), coerce=int, empty_value=None, required=False)
-    starts_on = _date_field(gettext_lazy("From"), help_text=gettext_lazy("Empty: today."))
+    starts_on = _date_field(pgettext_lazy("start of a date range", "From"), help_text=gettext_lazy("Empty: today."))
     ends_on = _date_field(gettext_lazy("Until (last day)"), help_text=gettext_lazy("Empty: until further notice."))
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=300, help_text=gettext_lazy("E.g. annual leave, a vacancy.")

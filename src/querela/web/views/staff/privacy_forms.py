@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from querela.privacy.access_log import AccessFilters
 from querela.privacy.schedule import CONFIGURABLE, MAX_MONTHS, SPECS, DocumentType
@@ -15,7 +16,11 @@ from querela.privacy.schedule import CONFIGURABLE, MAX_MONTHS, SPECS, DocumentTy
 class AccessFilterForm(forms.Form):
     customer = forms.CharField(label=_("Customer id (as on the bill)"), required=False, max_length=40)
     person = forms.CharField(label=_("Member of staff"), required=False, max_length=150)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
