@@ -3,6 +3,7 @@ it ready, the download holds everything about the person — and nothing of anot
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -90,6 +91,11 @@ def test_the_export_holds_everything_about_the_customer_and_nothing_of_anyone_el
     assert b"I write about my invoice" in archive.read(next(n for n in names if n.startswith("mail/")))
     access = archive.read("access_log.csv").decode()
     assert "viewed by" in access and w.customer.customer_number in access
+    rows = len(list(csv.reader(io.StringIO(access.lstrip("\ufeff"))))) - 1  # less the header
+    assert rows > 1
+    index = archive.read("index.html").decode()
+    section = index[index.index("Who saw or changed the data</h2>") :]
+    assert f"{rows} items" in section[:600]  # the index counts rows, not the chunks they were written in
     # By default the timeline is the customer's own view: no internal notes.
     assert "Anna is difficult" not in text
     # Nothing of the other customer, nor of the other supplier.

@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import IO, Any
@@ -51,7 +51,7 @@ from querela.printing.models import StoredLetter
 from querela.tenants.access import Actor, require, system_actor
 from querela.tenants.models import Membership, Tenant
 
-from .access_log import AccessFilters, access_csv
+from .access_log import AccessFilters, access_csv, access_events
 from .erase import files_go_after_commit, minutes_pdf_ids
 from .models import ExportState, SubjectExport
 from .schedule import EXPORT_KEPT_DAYS, DocumentType
@@ -642,20 +642,17 @@ class _Builder:
 
     def _access_log(self, z: _Archive, c: Customer) -> Section:
         language = translation.get_language() or self.tenant.default_language
-        lines = access_csv(tenant=self.tenant, filters=AccessFilters(customer=c.customer_number), language=language)
-        written = [0]
-
-        def counted(source: Iterable[str]) -> Iterator[str]:
-            for line in source:
-                written[0] += 1
-                yield line
-
-        path = z.lines(self._path(c, "access_log.csv"), counted(lines))
+        filters = AccessFilters(customer=c.customer_number)
+        # Rows, not the chunks the CSV is written in (each holds many rows).
+        count = access_events(filters).count()
+        path = z.lines(
+            self._path(c, "access_log.csv"), access_csv(tenant=self.tenant, filters=filters, language=language)
+        )
         return Section(
             _("Who saw or changed the data"),
             _("Every time a member of staff or a system saw or changed this person's data, from the audit log."),
             [path],
-            max(written[0] - 1, 0),  # the lines less the header
+            count,
             c.customer_number,
         )
 
