@@ -64,6 +64,7 @@ def test_a_handler_signs_in_with_a_security_key_and_manages_their_keys(page, liv
     assert saved.suggested_filename == "querela-recovery-codes.txt"
     text = Path(saved.path()).read_text(encoding="utf-8")
     assert all(c in text for c in codes)
+    assert f"account {handler.username} at localhost" in text  # whose codes, and for which site
     assert_accessible(page, "recovery codes with print and save")
     page.click("text=I have saved them")
     page.wait_for_selector("nav a[href='/t/AAA/complaints/']")
