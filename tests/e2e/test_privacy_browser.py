@@ -40,6 +40,14 @@ def test_export_and_purge_in_the_browser(page, live_server, world):
     assert "Complaint records" in page.inner_text("#last-heading ~ table")
     assert "This report is out of date" in page.content()  # carried out: no second purge from it
 
+    # A period changed without a reason: the errors are listed first, focused, and the value kept.
+    page.fill("input[name=attachment]", "6")
+    page.click("text=Save the periods")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.input_value("input[name=attachment]") == "6"
+    assert_accessible(page, "retention form with errors")
+
     # A period changed, not saved yet, and the language switched: the changed value is still there.
     page.fill("input[name=attachment]", "6")
     page.select_option("select[name=language]", "hu")

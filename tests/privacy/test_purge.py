@@ -292,3 +292,12 @@ def test_a_dry_run_is_carried_out_once_and_the_page_offers_only_a_current_one(wo
         with pytest.raises(ValidationFailed, match="carried out already"):
             purge_confirm(actor=admin, plan_id=plan.pk)
         assert PurgeRun.objects.filter(dry_run=False).count() == 1
+
+
+def test_while_a_purge_runs_the_page_follows_it_by_itself(world):
+    w = world.a
+    with tenancy.tenant_scope(w.tenant):
+        purge_start(actor=w.actor("tenant_admin"), dry_run=False)  # queued, the worker not there yet
+        page = client_of(w, "tenant_admin").get("/t/AAA/privacy/retention/").content.decode()
+    assert "its report appears here when it is done" in page
+    assert 'hx-trigger="every 2s"' in page and 'hx-select="#purge-runs"' in page and 'id="purge-runs"' in page
