@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from querela.audit.services import audit_personal_data
 from querela.core.errors import NotFound
 from querela.customers.models import Customer
+from querela.customers.selectors import customers_matching
 from querela.tenants.access import Actor, require
 from querela.tenants.models import Membership
 from querela.tenants.roles import Role
@@ -67,6 +69,23 @@ def periods_shortened_since_last_purge() -> list[str]:
         if kind in baseline and months.isascii() and months.isdigit():
             baseline[kind] = int(months)
     return sorted(kind for kind, months in retention_months().items() if months < baseline[kind])
+
+
+def people_find(*, actor: Actor, query: str, limit: int = 25) -> list[Customer]:
+    """A person's customer id from their name, address, meter, phone or e-mail, for the officer whose
+    other pages take the id. The same search as the call center's; seeing the hits is audited."""
+    require(actor, "privacy.manage")
+    found = list(customers_matching(query, limit=limit))
+    if found:
+        audit_personal_data(
+            actor=actor,
+            what="search",
+            object_type="customer",
+            object_id="",
+            query=query.strip()[:100],
+            shown=[c.customer_number for c in found],
+        )
+    return found
 
 
 def purge_runs(*, actor: Actor) -> Runs:

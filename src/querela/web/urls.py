@@ -219,6 +219,7 @@ tenant_patterns = [
     path("printing/letters/<int:letter_id>.pdf", staff_printing.print_letter_pdf, name="print_letter"),
     # Data protection (issue 16): the officer's access log, subject exports, erasure, retention and purge.
     path("privacy/", staff_privacy.privacy_home, name="privacy_home"),
+    path("privacy/people/", staff_privacy.privacy_people, name="privacy_people"),
     path("privacy/access-log/", staff_privacy.privacy_access_log, name="privacy_access_log"),
     path("privacy/access-log.csv", staff_privacy.privacy_access_log_csv, name="privacy_access_log_csv"),
     path("privacy/exports/", staff_privacy.privacy_exports, name="privacy_exports"),

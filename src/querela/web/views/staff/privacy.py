@@ -26,6 +26,7 @@ from querela.privacy.selectors import (
     erasure_requests,
     export_get,
     exports_list,
+    people_find,
     periods_shortened_since_last_purge,
     purge_runs,
     retention_months,
@@ -73,6 +74,15 @@ def privacy_access_log(request: HttpRequest, tenant: str) -> HttpResponse:
 
 
 @tenant_page("privacy.manage")
+def privacy_people(request: HttpRequest, tenant: str) -> HttpResponse:
+    """Find a person's customer id by their name (or address, meter, phone, e-mail): the other pages
+    take the id, which a request written by the person rarely gives."""
+    query = request.GET.get("q", "")[:200]
+    found = people_find(actor=request.actor, query=query) if query.strip() else []  # type: ignore[attr-defined]
+    return render(request, "staff/privacy_people.html", {"q": query, "found": found, "searched": bool(query.strip())})
+
+
+@tenant_page("privacy.manage")
 def privacy_access_log_csv(request: HttpRequest, tenant: str) -> StreamingHttpResponse:
     filters = AccessFilterForm(request.GET).filters()
     lines = access_export(actor=request.actor, filters=filters, language=get_language())  # type: ignore[attr-defined]
@@ -85,7 +95,7 @@ def privacy_access_log_csv(request: HttpRequest, tenant: str) -> StreamingHttpRe
 @tenant_page("privacy.manage")
 def privacy_exports(request: HttpRequest, tenant: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    form = ExportForm(request.POST or None)
+    form = ExportForm(request.POST or None, initial={"customer": request.GET.get("customer", "")[:40]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
