@@ -223,3 +223,37 @@ def test_the_change_matrix_costs_the_same_for_few_and_many_tenant_cells(world) -
     many = _statements(admin, "/t/AAA/edit-rules/")
     assert many == few, f"change matrix: {few} statements with one own cell, {many} with eight"
     assert many <= 10, many  # session, user, membership, the tenant's cells, its jobs
+
+
+def test_find_a_person_costs_the_same_for_few_and_many_hits(world) -> None:
+    w = world.a
+    officer = _client("dpo")
+    url = "/t/AAA/privacy/people/?q=Kov"
+    few = _statements(officer, url)
+    with tenancy.tenant_scope(w.tenant):
+        for i in range(8):
+            Customer.objects.create(customer_number=f"KP-{i}", name=f"Kovács {i}", email=f"p{i}@example.hu")
+    many = _statements(officer, url)
+    assert many == few, f"find a person: {few} statements, then {many} with more hits"
+    assert many <= 15, many  # the search's few lookups, its places, and the audit row of what was shown
+
+
+def test_own_two_step_page_costs_the_same_for_one_key_and_many(world) -> None:
+    from querela.core import clock
+    from querela.mfa.models import SecurityKey
+
+    handler = world.a.users["handler"]
+
+    def keys(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            SecurityKey.objects.create(
+                user=handler, name=f"Key {i}", credential_id=f"cred-{i}", public_key=b"k", created_at=clock.now()
+            )
+
+    client = _client("handler")
+    keys(0, 1)
+    one = _statements(client, "/account/two-step/")
+    keys(1, 6)
+    many = _statements(client, "/account/two-step/")
+    assert many == one, f"two-step page: {one} statements with one key, {many} with seven"
+    assert many <= 6, many  # session, user, the app, the keys, the recovery codes, memberships (the zone)
